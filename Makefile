@@ -1,0 +1,53 @@
+# The two newcomer commands are `make app` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8866
+
+.PHONY: setup system-deps app rank test lint format bench sample clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## The main job on the bundled sample.
+app: setup
+	$(VENV)/bin/prioritisation rank data/sample.xlsx
+
+## Rank the sample in the terminal.
+rank: setup
+	$(VENV)/bin/prioritisation rank data/sample.xlsx
+
+## Lint and the whole test suite.
+test: setup system-deps
+	$(VENV)/bin/ruff check prioritisation tests benchmarks
+	$(VENV)/bin/ruff format --check prioritisation tests benchmarks
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check prioritisation tests benchmarks
+	$(VENV)/bin/ruff format --check prioritisation tests benchmarks
+
+format: setup
+	$(VENV)/bin/ruff check --fix prioritisation tests benchmarks
+	$(VENV)/bin/ruff format prioritisation tests benchmarks
+
+## Performance figures (printed, not asserted).
+bench: setup
+	$(PY) benchmarks/run.py
+
+## Rebuild data/sample.xlsx from prioritisation/sample.py.
+sample: setup
+	$(PY) -m prioritisation.sample data/sample.xlsx
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

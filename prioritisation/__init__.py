@@ -1,0 +1,27 @@
+"""The prioritisation workbench: score, weigh, fund and explain innovation projects.
+
+The public API for notebooks and scripts::
+
+    from prioritisation import read_workbook, rank
+    wb = read_workbook("data/sample.xlsx")
+    ranking = rank(wb, weights="innovation=3,desirability=2")
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("prioritisation")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+source"
+
+from .errors import Problem, UsageError, WorkbookError  # noqa: E402
+from .model import Workbook  # noqa: E402
+from .scoring import Ranking, prepare, rank, rank_prepared  # noqa: E402
+from .weights import resolve_weights  # noqa: E402
+from .workbook import check_workbook, read_workbook, write_workbook  # noqa: E402
+
+__all__ = [
+    "Problem", "Ranking", "UsageError", "Workbook", "WorkbookError", "__version__",
+    "check_workbook", "prepare", "rank", "rank_prepared", "read_workbook", "resolve_weights",
+    "write_workbook",
+]  # fmt: skip

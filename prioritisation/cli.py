@@ -1,0 +1,71 @@
+"""The ``prioritisation`` command: argument parsing and one call into the engine per command.
+
+Each command lives in its own module in :mod:`prioritisation.commands` with a
+``register(subparsers)`` function that adds its parser and sets ``func``; they are found
+automatically. Every user error (a bad workbook, a bad option value) is printed as plain
+lines on stderr with exit code 2 — never a traceback. An unexpected exception is reported
+in one line with exit code 1 (``PRIORITISATION_DEBUG=1`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+import traceback
+
+from . import __version__, commands
+from .errors import PrioritisationError
+from .i18n import LANGUAGES, set_language, tr
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit code is 2 as well; keep its one line
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="prioritisation",
+        description="Score, weigh, fund and explain innovation projects.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=None,
+        help="language of messages and output (default: the workbook's, else nl)",
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    try:
+        return int(args.func(args) or 0)
+    except PrioritisationError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for the user unless asked
+        if os.environ.get("PRIORITISATION_DEBUG"):
+            traceback.print_exc()
+        print(tr("error.internal", None, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per CLI command, each with ``register(subparsers)``; found by :mod:`..cli`."""

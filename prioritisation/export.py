@@ -1,0 +1,135 @@
+"""Safe exports to Excel and CSV: user text stays text, numbers stay numbers, writes are atomic.
+
+Following the OWASP guidance on CSV injection: in CSV, a text cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so that a spreadsheet does
+not run it as a formula; in xlsx, strings are written with the string data type (openpyxl would
+otherwise store ``=HYPERLINK(...)`` as a formula). Every file is written to a temporary file
+beside the target and moved into place with :func:`os.replace`, so a failed export never
+leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@contextmanager
+def atomic_path(path, suffix: str = ""):
+    """Yield a temporary path beside ``path``; on success move it onto ``path`` in one step."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent
+    )
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cell_value(value):
+    """A Python/pandas value as a spreadsheet cell value (``None`` for missing)."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items())
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return str(value) if not hasattr(value, "isoformat") else value
+
+
+def csv_text(value) -> str:
+    """A value as CSV cell text, with formula-looking text neutralised."""
+    value = cell_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+def frame_to_csv(frame: pd.DataFrame, sep: str = ",", index: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
+    data = frame.reset_index() if index else frame
+    writer.writerow([csv_text(c) for c in data.columns])
+    for row in data.itertuples(index=False):
+        writer.writerow([csv_text(v) for v in row])
+    return buffer.getvalue()
+
+
+def write_csv(frame: pd.DataFrame, path, sep: str = ",", index: bool = False) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(frame_to_csv(frame, sep=sep, index=index), encoding="utf-8-sig")
+    return Path(path)
+
+
+def fill_sheet(ws, frame: pd.DataFrame, index: bool = False) -> None:
+    """Write a frame into an openpyxl worksheet: bold header, strings as strings, widths."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    data = frame.reset_index() if index else frame
+    for j, name in enumerate(data.columns, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.value = str(name)
+        cell.data_type = "s"
+        cell.font = Font(bold=True)
+    for i, row in enumerate(data.itertuples(index=False), start=2):
+        for j, value in enumerate(row, start=1):
+            write_cell(ws, i, j, value)
+    for j, name in enumerate(data.columns, start=1):
+        values = [str(name)] + [str(v) for v in data.iloc[:200, j - 1].tolist()]
+        width = min(60, max(8, max(len(v) for v in values) + 2))
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = "A2"
+
+
+def write_cell(ws, row: int, column: int, value):
+    """Set one cell; text is stored as text even when it starts with ``=``."""
+    cell = ws.cell(row=row, column=column)
+    value = cell_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], path, index: bool = False) -> Path:
+    """Write several frames as sheets of one ``.xlsx`` file, atomically."""
+    from openpyxl import Workbook as XlsxBook
+
+    book = XlsxBook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        fill_sheet(book.create_sheet(title=str(name)[:31]), frame, index=index)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return Path(path)

@@ -1,0 +1,61 @@
+"""Shared fixtures: the sample, workbook builders and a CLI runner (a real subprocess)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from prioritisation.export import write_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample.xlsx"
+
+
+@pytest.fixture(autouse=True)
+def _dutch_by_default(monkeypatch):
+    """Every test starts in the default language, whatever an earlier test set."""
+    from prioritisation import i18n
+
+    monkeypatch.delenv("PRIORITISATION_LANG", raising=False)
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
+
+
+@pytest.fixture
+def sample_path() -> Path:
+    return SAMPLE
+
+
+def xlsx(tmp_path: Path, name: str = "wb.xlsx", **sheets) -> Path:
+    """Write sheets given as lists of rows (first row = headings) or DataFrames to an xlsx."""
+    frames = {}
+    for sheet, rows in sheets.items():
+        frames[sheet] = (
+            rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows[1:], columns=rows[0])
+        )
+    return write_xlsx(frames, tmp_path / name)
+
+
+def run_cli(*args, cwd=None, env=None, check_exit=None) -> subprocess.CompletedProcess:
+    """Run ``python -m prioritisation ARGS`` as a user would, from this checkout."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env.pop(
+        "PRIORITISATION_LANG", None
+    ) if env is None or "PRIORITISATION_LANG" not in env else None
+    proc = subprocess.run(
+        [sys.executable, "-m", "prioritisation", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=300,
+    )
+    if check_exit is not None:
+        assert proc.returncode == check_exit, (proc.returncode, proc.stdout, proc.stderr)
+    return proc

@@ -1,0 +1,112 @@
+"""The CLI end to end, as a user runs it: exit codes, messages, formats; never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+from openpyxl import load_workbook
+
+from tests.conftest import run_cli, xlsx
+
+
+def test_validate_sample_ok(sample_path):
+    proc = run_cli("validate", sample_path, check_exit=0)
+    assert proc.stdout.startswith("In orde: 26 ideeën, 4 criteria, 7 beoordelaars")
+
+
+def test_validate_bad_workbook_lists_every_problem(tmp_path):
+    path = xlsx(tmp_path, ideas=[["id", "title", "cost", "depends_on"], ["A", "", -1, "Q"], ["A", "x", 1, None]],
+                scores=[["idea_id", "criterion_id", "assessor", "score"], ["A", "innovation", "An", 8]])  # fmt: skip
+    proc = run_cli("--lang", "en", "validate", path, check_exit=2)
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0] == f"5 problems in {path}:"
+    assert lines[1:] == [
+        "sheet 'ideas', row 2, column 'title': is empty but required",
+        "sheet 'ideas', row 2, column 'cost': '-1' is negative; expected a number ≥ 0",
+        "sheet 'ideas', row 2, column 'depends_on': depends on 'Q', but there is no idea with that id",
+        "sheet 'ideas', row 3, column 'id': id 'A' appears twice (first on row 2)",
+        "sheet 'scores', row 2, column 'score': score 8 is outside the scale 1–5 of criterion 'innovation'",
+    ]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_no_traceback_for_any_bad_input(tmp_path, sample_path):
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"\x00\x01garbage")
+    for args in (["rank", junk], ["rank", tmp_path / "absent.xlsx"], ["rank", sample_path, "--weights", "x=1"],
+                 ["rank", sample_path, "--weights", "innovation=abc"], ["rank", sample_path, "--method", "magic"],
+                 ["rank", sample_path, "--format", "xlsx"], ["validate", tmp_path]):  # fmt: skip
+        proc = run_cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr and proc.stderr.strip(), args
+
+
+def test_rank_json_records(sample_path):
+    proc = run_cli(
+        "rank",
+        sample_path,
+        "--format",
+        "json",
+        "--weights",
+        "innovation=3,desirability=2",
+        check_exit=0,
+    )
+    doc = json.loads(proc.stdout)
+    assert abs(doc["weights"]["innovation"] - 3 / (3 + 2 + 20 + 20)) < 1e-9
+    records = doc["ranking"]
+    first = records[0]
+    assert set(first) >= {
+        "id",
+        "title",
+        "theme",
+        "rank",
+        "score",
+        "eligible",
+        "reasons",
+        "contributions",
+    }
+    assert first["rank"] == 1 and first["eligible"] is True and first["reasons"] == []
+    assert abs(sum(first["contributions"].values()) - first["score"]) < 1e-9
+    crm = next(r for r in records if r["id"] == "CRM")
+    assert crm["rank"] is None and crm["eligible"] is False and "drempel" in crm["reasons"][0]
+    ranks = [r["rank"] for r in records if r["rank"] is not None]
+    assert ranks == sorted(ranks)
+
+
+def test_rank_table_csv_xlsx(sample_path, tmp_path):
+    table = run_cli("rank", sample_path, check_exit=0).stdout
+    assert "ELOKET" in table.splitlines()[4] and "onder de drempel" in table
+    english = run_cli("--lang", "en", "rank", sample_path, check_exit=0).stdout
+    assert "below the threshold" in english and "Financial viability" in english
+    csv_text = run_cli("rank", sample_path, "--format", "csv", check_exit=0).stdout
+    assert csv_text.splitlines()[0].startswith("id,title,theme,cost,rank,score,eligible,reasons")
+    out = tmp_path / "r.xlsx"
+    run_cli("rank", sample_path, "--format", "xlsx", "--out", out, check_exit=0)
+    ws = load_workbook(out)["ranking"]
+    assert ws["A2"].value == "ELOKET" and isinstance(ws["F2"].value, float)
+
+
+def test_rank_methods_and_aggregations(sample_path):
+    for agg in ("median", "geomean", "trimmed"):
+        run_cli("rank", sample_path, "--aggregate", agg, "--format", "json", check_exit=0)
+
+
+def test_init_writes_a_sample_and_never_overwrites(tmp_path):
+    run_cli("init", tmp_path / "nieuw", check_exit=0)
+    target = tmp_path / "nieuw" / "workbook.xlsx"
+    run_cli("validate", target, check_exit=0)
+    before = target.read_bytes()
+    proc = run_cli("init", tmp_path / "nieuw", check_exit=2)
+    assert "bestaat al" in proc.stderr and target.read_bytes() == before
+
+
+def test_csv_injection_in_exports(tmp_path):
+    path = xlsx(tmp_path, ideas=[["id", "title", "theme"], ["A", '=HYPERLINK("http://evil","x")', "+T"]],
+                scores=[["idea_id", "criterion_id", "assessor", "score"]] +
+                [["A", c, "An", 3] for c in ("innovation", "desirability", "viability", "feasibility")])  # fmt: skip
+    csv_text = run_cli("rank", path, "--format", "csv", check_exit=0).stdout
+    assert "'=HYPERLINK" in csv_text and ",'+T," in csv_text
+    out = tmp_path / "r.xlsx"
+    run_cli("rank", path, "--format", "xlsx", "--out", out, check_exit=0)
+    cell = load_workbook(out)["ranking"]["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
