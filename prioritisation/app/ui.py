@@ -1,0 +1,285 @@
+"""The widgets and their callbacks: widget → observe → layout.
+
+:class:`App` keeps an :class:`~prioritisation.app.state.AppState` (the workbook is read once) and
+re-renders only what changed: a slider moves → the shares and the *visible* tab; the other tabs
+are marked stale and rendered when opened. Every callback is guarded: an unexpected error shows
+a plain message, never a traceback, and the member's settings stay as they were.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+
+from ..charts import to_svg
+from ..charts.ranking import value_cost_chart
+from ..export import write_xlsx
+from ..i18n import get_language, set_language, tr
+from . import views
+from .state import AppState
+
+LANG_OPTIONS = [("Nederlands", "nl"), ("English", "en")]
+TABS = ("ranking", "value", "members", "detail", "save")
+
+
+def guarded(method):
+    """Run a callback; on an unexpected error show a plain message instead of a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the member sees one plain line
+            print(f"prioritisation app: {type(exc).__name__}: {exc}", file=sys.stderr)
+            self.status.value = (
+                f'<p class="pw-box">{views._e(tr("app.error", None, error=type(exc).__name__))}</p>'
+            )
+
+    return wrapper
+
+
+class App:
+    """The steering-group app for one workbook; ``root`` is the widget to display."""
+
+    def __init__(self, state: AppState):
+        self.state = state
+        self.root = w.VBox(layout=w.Layout(width="100%")).add_class("pw-app")
+        self.status = w.HTML().add_class("pw-status")
+        self.timings: dict[str, float] = {}
+        self.build()
+
+    def _ipython_display_(self):  # the notebook's last line shows the app
+        from IPython.display import display
+
+        display(self.root)
+
+    # ------------------------------------------------------------------ layout
+
+    def build(self) -> None:
+        """(Re)build every widget in the language in force; the state is kept."""
+        lang = get_language()
+        self.lang = w.ToggleButtons(options=LANG_OPTIONS, value=lang, description="",
+                                    style={"button_width": "96px"},
+                                    tooltips=[tr("app.language")] * 2).add_class("pw-lang")  # fmt: skip
+        self.lang.observe(self._on_language, names="value")
+        style = w.HTML(views.CSS)
+        if not self.state.ok:
+            problems = w.HTML(views.problems_html(self.state.problems, self.state.path))
+            problems.add_class("pw-problems-panel")
+            header = w.HBox([w.HTML(f"<h2>{views._e(tr('app.title'))}</h2>"), self.lang],
+                            layout=w.Layout(justify_content="space-between"))  # fmt: skip
+            self.root.children = [style, header, problems]
+            return
+        wb = self.state.wb
+        title = wb.title or tr("app.title")
+        info = tr("app.file", None, name=self.state.name, ideas=len(wb.ideas),
+                  assessors=len(wb.assessors))  # fmt: skip
+        header = w.HBox(
+            [w.HTML(f"<h2>{views._e(title)}</h2><div class='pw-muted'>{views._e(info)}</div>"),
+             self.lang],
+            layout=w.Layout(justify_content="space-between", align_items="flex-start"),
+        )  # fmt: skip
+        self.root.children = [style, header, self.status, self._build_body()]
+        self.stale = set(TABS)
+        self.refresh_shares()
+        self.render_visible()
+
+    def _build_body(self) -> w.Widget:
+        labels = self.state.wb.criterion_labels()
+        self.sliders: dict[str, w.IntSlider] = {}
+        self.shares: dict[str, w.HTML] = {}
+        rows = [w.HTML(f"<h3>{views._e(tr('weights.title'))}</h3>"
+                       f"<div class='pw-muted'>{views._e(tr('weights.help'))}</div>")]  # fmt: skip
+        for cid in self.state.wb.criterion_ids:
+            slider = w.IntSlider(value=self.state.positions.get(cid, 0), min=0, max=100, step=1,
+                                 continuous_update=False, readout=False,
+                                 layout=w.Layout(width="96%"))  # fmt: skip
+            slider.add_class("pw-weight").add_class(f"pw-weight-{cid}")
+            slider.observe(functools.partial(self._on_slider, cid), names="value")
+            share = w.HTML().add_class(f"pw-share-{cid}")
+            self.sliders[cid], self.shares[cid] = slider, share
+            rows += [w.HTML(f"<div class='pw-crit'>{views._e(labels[cid])}</div>"), slider, share]
+        self.reset = w.Button(description=tr("weights.reset"), layout=w.Layout(width="96%"))
+        self.reset.add_class("pw-reset")
+        self.reset.on_click(self._on_reset)
+        self.weights_note = w.HTML().add_class("pw-weights-note")
+        rows += [self.reset, self.weights_note]
+        sidebar = w.VBox(rows, layout=w.Layout(flex="0 0 290px", width="290px",
+                                               padding="0 14px 0 0"))  # fmt: skip
+        sidebar.add_class("pw-sidebar")
+
+        # ranking tab
+        themes = [(tr("ranking.all_themes"), "")] + [(t, t) for t in self.state.themes()]
+        self.theme = w.Dropdown(options=themes, value=self.state.theme or "",
+                                description=tr("ranking.theme"),
+                                layout=w.Layout(width="420px")).add_class("pw-theme")  # fmt: skip
+        self.theme.observe(self._on_theme, names="value")
+        self.table = w.HTML().add_class("pw-ranking-panel")
+        ranking_tab = w.VBox([self.theme, self.table])
+        # value and cost
+        self.value_chart = w.HTML().add_class("pw-value-chart")
+        value_tab = w.VBox([w.HTML(f"<p class='pw-muted'>{views._e(tr('value.help'))}</p>"),
+                            self.value_chart])  # fmt: skip
+        # members
+        self.members = w.HTML().add_class("pw-members-panel")
+        members_tab = w.VBox([self.members])
+        # detail
+        ideas = self.state.wb.ideas
+        self.idea = w.Dropdown(
+            options=[(f"{i} · {t}", i) for i, t in ideas["title"].items()],
+            value=self.state.selected, description=tr("detail.choose"),
+            layout=w.Layout(width="640px"),
+        ).add_class("pw-idea")  # fmt: skip
+        self.idea.observe(self._on_idea, names="value")
+        self.detail = w.HTML().add_class("pw-detail-panel")
+        detail_tab = w.VBox([self.idea, self.detail])
+        # save and share
+        self.excel = w.Button(description=tr("save.excel"), layout=w.Layout(width="260px"))
+        self.excel.add_class("pw-excel")
+        self.excel.on_click(self._on_excel)
+        self.excel_link = w.HTML().add_class("pw-excel-link")
+        save_tab = w.VBox([
+            w.HTML(f"<h3>{views._e(tr('save.excel_title'))}</h3>"
+                   f"<p class='pw-muted'>{views._e(tr('save.excel_help'))}</p>"),
+            self.excel, self.excel_link,
+        ])  # fmt: skip
+
+        self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab])
+        self.tabs.titles = [tr(f"tab.{t}") for t in TABS]
+        self.tabs.add_class("pw-tabs")
+        self.tabs.observe(self._on_tab, names="selected_index")
+        main = w.VBox([self.tabs], layout=w.Layout(flex="1 1 auto", min_width="0"))
+        return w.HBox([sidebar, main], layout=w.Layout(width="100%", align_items="flex-start"))
+
+    # ------------------------------------------------------------------ rendering
+
+    @property
+    def visible(self) -> str:
+        return TABS[self.tabs.selected_index or 0]
+
+    def refresh_shares(self) -> None:
+        weights = self.state.weights()
+        for cid, share in self.shares.items():
+            share.value = views.weight_share_html(None if weights is None else weights[cid])
+        self.weights_note.value = (
+            f"<p class='pw-box'>{views._e(tr('weights.all_zero'))}</p>" if weights is None else ""
+        )
+
+    def render_visible(self) -> None:
+        tab = self.visible
+        if tab in self.stale:
+            self.stale.discard(tab)
+            getattr(self, f"render_{tab}")()
+
+    def weights_changed(self) -> None:
+        self.status.value = ""
+        self.excel_link.value = ""  # a file made with other weights would mislead
+        self.stale = set(TABS)
+        self.refresh_shares()
+        self.render_visible()
+
+    def render_ranking(self) -> None:
+        t0 = time.perf_counter()
+        ranking = self.state.ranking()
+        if ranking is None:
+            self.table.value = ""
+            return
+        self.table.value = views.ranking_table_html(ranking, self.state.theme or None,
+                                                    self.state.wb.currency)  # fmt: skip
+        self.timings["table"] = time.perf_counter() - t0
+
+    def render_value(self) -> None:
+        ranking = self.state.ranking()
+        if ranking is None:
+            self.value_chart.value = ""
+            return
+        if ranking.table["cost"].isna().all():
+            self.value_chart.value = f"<p class='pw-note'>{views._e(tr('value.no_cost'))}</p>"
+            return
+        self.value_chart.value = views.chart_html(
+            to_svg(value_cost_chart(ranking, width=640, height=400))
+        )
+
+    def render_members(self) -> None:
+        ranking = self.state.ranking()
+        self.members.value = (
+            "" if ranking is None else views.members_html(ranking, self.state.member_rankings())
+        )
+
+    def render_detail(self) -> None:
+        ranking = self.state.ranking()
+        self.detail.value = (
+            ""
+            if ranking is None or not self.state.selected
+            else views.idea_detail_html(self.state.wb, ranking, self.state.selected)
+        )
+
+    def render_save(self) -> None:
+        pass  # nothing depends on the weights until a file is asked for
+
+    # ------------------------------------------------------------------ callbacks
+
+    @guarded
+    def _on_slider(self, criterion: str, change) -> None:
+        self.state.set_position(criterion, change["new"])
+        if not getattr(self, "_muted", False):
+            self.weights_changed()
+
+    @guarded
+    def _on_reset(self, _button) -> None:
+        self.state.reset()
+        self._muted = True
+        try:
+            for cid, slider in self.sliders.items():
+                slider.value = self.state.positions[cid]
+        finally:
+            self._muted = False
+        self.weights_changed()
+
+    @guarded
+    def _on_theme(self, change) -> None:
+        self.state.theme = change["new"] or None
+        self.render_ranking()
+
+    @guarded
+    def _on_idea(self, change) -> None:
+        self.state.selected = change["new"]
+        self.render_detail()
+
+    @guarded
+    def _on_tab(self, change) -> None:
+        self.render_visible()
+
+    @guarded
+    def _on_language(self, change) -> None:
+        set_language(change["new"])
+        selected = getattr(self, "tabs", None) and self.tabs.selected_index
+        self.build()
+        if selected and hasattr(self, "tabs"):
+            self.tabs.selected_index = selected
+
+    @guarded
+    def _on_excel(self, _button) -> None:
+        ranking = self.state.ranking()
+        if ranking is None:
+            return
+        weights = pd.DataFrame({
+            "criterion": ranking.weights.index,
+            "label": [ranking.labels[c] for c in ranking.weights.index],
+            "weight": ranking.weights.to_numpy(),
+        })  # fmt: skip
+        name = "rangschikking.xlsx" if get_language() == "nl" else "ranking.xlsx"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_xlsx({"ranking": ranking.frame().reset_index(), "weights": weights},
+                              Path(tmp) / name)  # fmt: skip
+            data = path.read_bytes()
+        self.excel_link.value = views.download_link_html(
+            data, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            tr("save.excel_ready", None, name=name),
+        )  # fmt: skip

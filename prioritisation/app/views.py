@@ -1,0 +1,325 @@
+"""Pure HTML builders for the app's panels (no widgets): easy to test, cheap to send.
+
+Every piece of user text is escaped with :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..i18n import fmt_money, fmt_number, fmt_percent, tr
+from ..model import Workbook
+from ..scoring import Ranking
+from . import messages  # noqa: F401  (registers the texts)
+
+CSS = """
+<style>
+.pw-app { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 14px;
+  color: #1f2933; line-height: 1.35; }
+.pw-app .widget-html-content { line-height: 1.35; }
+.pw-app p { margin: 4px 0; }
+.pw-app h2 { font-size: 20px; margin: 4px 0 2px 0; }
+.pw-app h3 { font-size: 16px; margin: 10px 0 4px 0; }
+.pw-muted { color: #52606d; font-size: 13px; }
+.pw-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+.pw-facts th { position: static; width: 130px; white-space: nowrap; }
+.pw-table th { position: sticky; top: 0; background: #e4e7eb; text-align: left;
+  padding: 4px 6px; border-bottom: 2px solid #9aa5b1; z-index: 1; }
+.pw-table td { padding: 3px 6px; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
+.pw-table td.num, .pw-table th.num { text-align: right; white-space: nowrap; }
+.pw-table tr.pw-out td { color: #7b8794; background: #fafafa; }
+.pw-table .pw-id { font-weight: bold; white-space: nowrap; }
+.pw-scroll { max-height: 62vh; overflow: auto; border: 1px solid #e4e7eb; }
+.pw-seg { display: inline-block; height: 12px; vertical-align: middle; }
+.pw-stack { white-space: nowrap; min-width: 155px; }
+.pw-legend { margin: 4px 0 6px 0; font-size: 13px; }
+.pw-key { margin-right: 14px; white-space: nowrap; }
+.pw-swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
+  vertical-align: -1px; }
+.pw-problems li { margin: 3px 0; }
+.pw-box { border-left: 4px solid #c0392b; background: #fdf2f2; padding: 8px 12px; }
+.pw-note { border-left: 4px solid #3e7cb1; background: #f0f4f8; padding: 6px 10px; }
+.pw-hot { background: #fde8c8; }
+.pw-share { font-size: 13px; color: #334e68; margin: -4px 0 6px 0; }
+.pw-crit { font-weight: bold; font-size: 13px; margin-top: 6px; }
+.pw-dl a { font-weight: bold; font-size: 15px; }
+.pw-chart svg { max-width: 100%; height: auto; }
+</style>
+"""
+
+
+def _e(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return escape(str(value))
+
+
+def problems_html(problems: list[Problem], source: str, lang: str | None = None) -> str:
+    items = "".join(f"<li>{_e(p.format(lang))}</li>" for p in problems)
+    return (
+        f'<div class="pw-box pw-problems"><h3>{_e(tr("app.bad_workbook", lang))}: '
+        f"{_e(source)}</h3><p>{_e(tr('app.bad_workbook_help', lang))}</p><ul>{items}</ul></div>"
+    )
+
+
+PALETTE = (
+    "#4c78a8",
+    "#f58518",
+    "#e45756",
+    "#72b7b2",
+    "#54a24b",
+    "#eeca3b",
+    "#b279a2",
+    "#ff9da6",
+    "#9d755d",
+    "#bab0ac",
+)  # Vega's tableau10: the same colours as the charts
+BAR_PX = 150  # width of a score of 1
+
+
+def legend_html(ranking: Ranking) -> str:
+    items = "".join(
+        f'<span class="pw-key"><span class="pw-swatch" style="background:{PALETTE[j % 10]}">'
+        f"</span>{_e(ranking.labels.get(c, c))}</span>"
+        for j, c in enumerate(ranking.weights.index)
+    )
+    return f'<div class="pw-legend">{items}</div>'
+
+
+def _score_bar(ranking: Ranking, iid, score: float) -> str:
+    """A stacked bar: the score split into its criterion contributions (plain bar otherwise)."""
+    if np.isnan(score):
+        return ""
+    if ranking.contributions.empty:
+        return f'<span class="pw-seg" style="width:{max(0.0, score) * BAR_PX:.1f}px;background:{PALETTE[0]}"></span>'
+    parts = []
+    for j, (cid, value) in enumerate(ranking.contributions.loc[iid].items()):
+        if value > 0:
+            label = _e(f"{ranking.labels.get(cid, cid)}: {value:.3f}")
+            parts.append(
+                f'<span class="pw-seg" title="{label}" '
+                f'style="width:{value * BAR_PX:.1f}px;background:{PALETTE[j % 10]}"></span>'
+            )
+    return "".join(parts)
+
+
+def ranking_table_html(
+    ranking: Ranking, theme: str | None = None, currency: str = "EUR", lang: str | None = None
+) -> str:
+    """The ranking in rank order (first row = top idea); not-eligible ideas last, greyed.
+
+    The score column holds a stacked bar of the criterion contributions (a bar chart aligned
+    with the rows: pure HTML, so it costs nothing to redraw when a slider moves).
+    """
+    t = ranking.table
+    if theme:
+        t = t[t["theme"] == theme]
+    rows = []
+    for iid, row in t.iterrows():
+        eligible = bool(row["eligible"])
+        rank = "" if np.isnan(row["rank"]) else str(int(row["rank"]))
+        score = float(row["score"])
+        reasons = "; ".join(row["reasons"]) if row["reasons"] else ""
+        rows.append(
+            f'<tr class="{"pw-in" if eligible else "pw-out"}" data-id="{_e(iid)}">'
+            f'<td class="num pw-rank">{rank}</td>'
+            f'<td><span class="pw-id">{_e(iid)}</span> {_e(row["title"])}</td>'
+            f"<td>{_e(row['theme'])}</td>"
+            f'<td class="num pw-score">{fmt_number(score, 3, lang)}</td>'
+            f'<td class="pw-stack">{_score_bar(ranking, iid, score)}</td>'
+            f'<td class="num">{_e(fmt_money(row["cost"], currency, lang))}</td>'
+            f"<td>{tr('yes', lang) if eligible else tr('no', lang)}</td>"
+            f"<td>{_e(reasons)}</td></tr>"
+        )
+    head = "".join(
+        f'<th class="{cls}">{_e(tr(k, lang))}</th>'
+        for k, cls in [("col.rank", "num"), ("col.idea", ""), ("col.theme", ""),
+                       ("col.score", "num"), ("col.makeup", ""), ("col.cost", "num"),
+                       ("col.eligible", ""), ("col.reason", "")]
+    )  # fmt: skip
+    ranked = int(t["eligible"].sum())
+    summary = tr("ranking.summary", lang, ranked=ranked, excluded=len(t) - ranked)
+    return (
+        f'<div class="pw-muted">{_e(summary)}</div>{legend_html(ranking)}<div class="pw-scroll">'
+        f'<table class="pw-table pw-ranking"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def weight_share_html(share: float | None, lang: str | None = None) -> str:
+    text = "—" if share is None else tr("weights.share", lang, share=fmt_percent(share, 0, lang))
+    return f'<div class="pw-share">{_e(text)}</div>'
+
+
+def short_name(name: str) -> str:
+    """``"An (Cultuurconnect)"`` → ``"An"``: column headings stay narrow (full name on hover)."""
+    short = str(name).split(" (")[0].strip()
+    return short or str(name)
+
+
+def members_html(
+    group: Ranking, members: dict[str, Ranking], lang: str | None = None, limit: int = 60
+) -> str:
+    """Ideas × members: each member's own rank; the ideas they disagree on most first."""
+    if len(members) < 2:
+        return f'<p class="pw-note">{_e(tr("members.one", lang))}</p>'
+    ranks = pd.DataFrame({m: r.table["rank"] for m, r in members.items()}).reindex(
+        group.table.index
+    )
+    spread = ranks.max(axis=1) - ranks.min(axis=1)
+    order = sorted(group.table.index, key=lambda i: (-(spread[i] if not np.isnan(spread[i]) else -1),
+                                                      np.nan_to_num(group.table.at[i, "rank"], nan=1e9)))  # fmt: skip
+    order = order[:limit]
+    head = (
+        f"<th>{_e(tr('col.idea', lang))}</th><th class='num'>{_e(tr('col.group', lang))}</th>"
+        + "".join(f"<th class='num' title='{_e(m)}'>{_e(short_name(m))}</th>" for m in members)
+        + f"<th class='num'>{_e(tr('col.difference', lang))}</th>"
+    )
+    rows = []
+    for iid in order:
+        grank = group.table.at[iid, "rank"]
+        cells = []
+        for m in members:
+            r = ranks.at[iid, m]
+            hot = not np.isnan(r) and not np.isnan(grank) and abs(r - grank) >= 5
+            cells.append(
+                f"<td class='num{' pw-hot' if hot else ''}'>{'—' if np.isnan(r) else int(r)}</td>"
+            )
+        diff = spread[iid]
+        rows.append(
+            f"<tr><td><span class='pw-id'>{_e(iid)}</span> {_e(group.table.at[iid, 'title'])}</td>"
+            f"<td class='num'>{'—' if np.isnan(grank) else int(grank)}</td>{''.join(cells)}"
+            f"<td class='num'>{'' if np.isnan(diff) else int(diff)}</td></tr>"
+        )
+    names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
+    key = f'<p class="pw-muted">{_e(names)}</p>' if names else ""
+    return (
+        f'<p class="pw-muted">{_e(tr("members.help", lang))} {_e(tr("members.difference", lang))}'
+        f'</p>{key}<div class="pw-scroll"><table class="pw-table pw-members"><thead><tr>{head}</tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | None = None) -> str:
+    """One idea: facts, rank and reasons, scores per criterion, per assessor, comments."""
+    if idea_id not in wb.ideas.index:
+        return ""
+    idea = wb.ideas.loc[idea_id]
+    row = ranking.table.loc[idea_id]
+    labels = ranking.labels
+    n_ranked = int(ranking.table["eligible"].sum())
+    if np.isnan(row["rank"]):
+        status = tr("detail.not_ranked", lang) + ": " + "; ".join(row["reasons"])
+    else:
+        status = tr("detail.rank", lang, rank=int(row["rank"]), n=n_ranked)
+    status += f" · {tr('col.score', lang)} {fmt_number(row['score'], 3, lang)}"
+
+    def ids_text(ids) -> str:
+        if not ids:
+            return _e(tr("detail.none", lang))
+        parts = []
+        for d in ids:
+            title = wb.ideas.at[d, "title"] if d in wb.ideas.index else ""
+            r = ranking.table.at[d, "rank"] if d in ranking.table.index else np.nan
+            where = (
+                tr("detail.not_ranked", lang) if np.isnan(r) else f"{tr('col.rank', lang)} {int(r)}"
+            )
+            parts.append(f"<b>{_e(d)}</b> {_e(title)} ({_e(where)})")
+        return "; ".join(parts)
+
+    needed_by = [i for i, deps in wb.ideas["depends_on"].items() if idea_id in (deps or ())]
+    facts = [
+        (tr("col.theme", lang), _e(idea.get("theme"))),
+        (tr("detail.owner", lang), _e(idea.get("owner"))),
+        (tr("detail.cost", lang), _e(fmt_money(idea.get("cost"), wb.currency, lang))),
+    ]
+    duration = idea.get("duration")
+    if duration is not None and not (isinstance(duration, float) and np.isnan(duration)):
+        facts.append(
+            (
+                tr("detail.duration", lang),
+                _e(tr("detail.years", lang, n=fmt_number(duration, 0, lang))),
+            )
+        )
+    facts += [
+        (tr("detail.depends", lang), ids_text(list(idea.get("depends_on") or ()))),
+        (tr("detail.needed_by", lang), ids_text(needed_by)),
+    ]
+    facts_html = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in facts)
+
+    crit_rows = []
+    for cid in wb.criteria.index:
+        contrib = (
+            ranking.contributions.at[idea_id, cid] if not ranking.contributions.empty else np.nan
+        )
+        crit_rows.append(
+            f"<tr><td>{_e(labels.get(cid, cid))}</td>"
+            f"<td class='num'>{fmt_percent(ranking.weights[cid], 0, lang)}</td>"
+            f"<td class='num'>{fmt_number(ranking.aggregated.at[idea_id, cid], 2, lang)}</td>"
+            f"<td class='num'>{fmt_number(ranking.normalised.at[idea_id, cid], 2, lang)}</td>"
+            f"<td class='num'>{fmt_number(contrib, 3, lang)}</td>"
+            f"<td class='num'>{fmt_number(ranking.spread.at[idea_id, cid], 2, lang)}</td>"
+            f"<td class='num'>{int(ranking.counts.at[idea_id, cid])}</td></tr>"
+        )
+    crit_head = "".join(
+        f"<th class='{c}'>{_e(tr(k, lang))}</th>"
+        for k, c in [("col.criterion", ""), ("col.weight", "num"), ("col.mean", "num"),
+                     ("col.normalised", "num"), ("col.contribution", "num"),
+                     ("col.spread", "num"), ("col.assessors", "num")]
+    )  # fmt: skip
+
+    s = wb.scores[wb.scores["idea_id"] == idea_id]
+    wide = s.pivot_table(index="assessor", columns="criterion_id", values="score", aggfunc="first",
+                         dropna=False).reindex(columns=wb.criteria.index)  # fmt: skip
+    ass_head = f"<th>{_e(tr('col.assessors', lang))}</th>" + "".join(
+        f"<th class='num'>{_e(labels.get(c, c))}</th>" for c in wb.criteria.index
+    )
+    ass_rows = "".join(
+        f"<tr><td>{_e(a)}</td>"
+        + "".join(f"<td class='num'>{fmt_number(v, 0, lang) or '—'}</td>" for v in wide.loc[a])
+        + "</tr>"
+        for a in wide.index
+    )
+    comments = s[s["comment"].fillna("").astype(str).str.strip() != ""]
+    comment_html = (
+        "<ul>"
+        + "".join(
+            f"<li><b>{_e(c.assessor)}</b> ({_e(labels.get(c.criterion_id, c.criterion_id))}): "
+            f"{_e(c.comment)}</li>"
+            for c in comments.itertuples()
+        )
+        + "</ul>"
+        if len(comments)
+        else f"<p class='pw-muted'>{_e(tr('detail.no_comments', lang))}</p>"
+    )
+    description = _e(idea.get("description"))
+    return (
+        f"<h2 class='pw-detail-title'><span class='pw-id'>{_e(idea_id)}</span> "
+        f"{_e(idea.get('title'))}</h2><p class='pw-note pw-detail-status'>{_e(status)}</p>"
+        f"<p>{description}</p><table class='pw-table pw-facts'>{facts_html}</table>"
+        f"<h3>{_e(tr('detail.scores', lang))}</h3><table class='pw-table pw-detail-criteria'>"
+        f"<thead><tr>{crit_head}</tr></thead><tbody>{''.join(crit_rows)}</tbody></table>"
+        f"<h3>{_e(tr('detail.assessors', lang))}</h3><table class='pw-table pw-detail-assessors'>"
+        f"<thead><tr>{ass_head}</tr></thead><tbody>{ass_rows}</tbody></table>"
+        f"<h3>{_e(tr('detail.comments', lang))}</h3>{comment_html}"
+    )
+
+
+def chart_html(svg: str, caption: str = "") -> str:
+    cap = f'<p class="pw-muted">{_e(caption)}</p>' if caption else ""
+    return f'{cap}<div class="pw-chart">{svg}</div>'
+
+
+def download_link_html(data: bytes, name: str, mime: str, label: str) -> str:
+    import base64
+
+    b64 = base64.b64encode(data).decode("ascii")
+    return (
+        f'<div class="pw-dl"><a download="{_e(name)}" href="data:{mime};base64,{b64}">'
+        f"{_e(label)}</a></div>"
+    )

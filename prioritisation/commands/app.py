@@ -1,0 +1,131 @@
+"""``prioritisation app [PATH]``: serve the steering-group app with Voila on 127.0.0.1.
+
+The project's Voila configuration (``prioritisation/app/config/voila.json``: preheated kernels,
+kernel culling, no tracebacks to the browser, nothing served but the app) is always used. The
+app notebook is written into a private folder; the kernels get the workbook path and language
+through the environment and import this very copy of the package.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import site
+import sys
+import tempfile
+from pathlib import Path
+
+from ..i18n import get_language, tr
+from ..i18n import register as register_messages
+from ._common import add_workbook_argument
+
+APP_DIR = Path(__file__).resolve().parents[1] / "app"
+CONFIG_DIR = APP_DIR / "config"  # voila.json
+DATA_DIR = APP_DIR / "jupyter"  # the "prioritisation" Voila template (lab without CDN links)
+
+register_messages(
+    {
+        "nl": {
+            "help.app": "start de app voor de stuurgroep (Voila) op deze computer",
+            "app.serving": "De app draait op {url}  (stoppen: Ctrl+C)",
+            "app.problems": "Let op: de werkmap heeft problemen; de app toont ze:",
+            "app.token_made": "Toegang vanaf andere computers: gebruik deze adresregel (met "
+            "sleutel): {url}",
+        },
+        "en": {
+            "help.app": "start the steering-group app (Voila) on this computer",
+            "app.serving": "The app runs at {url}  (stop: Ctrl+C)",
+            "app.problems": "Note: the workbook has problems; the app shows them:",
+            "app.token_made": "Access from other computers: use this address (with its key): {url}",
+        },
+    }
+)
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("app", help=tr("help.app"))
+    add_workbook_argument(parser, optional=True)
+    parser.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    parser.add_argument("--ip", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this computer only)")  # fmt: skip
+    parser.add_argument("--token", default=None,
+                        help="access key asked in the address (?token=…); made up automatically "
+                        "when --ip is not a loopback address")  # fmt: skip
+    parser.add_argument("--pool-size", type=int, default=None,
+                        help="kernels kept started in advance (default 1)")  # fmt: skip
+    parser.set_defaults(func=run)
+
+
+def _is_loopback(ip: str) -> bool:
+    if ip == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def voila_argv(notebook: Path, args) -> list[str]:
+    """The Voila command line: the project's config file, then the options given."""
+    argv = [
+        str(notebook),
+        f"--Voila.config_file_paths={CONFIG_DIR}",
+        "--no-browser",
+        f"--port={args.port}",
+        f"--Voila.ip={args.ip}",
+        "--Voila.port_retries=0",
+    ]
+    if args.pool_size is not None:
+        argv.append(f"--pool_size={args.pool_size}")
+    if args.token:
+        argv.append(f"--Voila.token={args.token}")
+    return argv
+
+
+def kernel_environment(path: str, lang: str | None) -> dict[str, str]:
+    """What the kernels need: the workbook, the language, this package on their path."""
+    from ..app import WORKBOOK_ENV
+
+    env = {WORKBOOK_ENV: str(Path(path).resolve())}
+    jupyter_path = os.environ.get("JUPYTER_PATH", "")
+    env["JUPYTER_PATH"] = str(DATA_DIR) + (os.pathsep + jupyter_path if jupyter_path else "")
+    if lang:
+        env["PRIORITISATION_LANG"] = lang
+    package_parent = str(Path(__file__).resolve().parents[2])
+    installed = {
+        str(Path(p).resolve()) for p in site.getsitepackages() + [site.getusersitepackages()]
+    }
+    if package_parent not in installed:  # a source checkout: the kernel imports this copy
+        current = os.environ.get("PYTHONPATH", "")
+        env["PYTHONPATH"] = package_parent + (os.pathsep + current if current else "")
+    return env
+
+
+def run(args) -> int:
+    from voila.app import Voila
+
+    from ..app.notebook import write_app_notebook
+    from ..sample import sample_path
+    from ..workbook import check_workbook
+
+    path = args.path or str(sample_path())
+    _wb, problems = check_workbook(path)
+    if problems:
+        print(tr("app.problems"), file=sys.stderr)
+        for p in problems[:20]:
+            print("  " + p.format(), file=sys.stderr)
+    if not args.token and not _is_loopback(args.ip):
+        args.token = secrets.token_urlsafe(24)
+    lang = getattr(args, "lang", None) or (
+        get_language() if os.environ.get("PRIORITISATION_LANG") else None
+    )
+    os.environ.update(kernel_environment(path, lang))
+    folder = Path(tempfile.mkdtemp(prefix="prioritisation-app-"))
+    notebook = write_app_notebook(folder / "app.ipynb")
+    url = f"http://{args.ip}:{args.port}/"
+    print(tr("app.serving", None, url=url), flush=True)
+    if args.token and not _is_loopback(args.ip):
+        print(tr("app.token_made", None, url=f"{url}?token={args.token}"), flush=True)
+    Voila.launch_instance(argv=voila_argv(notebook, args))
+    return 0
