@@ -19,9 +19,9 @@ setup: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
-## The main job on the bundled sample.
+## The steering-group app (Voila) on the bundled sample: open http://127.0.0.1:$(PORT)/
 app: setup
-	$(VENV)/bin/prioritisation rank data/sample.xlsx
+	$(VENV)/bin/prioritisation app data/sample.xlsx --port $(PORT)
 
 ## Rank the sample in the terminal.
 rank: setup

@@ -1,0 +1,146 @@
+"""The app end to end: Voila serving it, headless Chromium (Debian's) driving it.
+
+One server on the sample for the module (started on a free port of 127.0.0.1, stopped after);
+each test opens its own page, hence its own kernel.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlparse
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from prioritisation import prepare, rank, rank_prepared, read_workbook
+from prioritisation.weights import normalise_weights
+from tests.appserver import AppServer, browser, browser_missing, first_rows, open_app, open_tab
+from tests.conftest import SAMPLE, xlsx
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if reason := browser_missing():
+    pytest.skip(reason, allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with AppServer(SAMPLE, pool_size=1) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def context():
+    with browser() as c:
+        yield c
+
+
+def test_page_shows_the_samples_ranking_in_dutch_and_loads_nothing_from_outside(server, context):
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and r.url.startswith("http") and outside.append(r.url))  # fmt: skip
+    page.goto(server.url)
+    page.wait_for_selector(".pw-ranking tbody tr", timeout=90_000)
+    expected = list(rank(read_workbook(SAMPLE)).table.index)
+    assert first_rows(page, 100) == expected
+    text = page.inner_text(".pw-app")
+    for word in ("Gewichten", "Rangschikking", "Innovatiewaarde", "In aanmerking", "Reden"):
+        assert word in text
+    assert "Traceback" not in page.content()
+    assert outside == []
+    page.close()
+
+
+def test_keyboard_on_a_weight_slider_reorders_as_the_engine_predicts(server, context):
+    page = open_app(context, server.url)
+    wb = read_workbook(SAMPLE)
+    positions = {"innovation": 100, "desirability": 30, "viability": 20, "feasibility": 20}
+    shares = normalise_weights(pd.Series(positions, dtype=float))
+    expected = list(rank_prepared(prepare(wb), shares).table.index)
+    assert first_rows(page) != expected[:5]
+    page.focus(".pw-weight-innovation .noUi-handle")
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "id => document.querySelector('.pw-ranking tbody tr').dataset.id === id",
+        arg=expected[0], timeout=30_000,
+    )  # fmt: skip
+    assert first_rows(page, 100) == expected
+    assert "59 %" in page.inner_text(".pw-share-innovation")  # 100 / 170
+    page.close()
+
+
+def test_excel_download_is_the_ranking_on_screen(server, context):
+    page = open_app(context, server.url)
+    shown = first_rows(page)
+    open_tab(page, 4)
+    page.click(".pw-excel")
+    page.wait_for_selector(".pw-excel-link a", timeout=30_000)
+    with page.expect_download() as info:
+        page.click(".pw-excel-link a")
+    download = info.value
+    assert download.suggested_filename == "rangschikking.xlsx"
+    data = open(download.path(), "rb").read()
+    rows = list(openpyxl.load_workbook(io.BytesIO(data))["ranking"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:6]] == shown
+    page.close()
+
+
+def test_every_tab_renders_without_errors(server, context):
+    page = open_app(context, server.url)
+    for index, selector in [(1, ".pw-value-chart svg"), (2, ".pw-members tbody tr"),
+                            (3, ".pw-detail-criteria tbody tr")]:  # fmt: skip
+        open_tab(page, index)
+        page.wait_for_selector(selector, timeout=30_000)
+    assert page.inner_text(".pw-status") == ""
+    page.close()
+
+
+def test_the_browser_cannot_run_code(server, context, tmp_path):
+    """An ``execute_request`` sent over the kernel's websocket is dropped by Voila."""
+    page = open_app(context, server.url)
+    kernel_id = page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    marker = tmp_path / "pwned.txt"
+    code = f"open({str(marker)!r}, 'w').write('x')"
+    replies = page.evaluate(
+        """([kernelId, code]) => new Promise(resolve => {
+            const url = location.origin.replace('http', 'ws') + '/api/kernels/' + kernelId
+                + '/channels?session_id=attacker';
+            const ws = new WebSocket(url);
+            const seen = [];
+            ws.onmessage = ev => { try { seen.push(JSON.parse(ev.data).msg_type); } catch (e) {} };
+            const msg = (id, type, content) => JSON.stringify({
+                header: {msg_id: id, username: 'a', session: 'attacker', msg_type: type,
+                         version: '5.3', date: new Date().toISOString()},
+                parent_header: {}, metadata: {}, channel: 'shell', buffers: [], content: content});
+            ws.onopen = () => {
+                ws.send(msg('x1', 'execute_request', {code: code, silent: false,
+                    store_history: false, user_expressions: {}, allow_stdin: false,
+                    stop_on_error: true}));
+                // an allowed message, to show that the channel itself works
+                ws.send(msg('x2', 'kernel_info_request', {}));
+            };
+            ws.onerror = () => seen.push('error');
+            setTimeout(() => { ws.close(); resolve(seen); }, 4000);
+        })""",
+        [kernel_id, code],
+    )  # fmt: skip
+    assert not marker.exists()
+    assert "kernel_info_reply" in replies  # the socket worked
+    assert "execute_reply" not in replies and "execute_input" not in replies
+    page.close()
+
+
+def test_a_bad_workbook_shows_its_messages(context, tmp_path):
+    bad = xlsx(tmp_path, ideas=[["id", "title", "cost"], ["A", "Eerste", "veel"]],
+               scores=[["idea_id", "criterion_id", "assessor", "score"], ["B", "innovation", "x", 9]])  # fmt: skip
+    with AppServer(bad, pool_size=0) as bad_server:
+        page = open_app(context, bad_server.url)
+        text = page.inner_text(".pw-problems-panel")
+        assert "Deze werkmap kan ik niet gebruiken" in text
+        assert "blad 'ideas', rij 2, kolom 'cost'" in text
+        assert "Traceback" not in page.content()
+        page.close()
