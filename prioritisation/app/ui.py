@@ -17,8 +17,6 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
-from ..charts import to_svg
-from ..charts.ranking import value_cost_chart
 from ..export import write_xlsx
 from ..i18n import get_language, set_language, tr
 from . import views
@@ -52,6 +50,7 @@ class App:
         self.root = w.VBox(layout=w.Layout(width="100%")).add_class("pw-app")
         self.status = w.HTML().add_class("pw-status")
         self.timings: dict[str, float] = {}
+        self._static: tuple | None = None  # (language, the ranking table's unchanging cells)
         self.build()
 
     def _ipython_display_(self):  # the notebook's last line shows the app
@@ -190,8 +189,12 @@ class App:
         if ranking is None:
             self.table.value = ""
             return
-        self.table.value = views.ranking_table_html(ranking, self.state.theme or None,
-                                                    self.state.wb.currency)  # fmt: skip
+        lang = get_language()
+        if self._static is None or self._static[0] != lang:
+            self._static = (lang, views.static_cells(ranking, self.state.wb.currency, lang))
+        self.table.value = views.ranking_table_html(
+            ranking, self.state.theme or None, self.state.wb.currency, lang, self._static[1]
+        )
         self.timings["table"] = time.perf_counter() - t0
 
     def render_value(self) -> None:
@@ -202,6 +205,9 @@ class App:
         if ranking.table["cost"].isna().all():
             self.value_chart.value = f"<p class='pw-note'>{views._e(tr('value.no_cost'))}</p>"
             return
+        from ..charts import to_svg  # altair and vl-convert load in seconds: only when needed
+        from ..charts.ranking import value_cost_chart
+
         self.value_chart.value = views.chart_html(
             to_svg(value_cost_chart(ranking, width=640, height=400))
         )

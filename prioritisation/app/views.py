@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..i18n import fmt_money, fmt_number, fmt_percent, tr
+from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, tr
 from ..model import Workbook
 from ..scoring import Ranking
 from . import messages  # noqa: F401  (registers the texts)
@@ -91,50 +91,86 @@ def legend_html(ranking: Ranking) -> str:
     return f'<div class="pw-legend">{items}</div>'
 
 
-def _score_bar(ranking: Ranking, iid, score: float) -> str:
+def fmt_score(value: float, lang: str) -> str:
+    """``fmt_number(value, 3)``, fast for the usual 0 ≤ score < 1000 (called per row per slider move)."""
+    if np.isnan(value):
+        return ""
+    if 0 <= value < 1000:
+        text = f"{value:.3f}"
+        return text.replace(".", ",") if lang == "nl" else text
+    return fmt_number(value, 3, lang)
+
+
+def _score_bar(contributions: np.ndarray | None, titles: list[str], score: float) -> str:
     """A stacked bar: the score split into its criterion contributions (plain bar otherwise)."""
     if np.isnan(score):
         return ""
-    if ranking.contributions.empty:
-        return f'<span class="pw-seg" style="width:{max(0.0, score) * BAR_PX:.1f}px;background:{PALETTE[0]}"></span>'
-    parts = []
-    for j, (cid, value) in enumerate(ranking.contributions.loc[iid].items()):
-        if value > 0:
-            label = _e(f"{ranking.labels.get(cid, cid)}: {value:.3f}")
-            parts.append(
-                f'<span class="pw-seg" title="{label}" '
-                f'style="width:{value * BAR_PX:.1f}px;background:{PALETTE[j % 10]}"></span>'
-            )
-    return "".join(parts)
+    if contributions is None:
+        return (
+            f'<span class="pw-seg" style="width:{max(0.0, score) * BAR_PX:.1f}px;'
+            f'background:{PALETTE[0]}"></span>'
+        )
+    return "".join(
+        f'<span class="pw-seg" title="{titles[j]}: {value:.3f}" '
+        f'style="width:{value * BAR_PX:.1f}px;background:{PALETTE[j % 10]}"></span>'
+        for j, value in enumerate(contributions)
+        if value > 0
+    )
+
+
+def static_cells(ranking: Ranking, currency: str = "EUR", lang: str | None = None) -> dict:
+    """Per idea, the cells that no weight changes: idea, theme, cost, eligibility, reasons.
+
+    Build once per workbook and language and pass to :func:`ranking_table_html`, so that a
+    slider move formats only ranks, scores and bars.
+    """
+    lang = get_language(lang)
+    t = ranking.table
+    out = {}
+    for iid, title, theme, cost, eligible, reasons in zip(
+        t.index, t["title"], t["theme"], t["cost"], t["eligible"], t["reasons"], strict=True
+    ):
+        out[iid] = (
+            f'<td><span class="pw-id">{_e(iid)}</span> {_e(title)}</td><td>{_e(theme)}</td>',
+            f'<td class="num">{_e(fmt_money(cost, currency, lang))}</td>'
+            f"<td>{tr('yes', lang) if eligible else tr('no', lang)}</td>"
+            f"<td>{_e('; '.join(reasons) if reasons else '')}</td></tr>",
+        )
+    return out
 
 
 def ranking_table_html(
-    ranking: Ranking, theme: str | None = None, currency: str = "EUR", lang: str | None = None
+    ranking: Ranking,
+    theme: str | None = None,
+    currency: str = "EUR",
+    lang: str | None = None,
+    static: dict | None = None,
 ) -> str:
     """The ranking in rank order (first row = top idea); not-eligible ideas last, greyed.
 
-    The score column holds a stacked bar of the criterion contributions (a bar chart aligned
-    with the rows: pure HTML, so it costs nothing to redraw when a slider moves).
+    The "make-up" column holds a stacked bar of the criterion contributions (a bar chart
+    aligned with the rows: pure HTML, so it costs next to nothing to redraw on a slider move).
     """
+    lang = get_language(lang)
+    static = static or static_cells(ranking, currency, lang)
     t = ranking.table
     if theme:
         t = t[t["theme"] == theme]
+    contributions = (
+        None if ranking.contributions.empty else ranking.contributions.loc[t.index].to_numpy()
+    )
+    titles = [_e(ranking.labels.get(c, c)) for c in ranking.weights.index]
     rows = []
-    for iid, row in t.iterrows():
-        eligible = bool(row["eligible"])
-        rank = "" if np.isnan(row["rank"]) else str(int(row["rank"]))
-        score = float(row["score"])
-        reasons = "; ".join(row["reasons"]) if row["reasons"] else ""
+    for k, (iid, rank, score, eligible) in enumerate(
+        zip(t.index, t["rank"].to_numpy(), t["score"].to_numpy(), t["eligible"], strict=True)
+    ):
+        before, after = static[iid]
+        bar = _score_bar(None if contributions is None else contributions[k], titles, score)
         rows.append(
             f'<tr class="{"pw-in" if eligible else "pw-out"}" data-id="{_e(iid)}">'
-            f'<td class="num pw-rank">{rank}</td>'
-            f'<td><span class="pw-id">{_e(iid)}</span> {_e(row["title"])}</td>'
-            f"<td>{_e(row['theme'])}</td>"
-            f'<td class="num pw-score">{fmt_number(score, 3, lang)}</td>'
-            f'<td class="pw-stack">{_score_bar(ranking, iid, score)}</td>'
-            f'<td class="num">{_e(fmt_money(row["cost"], currency, lang))}</td>'
-            f"<td>{tr('yes', lang) if eligible else tr('no', lang)}</td>"
-            f"<td>{_e(reasons)}</td></tr>"
+            f'<td class="num pw-rank">{"" if np.isnan(rank) else int(rank)}</td>{before}'
+            f'<td class="num pw-score">{fmt_score(score, lang)}</td>'
+            f'<td class="pw-stack">{bar}</td>{after}'
         )
     head = "".join(
         f'<th class="{cls}">{_e(tr(k, lang))}</th>'
