@@ -45,6 +45,7 @@ register(
             "col.contribution": "Bijdrage",
             "col.spread": "Spreiding",
             "col.assessors": "Beoordelaars",
+            "col.assessor": "Beoordelaar",
             "col.group": "Groep",
             "col.difference": "Verschil",
             "yes": "ja",
@@ -55,10 +56,12 @@ register(
             "value.no_cost": "Geen enkel idee heeft een kost in de werkmap.",
             "members.help": "Elke kolom is de rangschikking volgens de scores van één lid, met de "
             "gewichten van nu. Bovenaan staan de ideeën waarover de leden het meest verschillen.",
-            "members.difference": "Verschil = hoogste min laagste rang bij de leden.",
+            "members.difference": "Verschil = hoogste min laagste rang bij de leden; — = niet in "
+            "aanmerking volgens de scores van dat lid; oranje = minstens 5 plaatsen van de groep.",
             "members.one": "Er is maar één beoordelaar: geen verschillen te tonen.",
             "detail.choose": "Idee",
             "detail.rank": "Rang {rank} van {n}",
+            "detail.rank_short": "rang {rank}",
             "detail.owner": "Trekker",
             "detail.cost": "Kost",
             "detail.duration": "Looptijd",
@@ -115,6 +118,7 @@ register(
             "col.contribution": "Contribution",
             "col.spread": "Spread",
             "col.assessors": "Assessors",
+            "col.assessor": "Assessor",
             "col.group": "Group",
             "col.difference": "Difference",
             "yes": "yes",
@@ -125,10 +129,12 @@ register(
             "value.no_cost": "No idea has a cost in the workbook.",
             "members.help": "Each column is the ranking by one member's scores, with the current "
             "weights. The ideas members disagree on most come first.",
-            "members.difference": "Difference = highest minus lowest rank among the members.",
+            "members.difference": "Difference = highest minus lowest rank among the members; — = not "
+            "eligible by that member's scores; orange = at least 5 places from the group.",
             "members.one": "There is only one assessor: no differences to show.",
             "detail.choose": "Idea",
             "detail.rank": "Rank {rank} of {n}",
+            "detail.rank_short": "rank {rank}",
             "detail.owner": "Owner",
             "detail.cost": "Cost",
             "detail.duration": "Duration",

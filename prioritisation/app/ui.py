@@ -65,6 +65,7 @@ class App:
         lang = get_language()
         self.lang = w.ToggleButtons(options=LANG_OPTIONS, value=lang, description="",
                                     style={"button_width": "96px"},
+                                    layout=w.Layout(flex="0 0 auto", min_width="210px"),
                                     tooltips=[tr("app.language")] * 2).add_class("pw-lang")  # fmt: skip
         self.lang.observe(self._on_language, names="value")
         style = w.HTML(views.CSS)
@@ -79,8 +80,11 @@ class App:
         title = wb.title or tr("app.title")
         info = tr("app.file", None, name=self.state.name, ideas=len(wb.ideas),
                   assessors=len(wb.assessors))  # fmt: skip
+        note = wb.settings.get("note")
+        note_html = f"<div class='pw-muted pw-wb-note'>{views._e(note)}</div>" if note else ""
         header = w.HBox(
-            [w.HTML(f"<h2>{views._e(title)}</h2><div class='pw-muted'>{views._e(info)}</div>"),
+            [w.HTML(f"<h2>{views._e(title)}</h2><div class='pw-muted'>{views._e(info)}</div>"
+                    f"{note_html}", layout=w.Layout(flex="1 1 auto")),
              self.lang],
             layout=w.Layout(justify_content="space-between", align_items="flex-start"),
         )  # fmt: skip
@@ -205,11 +209,13 @@ class App:
         if ranking.table["cost"].isna().all():
             self.value_chart.value = f"<p class='pw-note'>{views._e(tr('value.no_cost'))}</p>"
             return
+        if "altair" not in sys.modules:  # the first chart takes seconds: say so at once
+            self.value_chart.value = f"<p class='pw-muted'>{views._e(tr('app.loading'))}</p>"
         from ..charts import to_svg  # altair and vl-convert load in seconds: only when needed
         from ..charts.ranking import value_cost_chart
 
         self.value_chart.value = views.chart_html(
-            to_svg(value_cost_chart(ranking, width=640, height=400))
+            to_svg(value_cost_chart(ranking, width=720, height=420))
         )
 
     def render_members(self) -> None:

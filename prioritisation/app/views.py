@@ -312,7 +312,7 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
     s = wb.scores[wb.scores["idea_id"] == idea_id]
     wide = s.pivot_table(index="assessor", columns="criterion_id", values="score", aggfunc="first",
                          dropna=False).reindex(columns=wb.criteria.index)  # fmt: skip
-    ass_head = f"<th>{_e(tr('col.assessors', lang))}</th>" + "".join(
+    ass_head = f"<th>{_e(tr('col.assessor', lang))}</th>" + "".join(
         f"<th class='num'>{_e(labels.get(c, c))}</th>" for c in wb.criteria.index
     )
     ass_rows = "".join(
