@@ -263,7 +263,9 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
             title = wb.ideas.at[d, "title"] if d in wb.ideas.index else ""
             r = ranking.table.at[d, "rank"] if d in ranking.table.index else np.nan
             where = (
-                tr("detail.not_ranked", lang) if np.isnan(r) else f"{tr('col.rank', lang)} {int(r)}"
+                tr("detail.not_ranked", lang)
+                if np.isnan(r)
+                else tr("detail.rank_short", lang, rank=int(r))
             )
             parts.append(f"<b>{_e(d)}</b> {_e(title)} ({_e(where)})")
         return "; ".join(parts)
