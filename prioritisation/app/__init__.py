@@ -31,24 +31,7 @@ def build_app(path=None, lang: str | None = None):
     if lang is None and state.ok and state.wb.settings.get("language") in ("nl", "en"):
         lang = str(state.wb.settings["language"])
     set_language(lang if lang in ("nl", "en") else None)
-    app = App(state)
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        warm_up()
-    return app
+    return App(state)
 
 
-def warm_up() -> None:
-    """Load the chart stack (altair, vl-convert: seconds) while nobody waits.
-
-    Voila sets ``VOILA_PREHEAT`` in the kernels it starts in advance; there the first chart a
-    member opens is then drawn at once.
-    """
-    import pandas as pd
-
-    from ..charts import to_svg
-    from ..charts.ranking import weights_chart
-
-    to_svg(weights_chart(pd.Series({"a": 1.0}), {"a": "a"}))
-
-
-__all__ = ["WORKBOOK_ENV", "build_app", "warm_up"]
+__all__ = ["WORKBOOK_ENV", "build_app"]

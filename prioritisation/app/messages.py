@@ -52,7 +52,7 @@ register(
             "no": "nee",
             "not_eligible": "niet in aanmerking",
             "value.help": "Rechtsboven: veel waarde voor veel geld; linksboven: veel waarde voor "
-            "weinig geld. De score volgt de gewichten.",
+            "weinig geld. De score volgt de gewichten. Wijs een bolletje aan om het idee te zien.",
             "value.no_cost": "Geen enkel idee heeft een kost in de werkmap.",
             "members.help": "Elke kolom is de rangschikking volgens de scores van één lid, met de "
             "gewichten van nu. Bovenaan staan de ideeën waarover de leden het meest verschillen.",
@@ -125,7 +125,7 @@ register(
             "no": "no",
             "not_eligible": "not eligible",
             "value.help": "Top right: much value for much money; top left: much value for little "
-            "money. The score follows the weights.",
+            "money. The score follows the weights. Point at a dot to see the idea.",
             "value.no_cost": "No idea has a cost in the workbook.",
             "members.help": "Each column is the ranking by one member's scores, with the current "
             "weights. The ideas members disagree on most come first.",

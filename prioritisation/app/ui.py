@@ -209,13 +209,8 @@ class App:
         if ranking.table["cost"].isna().all():
             self.value_chart.value = f"<p class='pw-note'>{views._e(tr('value.no_cost'))}</p>"
             return
-        if "altair" not in sys.modules:  # the first chart takes seconds: say so at once
-            self.value_chart.value = f"<p class='pw-muted'>{views._e(tr('app.loading'))}</p>"
-        from ..charts import to_svg  # altair and vl-convert load in seconds: only when needed
-        from ..charts.ranking import value_cost_chart
-
         self.value_chart.value = views.chart_html(
-            to_svg(value_cost_chart(ranking, width=720, height=420))
+            views.value_cost_svg(ranking, self.state.wb.currency)
         )
 
     def render_members(self) -> None:

@@ -41,6 +41,8 @@ CSS = """
 .pw-key { margin-right: 14px; white-space: nowrap; }
 .pw-swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
   vertical-align: -1px; }
+.pw-hollow { background: white; border: 2px solid #7b8794; width: 8px; height: 8px;
+  border-radius: 6px; }
 .pw-problems li { margin: 3px 0; }
 .pw-box { border-left: 4px solid #c0392b; background: #fdf2f2; padding: 8px 12px; }
 .pw-note { border-left: 4px solid #3e7cb1; background: #f0f4f8; padding: 6px 10px; }
@@ -361,3 +363,112 @@ def download_link_html(data: bytes, name: str, mime: str, label: str) -> str:
         f'<div class="pw-dl"><a download="{_e(name)}" href="data:{mime};base64,{b64}">'
         f"{_e(label)}</a></div>"
     )
+
+
+def _nice_step(span: float, ticks: int = 6) -> float:
+    raw = span / max(ticks, 1)
+    magnitude = 10 ** np.floor(np.log10(raw)) if raw > 0 else 1.0
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
+
+
+def value_cost_svg(
+    ranking: Ranking, currency: str = "EUR", lang: str | None = None,
+    width: int = 720, height: int = 420,
+) -> str:  # fmt: skip
+    """Score against cost, one dot per idea, coloured by theme; labels that would overlap are
+    left out (every dot names its idea on hover).
+
+    Plain SVG written here: drawing it costs a millisecond and loads no chart library into the
+    member's kernel (vl-convert would add seconds and ~110 MiB per member).
+    """
+    lang = get_language(lang)
+    t = ranking.table
+    data = t[t["cost"].notna() & t["score"].notna()]
+    left, right, top, bottom = 64, 48, 12, 46
+    pw, ph = width - left - right, height - top - bottom
+    xmax = float(data["cost"].max()) if len(data) else 1.0
+    xstep = _nice_step(xmax or 1.0)
+    xmax = xstep * np.ceil((xmax or 1.0) / xstep)
+    smin = float(min(0.0, data["score"].min())) if len(data) else 0.0
+    smax = float(max(1.0, data["score"].max())) if len(data) else 1.0
+    ystep = _nice_step(smax - smin, 5)
+
+    def x(v):
+        return left + pw * float(v) / xmax
+
+    def y(v):
+        return top + ph * (1 - (float(v) - smin) / (smax - smin))
+
+    themes = sorted({str(v) for v in t["theme"].fillna("")})
+    colour = {th: PALETTE[i % 10] for i, th in enumerate(themes)}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="pw-scatter" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" '
+        'font-size="11">'
+    ]
+    for k in range(int(round(xmax / xstep)) + 1):
+        v = k * xstep
+        parts.append(
+            f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top}" y2="{top + ph}" stroke="#e4e7eb"/>'
+            f'<text x="{x(v):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#52606d">'
+            f"{_e(fmt_money(v, currency, lang))}</text>"
+        )
+    v = smin
+    while v <= smax + 1e-9:
+        parts.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e4e7eb"/>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="#52606d">'
+            f"{fmt_number(v, 1, lang)}</text>"
+        )
+        v += ystep
+    parts.append(
+        f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" font-size="12" '
+        f'font-weight="bold">{_e(tr("col.cost", lang))} ({_e(currency)})</text>'
+        f'<text transform="translate(14 {top + ph / 2:.0f}) rotate(-90)" text-anchor="middle" '
+        f'font-size="12" font-weight="bold">{_e(tr("col.score", lang))}</text>'
+    )
+    # the dots are obstacles for the labels, and so is every label already placed
+    placed = [
+        (x(c) - 6, y(v) - 6, x(c) + 6, y(v) + 6)
+        for c, v in zip(data["cost"], data["score"], strict=True)
+    ]
+    labels = []
+    for iid, row in data.iterrows():
+        cx, cy = x(row["cost"]), y(row["score"])
+        fill = colour[str(row["theme"] if isinstance(row["theme"], str) else "")]
+        eligible = bool(row["eligible"])
+        tip = _e(f"{iid} · {row['title']} — {tr('col.score', lang)} "
+                 f"{fmt_score(float(row['score']), lang)}, {fmt_money(row['cost'], currency, lang)}"
+                 + ("" if eligible else f" ({tr('not_eligible', lang)})"))  # fmt: skip
+        style = (f'fill="{fill}" fill-opacity="0.85"' if eligible
+                 else f'fill="white" stroke="{fill}" stroke-width="2"')  # fmt: skip
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" {style}><title>{tip}</title></circle>'
+        )
+        w_text = 6.8 * len(str(iid))
+        for dy in (4, -9, 17):
+            box = (cx + 8, cy + dy - 10, cx + 8 + w_text, cy + dy + 1)
+            if box[2] > width:
+                box = (cx - 8 - w_text, box[1], cx - 8, box[3])
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                       for b in placed):  # fmt: skip
+                placed.append(box)
+                labels.append(
+                    f'<text x="{box[0]:.1f}" y="{cy + dy:.1f}" fill="#1f2933">{_e(iid)}</text>'
+                )
+                break
+    parts += labels
+    parts.append("</svg>")
+    legend = "".join(
+        f'<span class="pw-key"><span class="pw-swatch" style="background:{colour[th]}"></span>'
+        f"{_e(th or '—')}</span>"
+        for th in themes
+    )
+    hollow = (
+        f'<span class="pw-key"><span class="pw-swatch pw-hollow"></span>'
+        f"{_e(tr('not_eligible', lang))}</span>"
+    )
+    return f'<div class="pw-legend">{legend}{hollow}</div>' + "".join(parts)
