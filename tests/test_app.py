@@ -224,3 +224,18 @@ def test_kernel_environment_points_at_this_checkout(tmp_path):
     assert env["PRIORITISATION_APP_WORKBOOK"] == str(SAMPLE.resolve())
     assert env["PRIORITISATION_LANG"] == "en"
     assert env["PYTHONPATH"].split(":")[0] == str(ROOT)
+
+
+def test_exact_weights_hold_until_a_slider_moves(app):
+    shares = {"innovation": 0.123, "desirability": 0.377, "viability": 0.25, "feasibility": 0.25}
+    app.state.apply_weights(shares)
+    app.show_positions()
+    app.weights_changed()
+    assert app.state.weights()["innovation"] == pytest.approx(0.123)
+    assert app.sliders["innovation"].value == 12
+    assert first_ids(app.table.value, 100) == list(
+        rank_prepared(app.state.prepared, pd.Series(shares)).table.index
+    )
+    app.sliders["innovation"].value = 40
+    assert app.state.exact is None
+    assert app.state.weights()["innovation"] == pytest.approx(40 / (40 + 38 + 25 + 25))

@@ -31,6 +31,7 @@ class AppState:
     prepared: Prepared | None = None
     method: str = "wsm"
     positions: dict[str, int] = field(default_factory=dict)  # criterion → slider position
+    exact: pd.Series | None = None  # shares applied from a scenario or AHP, until a slider moves
     theme: str | None = None  # ranking filter; None = all
     selected: str | None = None  # idea in the detail tab
     _member_prepared: dict[str, Prepared] = field(default_factory=dict, repr=False)
@@ -65,15 +66,28 @@ class AppState:
 
     def weights(self) -> pd.Series | None:
         """The shares in force (summing to 1), or None when every slider is at 0."""
+        if self.exact is not None:
+            return self.exact
         raw = pd.Series(self.positions, dtype=float).reindex(self.wb.criteria.index).fillna(0.0)
         if raw.sum() <= 0:
             return None
         return normalise_weights(raw)
 
     def set_position(self, criterion: str, value: int) -> None:
+        if self.positions.get(criterion) != int(value):
+            self.exact = None  # the member took over: the sliders rule again
         self.positions[criterion] = int(value)
 
+    def apply_weights(self, shares) -> None:
+        """Use these exact shares (a scenario's, AHP's); the sliders show them rounded."""
+        shares = normalise_weights(
+            pd.Series(shares, dtype=float).reindex(self.wb.criteria.index).fillna(0.0)
+        )
+        self.exact = shares
+        self.positions = {c: int(round(SLIDER_TOTAL * float(v))) for c, v in shares.items()}
+
     def reset(self) -> None:
+        self.exact = None
         self.positions = self.default_positions()
 
     # ------------------------------------------------------------------ rankings

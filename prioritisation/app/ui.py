@@ -234,19 +234,24 @@ class App:
 
     @guarded
     def _on_slider(self, criterion: str, change) -> None:
+        if getattr(self, "_muted", False):
+            return
         self.state.set_position(criterion, change["new"])
-        if not getattr(self, "_muted", False):
-            self.weights_changed()
+        self.weights_changed()
 
-    @guarded
-    def _on_reset(self, _button) -> None:
-        self.state.reset()
+    def show_positions(self) -> None:
+        """Move the sliders to the state's positions without re-ranking once per slider."""
         self._muted = True
         try:
             for cid, slider in self.sliders.items():
                 slider.value = self.state.positions[cid]
         finally:
             self._muted = False
+
+    @guarded
+    def _on_reset(self, _button) -> None:
+        self.state.reset()
+        self.show_positions()
         self.weights_changed()
 
     @guarded
