@@ -127,7 +127,7 @@ def test_language_switch_keeps_the_weights(app):
     app.sliders["innovation"].value = 70
     app.lang.value = "en"
     assert app.tabs.titles[0] == "Ranking"
-    assert "Innovation value" in app.root.children[3].children[0].children[1].value
+    assert "Innovation value" in app.slider_box.children[0].value
     assert app.sliders["innovation"].value == 70
     assert "of the total" in app.shares["innovation"].value
     app.lang.value = "nl"

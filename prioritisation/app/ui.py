@@ -26,6 +26,19 @@ LANG_OPTIONS = [("Nederlands", "nl"), ("English", "en")]
 TABS = ("ranking", "value", "members", "detail", "save")
 
 
+def engine(name: str) -> bool:
+    """Whether an engine module of the package is there (the app adds its parts when it is)."""
+    import importlib.util
+
+    return importlib.util.find_spec(f"prioritisation.{name}") is not None
+
+
+def has_ahp() -> bool:
+    from .. import weights
+
+    return hasattr(weights, "ahp_kernel")
+
+
 def guarded(method):
     """Run a callback; on an unexpected error show a plain message instead of a traceback."""
 
@@ -113,9 +126,23 @@ class App:
         self.reset.on_click(self._on_reset)
         self.weights_note = w.HTML().add_class("pw-weights-note")
         rows += [self.reset, self.weights_note]
-        sidebar = w.VBox(rows, layout=w.Layout(flex="0 0 290px", width="290px",
-                                               padding="0 14px 0 0"))  # fmt: skip
-        sidebar.add_class("pw-sidebar")
+        self.slider_box = w.VBox(rows[1:])
+        self.ahp = None
+        side = [rows[0], self.slider_box]
+        if has_ahp():
+            from .ahp import AhpPanel
+
+            self.ahp = AhpPanel(self)
+            self.mode = w.ToggleButtons(
+                options=[(tr("ahp.mode_sliders"), "sliders"), (tr("ahp.mode_pairs"), "pairs")],
+                value="sliders", style={"button_width": "128px"},
+            ).add_class("pw-weight-mode")  # fmt: skip
+            self.mode.observe(self._on_mode, names="value")
+            side = [rows[0], self.mode, self.slider_box]
+        self.sidebar = w.VBox(side, layout=w.Layout(flex="0 0 290px", width="290px",
+                                                    padding="0 14px 0 0"))  # fmt: skip
+        self.sidebar.add_class("pw-sidebar")
+        sidebar = self.sidebar
 
         # ranking tab
         themes = [(tr("ranking.all_themes"), "")] + [(t, t) for t in self.state.themes()]
@@ -127,11 +154,26 @@ class App:
         ranking_tab = w.VBox([self.theme, self.table])
         # value and cost
         self.value_chart = w.HTML().add_class("pw-value-chart")
-        value_tab = w.VBox([w.HTML(f"<p class='pw-muted'>{views._e(tr('value.help'))}</p>"),
-                            self.value_chart])  # fmt: skip
+        self.budget = None
+        value_parts = []
+        if engine("portfolio"):
+            from .budget import BudgetPanel
+
+            self.budget = BudgetPanel(self)
+            value_parts.append(self.budget.widget())
+        value_tab = w.VBox(value_parts + [
+            w.HTML(f"<p class='pw-muted'>{views._e(tr('value.help'))}</p>"), self.value_chart,
+        ])  # fmt: skip
         # members
         self.members = w.HTML().add_class("pw-members-panel")
-        members_tab = w.VBox([self.members])
+        self.robustness = None
+        members_parts = [self.members]
+        if engine("sensitivity"):
+            from .robustness import RobustnessPanel
+
+            self.robustness = RobustnessPanel(self)
+            members_parts.append(self.robustness.widget())
+        members_tab = w.VBox(members_parts)
         # detail
         ideas = self.state.wb.ideas
         self.idea = w.Dropdown(
@@ -147,11 +189,24 @@ class App:
         self.excel.add_class("pw-excel")
         self.excel.on_click(self._on_excel)
         self.excel_link = w.HTML().add_class("pw-excel-link")
-        save_tab = w.VBox([
+        save_parts = []
+        self.scenarios = self.pdf = None
+        if engine("store"):
+            from .scenarios import ScenarioPanel
+
+            self.scenarios = ScenarioPanel(self)
+            save_parts.append(self.scenarios.widget())
+        save_parts += [
             w.HTML(f"<h3>{views._e(tr('save.excel_title'))}</h3>"
                    f"<p class='pw-muted'>{views._e(tr('save.excel_help'))}</p>"),
             self.excel, self.excel_link,
-        ])  # fmt: skip
+        ]  # fmt: skip
+        if engine("report"):
+            from .pdf import PdfPanel
+
+            self.pdf = PdfPanel(self)
+            save_parts.append(self.pdf.widget())
+        save_tab = w.VBox(save_parts)
 
         self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab])
         self.tabs.titles = [tr(f"tab.{t}") for t in TABS]
@@ -183,6 +238,8 @@ class App:
     def weights_changed(self) -> None:
         self.status.value = ""
         self.excel_link.value = ""  # a file made with other weights would mislead
+        if self.pdf is not None:
+            self.pdf.weights_changed()
         self.stale = set(TABS)
         self.refresh_shares()
         self.render_visible()
@@ -209,8 +266,9 @@ class App:
         if ranking.table["cost"].isna().all():
             self.value_chart.value = f"<p class='pw-note'>{views._e(tr('value.no_cost'))}</p>"
             return
+        funded = self.budget.render() if self.budget is not None else None
         self.value_chart.value = views.chart_html(
-            views.value_cost_svg(ranking, self.state.wb.currency)
+            views.value_cost_svg(ranking, self.state.wb.currency, funded=funded)
         )
 
     def render_members(self) -> None:
@@ -218,6 +276,8 @@ class App:
         self.members.value = (
             "" if ranking is None else views.members_html(ranking, self.state.member_rankings())
         )
+        if self.robustness is not None:
+            self.robustness.render()
 
     def render_detail(self) -> None:
         ranking = self.state.ranking()
@@ -253,6 +313,14 @@ class App:
         self.state.reset()
         self.show_positions()
         self.weights_changed()
+
+    @guarded
+    def _on_mode(self, change) -> None:
+        if change["new"] == "pairs":
+            self.sidebar.children = [self.sidebar.children[0], self.mode, self.ahp.widget(),
+                                     self.slider_box]  # fmt: skip
+        else:
+            self.sidebar.children = [self.sidebar.children[0], self.mode, self.slider_box]
 
     @guarded
     def _on_theme(self, change) -> None:

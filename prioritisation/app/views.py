@@ -41,6 +41,8 @@ CSS = """
 .pw-key { margin-right: 14px; white-space: nowrap; }
 .pw-swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
   vertical-align: -1px; }
+.pw-ring { background: #9aa5b1; border: 2.5px solid #1f2933; width: 8px; height: 8px;
+  border-radius: 6px; }
 .pw-hollow { background: white; border: 2px solid #7b8794; width: 8px; height: 8px;
   border-radius: 6px; }
 .pw-problems li { margin: 3px 0; }
@@ -376,7 +378,7 @@ def _nice_step(span: float, ticks: int = 6) -> float:
 
 def value_cost_svg(
     ranking: Ranking, currency: str = "EUR", lang: str | None = None,
-    width: int = 720, height: int = 420,
+    width: int = 720, height: int = 420, funded: set[str] | None = None,
 ) -> str:  # fmt: skip
     """Score against cost, one dot per idea, coloured by theme; labels that would overlap are
     left out (every dot names its idea on hover).
@@ -445,6 +447,9 @@ def value_cost_svg(
                  + ("" if eligible else f" ({tr('not_eligible', lang)})"))  # fmt: skip
         style = (f'fill="{fill}" fill-opacity="0.85"' if eligible
                  else f'fill="white" stroke="{fill}" stroke-width="2"')  # fmt: skip
+        if funded is not None and iid in funded:
+            style = f'fill="{fill}" stroke="#1f2933" stroke-width="2.5"'
+            tip += _e(f" — {tr('value.funded', lang)}")
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" {style}><title>{tip}</title></circle>'
         )
@@ -471,4 +476,10 @@ def value_cost_svg(
         f'<span class="pw-key"><span class="pw-swatch pw-hollow"></span>'
         f"{_e(tr('not_eligible', lang))}</span>"
     )
-    return f'<div class="pw-legend">{legend}{hollow}</div>' + "".join(parts)
+    ring = (
+        f'<span class="pw-key"><span class="pw-swatch pw-ring"></span>'
+        f"{_e(tr('value.funded', lang))}</span>"
+        if funded is not None
+        else ""
+    )
+    return f'<div class="pw-legend">{legend}{hollow}{ring}</div>' + "".join(parts)
