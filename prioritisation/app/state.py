@@ -103,6 +103,20 @@ class AppState:
             self._cache = (key, rank_prepared(self.prepared, weights, self.method, lang))
         return self._cache[1]
 
+    def member_ranks(self) -> tuple[pd.DataFrame, float | None]:
+        """Ideas × members: the rank each member's own scores give with the current weights,
+        and Kendall's W (agreement) when the group engine is there."""
+        weights = self.weights()
+        if weights is None:
+            return pd.DataFrame(), None
+        try:
+            from ..group import consensus_prepared
+        except ImportError:
+            ranks = {m: r.table["rank"] for m, r in self.member_rankings().items()}
+            return pd.DataFrame(ranks), None
+        c = consensus_prepared(self.prepared, weights, view="scores")
+        return c.member_ranks, float(c.kendall_w)
+
     def member_rankings(self, lang: str | None = None) -> dict[str, Ranking]:
         """Each assessor's own ranking: only their scores, the current weights."""
         weights = self.weights()

@@ -273,9 +273,11 @@ class App:
 
     def render_members(self) -> None:
         ranking = self.state.ranking()
-        self.members.value = (
-            "" if ranking is None else views.members_html(ranking, self.state.member_rankings())
-        )
+        if ranking is None:
+            self.members.value = ""
+        else:
+            ranks, agreement = self.state.member_ranks()
+            self.members.value = views.members_html(ranking, ranks, agreement=agreement)
         if self.robustness is not None:
             self.robustness.render()
 

@@ -51,6 +51,8 @@ CSS = """
 .pw-hot { background: #fde8c8; }
 .pw-share { font-size: 13px; color: #334e68; margin: -4px 0 6px 0; }
 .pw-crit { font-weight: bold; font-size: 13px; margin-top: 6px; }
+.pw-pair { font-size: 13px; margin: -6px 0 4px 0; }
+.pw-funded-list .pw-id { margin-right: 2px; }
 .pw-dl a { font-weight: bold; font-size: 15px; }
 .pw-chart svg { max-width: 100%; height: auto; }
 </style>
@@ -203,14 +205,18 @@ def short_name(name: str) -> str:
 
 
 def members_html(
-    group: Ranking, members: dict[str, Ranking], lang: str | None = None, limit: int = 60
-) -> str:
-    """Ideas × members: each member's own rank; the ideas they disagree on most first."""
+    group: Ranking, ranks: pd.DataFrame, lang: str | None = None, limit: int = 60,
+    agreement: float | None = None,
+) -> str:  # fmt: skip
+    """Ideas × members: each member's own rank; the ideas they disagree on most first.
+
+    ``ranks``: ideas × members, the rank each member's own scores give (NaN: not ranked);
+    ``agreement``: Kendall's W when the group engine computed it.
+    """
+    members = list(ranks.columns)
     if len(members) < 2:
         return f'<p class="pw-note">{_e(tr("members.one", lang))}</p>'
-    ranks = pd.DataFrame({m: r.table["rank"] for m, r in members.items()}).reindex(
-        group.table.index
-    )
+    ranks = ranks.reindex(group.table.index).astype(float)
     spread = ranks.max(axis=1) - ranks.min(axis=1)
     order = sorted(group.table.index, key=lambda i: (-(spread[i] if not np.isnan(spread[i]) else -1),
                                                       np.nan_to_num(group.table.at[i, "rank"], nan=1e9)))  # fmt: skip
@@ -238,6 +244,11 @@ def members_html(
         )
     names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
     key = f'<p class="pw-muted">{_e(names)}</p>' if names else ""
+    if agreement is not None and not np.isnan(agreement):
+        key = (
+            f'<p class="pw-note pw-kendall">{_e(tr("members.kendall", lang, w=fmt_number(agreement, 2, lang)))}</p>'
+            + key
+        )
     return (
         f'<p class="pw-muted">{_e(tr("members.help", lang))} {_e(tr("members.difference", lang))}'
         f'</p>{key}<div class="pw-scroll"><table class="pw-table pw-members"><thead><tr>{head}</tr>'
