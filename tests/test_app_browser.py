@@ -144,3 +144,39 @@ def test_a_bad_workbook_shows_its_messages(context, tmp_path):
         assert "blad 'ideas', rij 2, kolom 'cost'" in text
         assert "Traceback" not in page.content()
         page.close()
+
+
+def test_a_saved_scenario_survives_a_restart(context, tmp_path):
+    """Save in one server's kernel; stop everything; a new server's page opens it again."""
+    pytest.importorskip("prioritisation.store")
+    env = {"PRIORITISATION_STORE": str(tmp_path / "scenarios.sqlite")}
+    positions = {"innovation": 100, "desirability": 30, "viability": 20, "feasibility": 20}
+    shares = normalise_weights(pd.Series(positions, dtype=float))
+    expected = list(rank_prepared(prepare(read_workbook(SAMPLE)), shares).table.index)
+    with AppServer(SAMPLE, pool_size=0, env=env) as first:
+        page = open_app(context, first.url)
+        page.focus(".pw-weight-innovation .noUi-handle")
+        page.keyboard.press("End")
+        page.wait_for_function(
+            "() => document.querySelector('.pw-share-innovation').innerText.includes('59 %')"
+        )
+        open_tab(page, 4)
+        page.fill(".pw-scen-name input", "Innovatie eerst")
+        page.fill(".pw-scen-author input", "An")
+        page.click(".pw-scen-save")
+        page.wait_for_selector(".pw-scen-message .pw-note", timeout=30_000)
+        page.close()
+    with AppServer(SAMPLE, pool_size=0, env=env) as second:
+        page = open_app(context, second.url)
+        assert first_rows(page, 1) != expected[:1]
+        open_tab(page, 4)
+        page.wait_for_selector(".pw-scen-open", timeout=30_000)
+        assert "Innovatie eerst" in page.inner_text(".pw-scen-choice").replace("\xa0", " ")
+        page.click(".pw-scen-open")
+        page.wait_for_function(
+            "() => document.querySelector('.pw-share-innovation').innerText.includes('59 %')",
+            timeout=30_000,
+        )
+        open_tab(page, 0)
+        assert first_rows(page, 100) == expected
+        page.close()
