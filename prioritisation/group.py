@@ -24,12 +24,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .errors import UsageError
 from .i18n import register
@@ -81,6 +81,7 @@ class Consensus:
         def num(v):
             return None if v is None or np.isnan(v) else round(float(v), 10)
 
+        members = list(self.member_ranks.columns)
         return {
             "kendall_w": num(self.kendall_w), "chi2": num(self.chi2), "p_value": num(self.p_value),
             "assessors": self.assessors,
@@ -90,15 +91,17 @@ class Consensus:
                     "weights": {c: num(v) for c, v in self.member_weights.loc[m].items()}}
                 for m in self.member_weights.index
             },
-            "member_ranks": {i: {m: int(r) for m, r in row.items()}
-                             for i, row in self.member_ranks.iterrows()},
+            "member_ranks": {i: dict(zip(members, row, strict=True)) for i, row in
+                             zip(self.member_ranks.index, self.member_ranks.to_numpy().tolist(),
+                                 strict=True)},
             "most_changed": [
                 {"id": i, "group_rank": int(r["group_rank"]), "min_rank": int(r["min_rank"]),
                  "max_rank": int(r["max_rank"]), "range": int(r["range"]),
                  "ranks": {m: int(v) for m, v in self.member_ranks.loc[i].items()}}
                 for i, r in self.most_changed(top).iterrows()
             ],
-            "spread": {i: num(v) for i, v in self.spread["mean"].items()},
+            "spread": dict(zip(self.spread.index, np.round(self.spread["mean"].to_numpy(), 10).tolist(),
+                               strict=True)),
         }  # fmt: skip
 
 
@@ -123,12 +126,58 @@ def kendall_w(ranks: np.ndarray) -> tuple[float, float, float]:
         return np.nan, np.nan, np.nan
     w = 12.0 * s / denominator
     chi2 = m * (n - 1) * w
-    return w, chi2, float(stats.chi2.sf(chi2, n - 1))
+    return w, chi2, chi2_sf(chi2, n - 1)
 
 
-def _midranks(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score; ties get the mean of their ranks (rows = raters)."""
-    return np.vstack([stats.rankdata(-row, method="average") for row in scores])
+def chi2_sf(x: float, df: int) -> float:
+    """P(χ²_df > x): the regularised upper incomplete gamma Q(df/2, x/2) (series below
+    a + 1, Lentz's continued fraction above; Press et al., *Numerical Recipes*, §6.2).
+    Written out so that the command does not import scipy.stats (1 s at start-up)."""
+    a, x = df / 2.0, x / 2.0
+    if x <= 0:
+        return 1.0
+    log_front = -x + a * math.log(x) - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        ap = a
+        for _ in range(10_000):
+            ap += 1
+            term *= x / ap
+            total += term
+            if abs(term) < abs(total) * 1e-15:
+                break
+        return max(0.0, 1.0 - total * math.exp(log_front))
+    tiny = 1e-300
+    b = x + 1 - a
+    c, d = 1 / tiny, 1 / b
+    h = d
+    for i in range(1, 10_000):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1) < 1e-15:
+            break
+    return min(1.0, math.exp(log_front) * h)
+
+
+def midranks(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest score; ties get the mean of their ranks (one row per rater)."""
+    scores = np.atleast_2d(np.asarray(scores, dtype=float))
+    out = np.empty_like(scores)
+    for k, row in enumerate(scores):
+        order = np.argsort(-row, kind="stable")
+        ordered = -row[order]
+        start = np.r_[0, np.flatnonzero(np.diff(ordered) != 0) + 1]
+        end = np.r_[start[1:], len(row)]
+        ranks = np.repeat((start + end + 1) / 2.0, end - start)
+        out[k, order] = ranks
+    return out
 
 
 def consensus_prepared(prepared: Prepared, weights: pd.Series, view: str = "auto") -> Consensus:
@@ -152,9 +201,9 @@ def consensus_prepared(prepared: Prepared, weights: pd.Series, view: str = "auto
 
     # Kendall's W: each assessor's own scores, group weights
     own_scores = np.einsum("icj,c->ji", own_norm, w)  # assessors × ideas
-    kw, chi2, p = kendall_w(_midranks(own_scores)) if len(ids) else (np.nan,) * 3
+    kw, chi2, p = kendall_w(midranks(own_scores)) if len(ids) else (np.nan,) * 3
     per_criterion = pd.Series(
-        [kendall_w(_midranks(own_norm[:, j, :].T))[0] if len(ids) else np.nan
+        [kendall_w(midranks(own_norm[:, j, :].T))[0] if len(ids) else np.nan
          for j in range(len(crits))], index=crits, dtype=float)  # fmt: skip
 
     # each member's view

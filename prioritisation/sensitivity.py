@@ -19,6 +19,7 @@ the order in which they happen to be stored.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -207,80 +208,162 @@ class SMAAResult:
     def records(self, decimals: int = 6) -> list[dict]:
         """The JSON ``ranking`` records: ``rank_acceptability`` index 0 = first."""
         acc = np.round(self.acceptability.to_numpy(), decimals)
-        central = self.central_weights
-        out = []
-        for i, iid in enumerate(self.acceptability.index):
-            cw = central.loc[iid]
-            out.append({
-                "id": iid, "title": self.titles[iid], "rank": int(self.current_rank[iid]),
-                "score": _r(self.score[iid]), "p_first": _r(acc[i, 0] if acc.shape[1] else 0.0),
-                "p_top_k": _r(round(float(self.p_top_k[iid]), decimals)),
-                "expected_rank": _r(round(float(self.expected_rank[iid]), 4)),
-                "rank_acceptability": acc[i].tolist(),
-                "central_weights": None if cw.isna().any() else {c: _r(round(float(v), 6))
-                                                                  for c, v in cw.items()},
-            })  # fmt: skip
-        return out
+        rows = acc.tolist()
+        first = acc[:, 0].tolist() if acc.shape[1] else [0.0] * len(rows)
+        central = np.round(self.central_weights.to_numpy(), 6)
+        never = np.isnan(central).any(axis=1).tolist()
+        crits = list(self.central_weights.columns)
+        ids = list(self.acceptability.index)
+        columns = zip(ids, self.titles.reindex(ids).tolist(),
+                      self.current_rank.reindex(ids).tolist(), self.score.reindex(ids).tolist(),
+                      np.round(self.p_top_k.reindex(ids).to_numpy(), decimals).tolist(),
+                      np.round(self.expected_rank.reindex(ids).to_numpy(), 4).tolist(),
+                      strict=True)  # fmt: skip
+        return [
+            {"id": iid, "title": title, "rank": int(rank), "score": _r(score), "p_first": first[i],
+             "p_top_k": top, "expected_rank": expected, "rank_acceptability": rows[i],
+             "central_weights": None if never[i] else dict(zip(crits, central[i].tolist(),
+                                                                strict=True))}
+            for i, (iid, title, rank, score, top, expected) in enumerate(columns)
+        ]  # fmt: skip
 
 
-def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None):
+def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=1):
     """The SMAA kernel: rank counts, first counts and weight sums of the first.
 
     ``values``: ideas × criteria in [0, 1] (1 = best); ``chunks``: an iterable of weight
     arrays (draws × criteria, rows summing to 1). With ``score_sd`` (ideas × criteria, on
     the normalised scale) every draw also draws scores ``N(values, score_sd)`` clipped to
     [0, 1], from ``rng``. Returns ``(counts, first, first_weights)``: ``counts[i, r]`` the
-    number of draws in which idea i has competition rank r + 1; ``first[i]`` those in which
-    it is first; ``first_weights[i]`` the sum of their weight vectors.
+    number of draws in which idea i has competition rank r + 1 (ties share the better
+    rank); ``first[i]`` those in which it is first; ``first_weights[i]`` the sum of their
+    weight vectors. ``workers`` > 1 sorts chunks in that many threads (numpy releases the
+    GIL); results do not depend on it.
 
-    The inner loop is one matrix product, one argsort and one bincount per chunk; identical
-    ideas are merged first so that ties are exact and cost nothing.
+    The inner loop is one matrix product, one argsort and one bincount per chunk. Identical
+    ideas get one score column each, copied from one computation, so they are adjacent in
+    every sort; their shared rank is recovered exactly afterwards (:func:`_share_ties`).
+    Chunks with a weight of exactly 0 (possible only when sampling around weights with a
+    0) take a slower tie-aware path, since distinct ideas can then tie.
     """
     values = np.asarray(values, dtype=float)
     n, m = values.shape
-    vary = score_sd is not None and np.any(score_sd > 0)
-    if vary:
-        groups, inverse, mult = values, np.arange(n), np.ones(n, np.int64)
-    else:
-        groups, inverse, mult = np.unique(values, axis=0, return_inverse=True, return_counts=True)
-        inverse = inverse.reshape(-1)
-    u = len(groups)
-    counts = np.zeros(u * n, np.int64)
-    first = np.zeros(u, np.int64)
-    first_weights = np.zeros((u, m))
+    vary = score_sd is not None and bool(np.any(score_sd > 0))
+    groups, inverse, mult = np.unique(values, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    duplicates = bool((mult > 1).any())
     groups_t = np.ascontiguousarray(groups.T)
-    single = bool((mult == 1).all())
-    reverse = np.arange(u - 1, -1, -1)
-    for w in chunks:
-        if vary:
-            draws = np.clip(
-                values[None] + score_sd[None] * rng.standard_normal((len(w), n, m)), 0, 1
-            )
-            s = np.einsum("cm,cnm->cn", w, draws)
-        else:
-            s = w @ groups_t
+    reverse = np.arange(n - 1, -1, -1)
+    ones = np.ones(n, np.int64)
+
+    def fast(w):  # ideas × ranks counts, first counts, first weight sums (per idea)
+        s = w @ groups_t
+        if duplicates:
+            s = s[:, inverse]
         order = np.argsort(s, axis=1)
-        if single and not vary and not (w == 0).any():
-            # no ties possible: position p (ascending) is rank u − 1 − p
-            idx = order * n
-            idx += reverse
-            winners = order[:, -1]
-            counts += np.bincount(idx.ravel(), minlength=u * n)
-            first += np.bincount(winners, minlength=u)
-            for j in range(m):
-                first_weights[:, j] += np.bincount(winners, weights=w[:, j], minlength=u)
+        winners = order[:, -1].copy()
+        np.multiply(order, n, out=order)
+        order += reverse
+        counts = np.bincount(order.ravel(), minlength=n * n)
+        return counts, winners, w
+
+    def exact(w):  # tie-aware: per idea, the number of ideas strictly above
+        if vary:
+            draws = values[None] + score_sd[None] * rng.standard_normal((len(w), n, m))
+            s = np.einsum("cm,cnm->cn", w, np.clip(draws, 0.0, 1.0))
         else:
-            above = _ideas_above(s, order, mult)
-            counts += np.bincount((order * n + above).ravel(), minlength=u * n)
-            rows, cols = np.nonzero(above == 0)
-            winners = order[rows, cols]
-            first += np.bincount(winners, minlength=u)
+            s = (w @ groups_t)[:, inverse]
+        order = np.argsort(s, axis=1)
+        above = _ideas_above(s, order, ones)
+        counts = np.bincount((order * n + above).ravel(), minlength=n * n)
+        rows, cols = np.nonzero(above == 0)
+        return counts, (order[rows, cols], rows), w
+
+    fast_counts = np.zeros(n * n, np.int64)
+    exact_counts = np.zeros(n * n, np.int64)
+    first = np.zeros(n, np.int64)
+    first_weights = np.zeros((n, m))
+
+    def work(w):
+        use_exact = vary or bool((w == 0).any())
+        return use_exact, (exact if use_exact else fast)(w)
+
+    def consume(use_exact, result):
+        counts, winners, w = result
+        if use_exact:
+            np.add(exact_counts, counts, out=exact_counts)
+            ideas, rows = winners
+            first[:] += np.bincount(ideas, minlength=n)
             for j in range(m):
-                first_weights[:, j] += np.bincount(winners, weights=w[rows, j], minlength=u)
+                first_weights[:, j] += np.bincount(ideas, weights=w[rows, j], minlength=n)
+        else:
+            np.add(fast_counts, counts, out=fast_counts)
+            first[:] += np.bincount(winners, minlength=n)
+            for j in range(m):
+                first_weights[:, j] += np.bincount(winners, weights=w[:, j], minlength=n)
         if progress is not None:
             progress.update(len(w))
-    counts = counts.reshape(u, n)[inverse]
-    return counts, first[inverse], first_weights[inverse]
+
+    with _single_threaded_blas():
+        if workers > 1 and not vary:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                pending = []
+                for w in chunks:
+                    pending.append(pool.submit(work, w))
+                    while len(pending) > workers:
+                        consume(*pending.pop(0).result())
+                for future in pending:
+                    consume(*future.result())
+        else:
+            for w in chunks:
+                consume(*work(w))
+    counts = fast_counts.reshape(n, n)
+    if duplicates:
+        counts, first, first_weights = _share_ties(counts, first, first_weights, inverse, mult)
+    return counts + exact_counts.reshape(n, n), first, first_weights
+
+
+def _share_ties(counts, first, first_weights, inverse, mult):
+    """Turn the fast path's counts of identical ideas into their shared competition rank.
+
+    The k copies of one idea are adjacent in every sort, at ranks r, r+1, …, r+k−1, where
+    r is the rank they share. Summed over the copies, the counts are the distribution T of
+    r convolved with k ones: Z[r] = T[r] + … + T[r−k+1]; T is recovered exactly by
+    T[r] = Z[r] − T[r−1] − … − T[r−k+1]. Being first (r = 0) is shared likewise.
+    """
+    counts, first, first_weights = counts.copy(), first.copy(), first_weights.copy()
+    for g in np.flatnonzero(mult > 1):
+        members = np.flatnonzero(inverse == g)
+        k = len(members)
+        z = counts[members].sum(axis=0)
+        t = np.zeros_like(z)
+        for r in range(len(z)):
+            t[r] = z[r] - t[max(0, r - k + 1) : r].sum()
+        counts[members] = t
+        first[members] = first[members].sum()
+        first_weights[members] = first_weights[members].sum(axis=0)
+    return counts, first, first_weights
+
+
+class _single_threaded_blas:
+    """A matrix product with 4 columns is faster on one thread than with BLAS's pool (the
+    pool's start-up dominates), and leaves the other core to a second sorting thread."""
+
+    def __enter__(self):
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - optional speed-up
+            self.limits = None
+        else:
+            self.limits = threadpool_limits(1, user_api="blas")
+        return self
+
+    def __exit__(self, *exc):
+        if self.limits is not None:
+            self.limits.restore_original_limits()
+        return False
 
 
 def _ideas_above(s, order, mult):
@@ -305,8 +388,10 @@ def smaa_prepared(
     top_k: int = 3,
     progress: bool | None = False,
     chunk: int | None = None,
+    workers: int | None = None,
 ) -> SMAAResult:
-    """SMAA with resolved weights (see :func:`smaa`)."""
+    """SMAA with resolved weights (see :func:`smaa`); ``workers`` sorting threads (default:
+    2 when the machine has 2 or more cores)."""
     wb = prepared.wb
     ranking = rank_prepared(prepared, weights, "wsm")
     ranked = ranking.ranked
@@ -330,7 +415,9 @@ def smaa_prepared(
     try:
         chunks = weight_chunks(samples, m, seed, chunk, center if spread else None, spread)
         if n:
-            counts, first, first_weights = smaa_counts(values, chunks, score_sd, rng, bar)
+            if workers is None:
+                workers = min(2, os.cpu_count() or 1)
+            counts, first, first_weights = smaa_counts(values, chunks, score_sd, rng, bar, workers)
         else:
             counts, first, first_weights = np.zeros((0, 0)), np.zeros(0), np.zeros((0, m))
     finally:

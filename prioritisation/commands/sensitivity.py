@@ -30,7 +30,7 @@ register_messages(
             "sens.top_line": "  {criterion} tussen {low} en {high} ligt",
             "sens.smaa": "Kans op elke plaats (SMAA):",
             "col.p_first": "P(eerste)", "col.p_top": "P(top {k})", "col.expected": "verwachte rang",
-            "sens.consensus": "Consensus: Kendalls W = {w} ({meaning}; p = {p}).",
+            "sens.consensus": "Consensus: Kendalls W = {w} ({meaning}; p {p}).",
             "sens.w_strong": "sterke overeenstemming", "sens.w_moderate": "matige overeenstemming",
             "sens.w_weak": "zwakke overeenstemming", "sens.w_none": "niet te berekenen",
             "sens.changed": "Ideeën waarvan de rang het meest verschilt tussen de leden:",
@@ -50,7 +50,7 @@ register_messages(
             "sens.top_line": "  {criterion} lies between {low} and {high}",
             "sens.smaa": "Chance of each place (SMAA):",
             "col.p_first": "P(first)", "col.p_top": "P(top {k})", "col.expected": "expected rank",
-            "sens.consensus": "Consensus: Kendall's W = {w} ({meaning}; p = {p}).",
+            "sens.consensus": "Consensus: Kendall's W = {w} ({meaning}; p {p}).",
             "sens.w_strong": "strong agreement", "sens.w_moderate": "moderate agreement",
             "sens.w_weak": "weak agreement", "sens.w_none": "cannot be computed",
             "sens.changed": "Ideas whose rank differs most between members:",
@@ -103,11 +103,20 @@ def run(args) -> int:
 
 
 def dumps(doc: dict) -> str:
-    """Indented JSON with each ``rank_acceptability`` list on one line (fast for big runs)."""
+    """Indented JSON, each idea's lists and small maps on one line (fast for big runs)."""
     compact: list[str] = []
+
+    def inline(value):
+        compact.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return f"\x00{len(compact) - 1}\x00"
+
     for record in doc.get("ranking", []):
-        compact.append(json.dumps(record["rank_acceptability"], separators=(",", ":")))
-        record["rank_acceptability"] = f"\x00{len(compact) - 1}\x00"
+        record["rank_acceptability"] = inline(record["rank_acceptability"])
+        if record.get("central_weights"):
+            record["central_weights"] = inline(record["central_weights"])
+    consensus = doc.get("consensus") or {}
+    if consensus.get("member_ranks"):
+        consensus["member_ranks"] = {k: inline(v) for k, v in consensus["member_ranks"].items()}
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default)
     return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: compact[int(m.group(1))], text)
 
@@ -147,7 +156,7 @@ def robustness_text(result, top: int = 15) -> str:
     meaning = ("sens.w_none" if w != w else "sens.w_strong" if w >= 0.7
                else "sens.w_moderate" if w >= 0.3 else "sens.w_weak")  # fmt: skip
     lines.append(tr("sens.consensus", None, w=fmt_number(w, 2), meaning=tr(meaning),
-                    p="< " + fmt_number(0.001, 3) if co.p_value < 0.001 else fmt_number(co.p_value, 3)))  # fmt: skip
+                    p="< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)))  # fmt: skip
     changed = co.most_changed(5)
     if len(changed):
         lines.append(tr("sens.changed"))
