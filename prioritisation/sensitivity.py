@@ -252,6 +252,8 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     groups, inverse, mult = np.unique(values, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     duplicates = bool((mult > 1).any())
+    if not duplicates:  # keep the ideas' own order: group k is idea k
+        groups, inverse = values, np.arange(n)
     groups_t = np.ascontiguousarray(groups.T)
     reverse = np.arange(n - 1, -1, -1)
     ones = np.ones(n, np.int64)
