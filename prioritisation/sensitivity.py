@@ -281,10 +281,9 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
         rows, cols = np.nonzero(above == 0)
         return counts, (order[rows, cols], rows), w
 
-    fast_counts = np.zeros(n * n, np.int64)
-    exact_counts = np.zeros(n * n, np.int64)
-    first = np.zeros(n, np.int64)
-    first_weights = np.zeros((n, m))
+    # separate tallies: only the fast path's copies of identical ideas need sharing
+    tally = {path: [np.zeros(n * n, np.int64), np.zeros(n, np.int64), np.zeros((n, m))]
+             for path in ("fast", "exact")}  # fmt: skip
 
     def work(w):
         use_exact = vary or bool((w == 0).any())
@@ -292,17 +291,12 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
 
     def consume(use_exact, result):
         counts, winners, w = result
-        if use_exact:
-            np.add(exact_counts, counts, out=exact_counts)
-            ideas, rows = winners
-            first[:] += np.bincount(ideas, minlength=n)
-            for j in range(m):
-                first_weights[:, j] += np.bincount(ideas, weights=w[rows, j], minlength=n)
-        else:
-            np.add(fast_counts, counts, out=fast_counts)
-            first[:] += np.bincount(winners, minlength=n)
-            for j in range(m):
-                first_weights[:, j] += np.bincount(winners, weights=w[:, j], minlength=n)
+        total, first, first_weights = tally["exact" if use_exact else "fast"]
+        np.add(total, counts, out=total)
+        ideas, rows = winners if use_exact else (winners, slice(None))
+        first += np.bincount(ideas, minlength=n)
+        for j in range(m):
+            first_weights[:, j] += np.bincount(ideas, weights=w[rows, j], minlength=n)
         if progress is not None:
             progress.update(len(w))
 
@@ -321,10 +315,13 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
         else:
             for w in chunks:
                 consume(*work(w))
-    counts = fast_counts.reshape(n, n)
+    counts, first, first_weights = tally["fast"]
+    counts = counts.reshape(n, n)
     if duplicates:
         counts, first, first_weights = _share_ties(counts, first, first_weights, inverse, mult)
-    return counts + exact_counts.reshape(n, n), first, first_weights
+    exact_counts, exact_first, exact_weights = tally["exact"]
+    return (counts + exact_counts.reshape(n, n), first + exact_first,
+            first_weights + exact_weights)  # fmt: skip
 
 
 def _share_ties(counts, first, first_weights, inverse, mult):

@@ -206,3 +206,15 @@ def test_robustness_bundles_everything(sample_path):
     assert doc["winner"] == "ELOKET" and set(doc["stability"]) == set(wb.criteria.index)
     assert {r["id"] for r in doc["not_ranked"]} == {"CRM", "APP", "BOEKH", "COLLBEH"}
     assert len(doc["ranking"][0]["rank_acceptability"]) == len(doc["ranking"])
+
+
+def test_identical_ideas_share_first_place_on_both_paths():
+    """Copies of one idea: the fast path (positive weights) and the tie-aware path (a zero
+    weight) count 'first' once per draw for each copy, never once per copy per draw."""
+    values = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    chunks = [np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([[1.0, 0.0]])]
+    counts, first, first_w = smaa_counts(values, chunks, workers=1)
+    assert first.tolist() == [2, 2, 1]
+    assert counts[:, 0].tolist() == [2, 2, 1] and counts[:, 1].tolist() == [1, 1, 0]
+    assert counts[2].tolist() == [1, 0, 2]
+    assert first_w[0].tolist() == pytest.approx([1.9, 0.1])
