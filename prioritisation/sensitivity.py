@@ -243,8 +243,10 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     The inner loop is one matrix product, one argsort and one bincount per chunk. Identical
     ideas get one score column each, copied from one computation, so they are adjacent in
     every sort; their shared rank is recovered exactly afterwards (:func:`_share_ties`).
-    Chunks with a weight of exactly 0 (possible only when sampling around weights with a
-    0) take a slower tie-aware path, since distinct ideas can then tie.
+    Distinct ideas tie only on a set of weights of probability 0 when all weights are
+    positive and drawn from a continuous distribution, so the fast path does not look for
+    such ties; chunks with a weight of exactly 0 (possible when sampling around weights
+    with a 0) take a slower tie-aware path, since distinct ideas can then tie exactly.
     """
     values = np.asarray(values, dtype=float)
     n, m = values.shape

@@ -218,3 +218,40 @@ def test_identical_ideas_share_first_place_on_both_paths():
     assert counts[:, 0].tolist() == [2, 2, 1] and counts[:, 1].tolist() == [1, 1, 0]
     assert counts[2].tolist() == [1, 0, 2]
     assert first_w[0].tolist() == pytest.approx([1.9, 0.1])
+
+
+def brute_force(values, weights):
+    """Competition ranks straight from the definition: 1 + the number scoring higher."""
+    s = weights @ values.T
+    n = values.shape[0]
+    counts = np.zeros((n, n), np.int64)
+    first = np.zeros(n, np.int64)
+    for row in s:
+        ranks = (row[None, :] > row[:, None]).sum(axis=1)
+        counts[np.arange(n), ranks] += 1
+        first += ranks == 0
+    return counts, first
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(st.integers(0, 3), min_size=3, max_size=3), min_size=1, max_size=7),
+       w=st.lists(st.lists(st.integers(0, 4), min_size=3, max_size=3).filter(any), min_size=1,
+                  max_size=9),
+       seed=st.integers(0, 10_000), chunk=st.integers(1, 4), workers=st.sampled_from([1, 2]))  # fmt: skip
+def test_kernel_equals_the_definition(rows, w, seed, chunk, workers):
+    """Duplicates, zero weights, any chunking and threads: the counts are the definition's.
+
+    Draws without a zero weight are continuous (ties between distinct ideas then have
+    probability 0 and the fast path relies on it); integer weights with a zero go through
+    the tie-aware path, where distinct ideas can tie exactly.
+    """
+    values = np.array(rows, dtype=float) / 3
+    weights = np.array(w, dtype=float)
+    continuous = np.random.default_rng(seed).dirichlet(np.ones(3), len(weights))
+    weights = np.where((weights == 0).any(axis=1, keepdims=True), weights, continuous)
+    weights /= weights.sum(axis=1, keepdims=True)
+    chunks = [weights[i : i + chunk] for i in range(0, len(weights), chunk)]
+    counts, first, _ = smaa_counts(values, chunks, workers=workers)
+    expected_counts, expected_first = brute_force(values, weights)
+    assert counts.tolist() == expected_counts.tolist()
+    assert first.tolist() == expected_first.tolist()
