@@ -51,7 +51,7 @@ def test_text_output_in_both_languages(sample_path):
     nl = run_cli("sensitivity", sample_path, "--samples", "500", check_exit=0).stdout
     assert "blijft eerste zolang" in nl and "Kendalls W" in nl
     en = run_cli("--lang", "en", "sensitivity", sample_path, "--samples", "500",
-                 "--vary-scores", check_exit=0).stdout  # fmt: skip
+                 "--vary-scores", "--score-spread", "sd", check_exit=0).stdout  # fmt: skip
     assert "stays first as long as" in en and "Chance of each place" in en
 
 

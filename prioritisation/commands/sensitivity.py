@@ -74,10 +74,14 @@ def register(sub) -> None:
     parser.add_argument("--spread", type=float, default=None,
                         help="draw weights around the weights in force with this spread "
                         "(0.05 tight … 1 wide); default: uniformly, any weights")  # fmt: skip
-    parser.add_argument("--vary-scores", nargs="?", const="sem", default=False,
-                        choices=("sem", "sd"),
-                        help="also draw scores: within the standard error of the aggregate "
-                        "(sem, default) or the assessors' standard deviation (sd)")  # fmt: skip
+    parser.add_argument(
+        "--vary-scores",
+        action="store_true",
+        help="also draw the scores, around each aggregate (see --score-spread)",
+    )
+    parser.add_argument("--score-spread", choices=("sem", "sd"), default="sem",
+                        help="with --vary-scores: the standard error of the aggregate (sem, "
+                        "default) or the assessors' standard deviation (sd)")  # fmt: skip
     parser.add_argument("--top", type=int, default=3, help="size of the top set (default 3)")
     parser.add_argument("--view", default="auto", choices=VIEWS,
                         help="each member's ranking from their own weights, scores or both "
@@ -91,7 +95,7 @@ def run(args) -> int:
     wb = load(args)
     result = robustness(
         wb, weights=args.weights, aggregate=args.aggregate, samples=args.samples, seed=args.seed,
-        spread=args.spread, vary_scores=args.vary_scores, top_k=args.top, view=args.view,
+        spread=args.spread, vary_scores=args.score_spread if args.vary_scores else False, top_k=args.top, view=args.view,
         progress=None,
     )  # fmt: skip
     if args.format == "json":
