@@ -251,32 +251,51 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     values = np.asarray(values, dtype=float)
     n, m = values.shape
     vary = score_sd is not None and bool(np.any(score_sd > 0))
+    if vary:
+        score_sd = np.asarray(score_sd, dtype=float)
     groups, inverse, mult = np.unique(values, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     duplicates = bool((mult > 1).any())
-    if not duplicates:  # keep the ideas' own order: group k is idea k
-        groups, inverse = values, np.arange(n)
+    if duplicates:  # columns in group order, so that copies have consecutive column ids
+        columns = np.argsort(inverse, kind="stable")  # column k holds idea columns[k]
+        column_group = inverse[columns]
+    else:  # keep the ideas' own order: column k is idea k
+        groups, columns, column_group = values, np.arange(n), np.arange(n)
     groups_t = np.ascontiguousarray(groups.T)
     reverse = np.arange(n - 1, -1, -1)
     ones = np.ones(n, np.int64)
+    # Sort keys: a score's bits (a non-negative float64 orders like its bits as an integer)
+    # with the lowest ones replaced by the column id. Sorting these integers is about twice
+    # as fast as an argsort and gives the order directly; scores that agree in all but the
+    # last `id_bits` bits (≈ 12 significant digits for 1,000 ideas) keep column order.
+    id_bits = max(1, (n - 1).bit_length())
+    id_mask = np.uint64((1 << id_bits) - 1)
+    score_mask = ~id_mask
+    column_ids = np.arange(n, dtype=np.uint64)
 
-    def fast(w):  # ideas × ranks counts, first counts, first weight sums (per idea)
+    def fast(w):  # column × rank counts and the winning column of every draw
         s = w @ groups_t
         if duplicates:
-            s = s[:, inverse]
-        order = np.argsort(s, axis=1)
+            s = s[:, column_group]
+        keys = s.view(np.uint64)
+        keys &= score_mask
+        keys |= column_ids
+        keys.sort(axis=1)
+        keys &= id_mask
+        order = keys.view(np.int64)
         winners = order[:, -1].copy()
-        np.multiply(order, n, out=order)
+        order *= n
         order += reverse
         counts = np.bincount(order.ravel(), minlength=n * n)
         return counts, winners, w
 
     def exact(w):  # tie-aware: per idea, the number of ideas strictly above
         if vary:
-            draws = values[None] + score_sd[None] * rng.standard_normal((len(w), n, m))
+            noise = rng.standard_normal((len(w), n, m))[:, columns]  # drawn in idea order
+            draws = values[columns][None] + score_sd[columns][None] * noise
             s = np.einsum("cm,cnm->cn", w, np.clip(draws, 0.0, 1.0))
         else:
-            s = (w @ groups_t)[:, inverse]
+            s = (w @ groups_t)[:, column_group]
         order = np.argsort(s, axis=1)
         above = _ideas_above(s, order, ones)
         counts = np.bincount((order * n + above).ravel(), minlength=n * n)
@@ -320,10 +339,15 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     counts, first, first_weights = tally["fast"]
     counts = counts.reshape(n, n)
     if duplicates:
-        counts, first, first_weights = _share_ties(counts, first, first_weights, inverse, mult)
+        counts, first, first_weights = _share_ties(counts, first, first_weights, column_group, mult)
     exact_counts, exact_first, exact_weights = tally["exact"]
-    return (counts + exact_counts.reshape(n, n), first + exact_first,
-            first_weights + exact_weights)  # fmt: skip
+    counts = counts + exact_counts.reshape(n, n)
+    first, first_weights = first + exact_first, first_weights + exact_weights
+    if duplicates:  # back from columns to the ideas' own order
+        back = np.empty(n, np.int64)
+        back[columns] = np.arange(n)
+        counts, first, first_weights = counts[back], first[back], first_weights[back]
+    return counts, first, first_weights
 
 
 def _share_ties(counts, first, first_weights, inverse, mult):
