@@ -240,9 +240,10 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     weight vectors. ``workers`` > 1 sorts chunks in that many threads (numpy releases the
     GIL); results do not depend on it.
 
-    The inner loop is one matrix product, one argsort and one bincount per chunk. Identical
-    ideas get one score column each, copied from one computation, so they are adjacent in
-    every sort; their shared rank is recovered exactly afterwards (:func:`_share_ties`).
+    The inner loop is one matrix product, one sort and one bincount per chunk. Identical
+    ideas get consecutive column ids, so they are adjacent in every sort (their scores agree
+    to the last bits, which the sort keys drop); their shared rank is recovered exactly
+    afterwards (:func:`_share_ties`).
     Distinct ideas tie only on a set of weights of probability 0 when all weights are
     positive and drawn from a continuous distribution, so the fast path does not look for
     such ties; chunks with a weight of exactly 0 (possible when sampling around weights
@@ -260,8 +261,9 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
         columns = np.argsort(inverse, kind="stable")  # column k holds idea columns[k]
         column_group = inverse[columns]
     else:  # keep the ideas' own order: column k is idea k
-        groups, columns, column_group = values, np.arange(n), np.arange(n)
-    groups_t = np.ascontiguousarray(groups.T)
+        columns, column_group = np.arange(n), np.arange(n)
+    # one column per idea (copies included): a contiguous product, no gather per chunk
+    columns_t = np.ascontiguousarray(groups[column_group].T) if duplicates else values.T.copy()
     reverse = np.arange(n - 1, -1, -1)
     ones = np.ones(n, np.int64)
     # Sort keys: a score's bits (a non-negative float64 orders like its bits as an integer)
@@ -274,9 +276,7 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     column_ids = np.arange(n, dtype=np.uint64)
 
     def fast(w):  # column × rank counts and the winning column of every draw
-        s = w @ groups_t
-        if duplicates:
-            s = s[:, column_group]
+        s = w @ columns_t
         keys = s.view(np.uint64)
         keys &= score_mask
         keys |= column_ids
@@ -295,7 +295,7 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
             draws = values[columns][None] + score_sd[columns][None] * noise
             s = np.einsum("cm,cnm->cn", w, np.clip(draws, 0.0, 1.0))
         else:
-            s = (w @ groups_t)[:, column_group]
+            s = w @ columns_t
         order = np.argsort(s, axis=1)
         above = _ideas_above(s, order, ones)
         counts = np.bincount((order * n + above).ravel(), minlength=n * n)
