@@ -264,7 +264,7 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
         columns, column_group = np.arange(n), np.arange(n)
     # one column per idea (copies included): a contiguous product, no gather per chunk
     columns_t = np.ascontiguousarray(groups[column_group].T) if duplicates else values.T.copy()
-    reverse = np.arange(n - 1, -1, -1)
+    rank_offset = np.arange(n - 1, -1, -1) * n  # position p (ascending) is rank n − 1 − p
     ones = np.ones(n, np.int64)
     # Sort keys: a score's bits (a non-negative float64 orders like its bits as an integer)
     # with the lowest ones replaced by the column id. Sorting these integers is about twice
@@ -282,12 +282,10 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
         keys |= column_ids
         keys.sort(axis=1)
         keys &= id_mask
-        order = keys.view(np.int64)
-        winners = order[:, -1].copy()
-        order *= n
-        order += reverse
-        counts = np.bincount(order.ravel(), minlength=n * n)
-        return counts, winners, w
+        order = keys.view(np.int64)  # column at each position, worst first
+        order += rank_offset  # column + n × rank: one in-place add, no multiply
+        counts = np.bincount(order.ravel(), minlength=n * n)  # rank-major
+        return counts, order[:, -1].copy(), w  # rank 0 has offset 0: the winning column
 
     def exact(w):  # tie-aware: per idea, the number of ideas strictly above
         if vary:
@@ -337,7 +335,7 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
             for w in chunks:
                 consume(*work(w))
     counts, first, first_weights = tally["fast"]
-    counts = counts.reshape(n, n)
+    counts = np.ascontiguousarray(counts.reshape(n, n).T)  # rank-major → column × rank
     if duplicates:
         counts, first, first_weights = _share_ties(counts, first, first_weights, column_group, mult)
     exact_counts, exact_first, exact_weights = tally["exact"]
