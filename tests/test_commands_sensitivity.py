@@ -66,3 +66,10 @@ def test_bad_values_exit_2_without_traceback(sample_path, tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["ranking"] == [] and doc["not_ranked"][0]["id"] == "A"
+
+
+def test_nothing_eligible_is_said_in_plain_words(tmp_path):
+    path = xlsx(tmp_path, ideas=[["id", "title"], ["A", "a"], ["B", "b"]],
+                scores=[["idea_id", "assessor", "innovation"], ["A", "An", 3], ["B", "An", 4]])  # fmt: skip
+    out = run_cli("--lang", "en", "sensitivity", path, "--samples", "10", check_exit=0).stdout
+    assert "No idea is eligible" in out

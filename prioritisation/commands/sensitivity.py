@@ -32,7 +32,10 @@ register_messages(
             "col.p_first": "P(eerste)", "col.p_top": "P(top {k})", "col.expected": "verwachte rang",
             "sens.consensus": "Consensus: Kendalls W = {w} ({meaning}; p {p}).",
             "sens.w_strong": "sterke overeenstemming", "sens.w_moderate": "matige overeenstemming",
-            "sens.w_weak": "zwakke overeenstemming", "sens.w_none": "niet te berekenen",
+            "sens.w_weak": "zwakke overeenstemming",
+            "sens.w_none": "Consensus: Kendalls W is niet te berekenen (minder dan 2 beoordelaars "
+            "of 2 gerangschikte ideeën).",
+            "sens.none_ranked": "Geen enkel idee komt in aanmerking: er is niets te rangschikken.",
             "sens.changed": "Ideeën waarvan de rang het meest verschilt tussen de leden:",
             "sens.changed_line": "  {id}: groep {group}, leden {low}–{high} ({ranks})",
             "sens.more": "… en nog {n} ideeën (zie --format json)",
@@ -52,7 +55,10 @@ register_messages(
             "col.p_first": "P(first)", "col.p_top": "P(top {k})", "col.expected": "expected rank",
             "sens.consensus": "Consensus: Kendall's W = {w} ({meaning}; p {p}).",
             "sens.w_strong": "strong agreement", "sens.w_moderate": "moderate agreement",
-            "sens.w_weak": "weak agreement", "sens.w_none": "cannot be computed",
+            "sens.w_weak": "weak agreement",
+            "sens.w_none": "Consensus: Kendall's W cannot be computed (fewer than 2 assessors or "
+            "2 ranked ideas).",
+            "sens.none_ranked": "No idea is eligible: there is nothing to rank.",
             "sens.changed": "Ideas whose rank differs most between members:",
             "sens.changed_line": "  {id}: group {group}, members {low}–{high} ({ranks})",
             "sens.more": "… and {n} more ideas (see --format json)",
@@ -144,6 +150,8 @@ def robustness_text(result, top: int = 15) -> str:
             lines.append(tr("sens.top_line", None, criterion=labels.get(cid, cid),
                             low=fmt_percent(r["top_low"], 0), high=fmt_percent(r["top_high"], 0)))  # fmt: skip
         lines.append("")
+    if len(sm.acceptability) == 0:
+        return "\n".join(lines + [tr("sens.none_ranked")])
     head = sm.acceptability.index[:top]
     frame = pd.DataFrame({
         tr("col.rank"): sm.current_rank.loc[head].to_numpy(), tr("col.id"): list(head),
@@ -157,8 +165,11 @@ def robustness_text(result, top: int = 15) -> str:
         lines.append(tr("sens.more", None, n=len(sm.acceptability) - top))
     lines.append("")
     w = co.kendall_w
-    meaning = ("sens.w_none" if w != w else "sens.w_strong" if w >= 0.7
-               else "sens.w_moderate" if w >= 0.3 else "sens.w_weak")  # fmt: skip
+    if w != w:  # NaN
+        lines.append(tr("sens.w_none"))
+        return "\n".join(lines)
+    meaning = ("sens.w_strong" if w >= 0.7 else "sens.w_moderate" if w >= 0.3
+               else "sens.w_weak")  # fmt: skip
     lines.append(tr("sens.consensus", None, w=fmt_number(w, 2), meaning=tr(meaning),
                     p="< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)))  # fmt: skip
     changed = co.most_changed(5)
