@@ -205,10 +205,11 @@ class SMAAResult:
     def p_first(self) -> pd.Series:
         return self.acceptability[1] if len(self.acceptability.columns) else self.p_top_k * 0
 
-    def records(self, decimals: int = 6) -> list[dict]:
-        """The JSON ``ranking`` records: ``rank_acceptability`` index 0 = first."""
-        acc = np.round(self.acceptability.to_numpy(), decimals)
-        rows = acc.tolist()
+    def records(self, decimals: int = 6, arrays: bool = False) -> list[dict]:
+        """The JSON ``ranking`` records: ``rank_acceptability`` index 0 = first (a list; a
+        numpy row with ``arrays=True``, for a serialiser that writes arrays directly)."""
+        acc = np.ascontiguousarray(np.round(self.acceptability.to_numpy(), decimals))
+        rows = list(acc) if arrays else acc.tolist()
         first = acc[:, 0].tolist() if acc.shape[1] else [0.0] * len(rows)
         central = np.round(self.central_weights.to_numpy(), 6)
         never = np.isnan(central).any(axis=1).tolist()
@@ -534,7 +535,8 @@ class Robustness:
     labels: dict[str, str]
     not_ranked: list[dict]
 
-    def to_dict(self) -> dict:
+    def to_dict(self, arrays: bool = False) -> dict:
+        """The ``sensitivity --format json`` document (``arrays``: see SMAAResult.records)."""
         sm = self.smaa
         return {
             "method": "wsm", "aggregate": self.aggregate,
@@ -545,7 +547,7 @@ class Robustness:
             "stability": self.stability.to_dict(),
             "stability_top_k": self.stability.top_dict(),
             "stability_rivals": self.stability.rivals_dict(),
-            "ranking": sm.records(),
+            "ranking": sm.records(arrays=arrays),
             "not_ranked": self.not_ranked,
             "consensus": self.consensus.to_dict(),
         }  # fmt: skip

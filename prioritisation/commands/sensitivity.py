@@ -105,7 +105,7 @@ def run(args) -> int:
         progress=None,
     )  # fmt: skip
     if args.format == "json":
-        doc = {"workbook": {"path": wb.source, "sha256": wb.sha256}, **result.to_dict()}
+        doc = {"workbook": {"path": wb.source, "sha256": wb.sha256}, **result.to_dict(arrays=True)}
         emit_text(dumps(doc), args.out)
     else:
         emit_text(robustness_text(result), args.out)
@@ -115,9 +115,19 @@ def run(args) -> int:
 def dumps(doc: dict) -> str:
     """Indented JSON, each idea's lists and small maps on one line (fast for big runs)."""
     compact: list[str] = []
+    try:  # orjson writes a million floats in 50 ms instead of 250 (optional)
+        import orjson
+
+        def encode(value) -> str:
+            return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+    except ImportError:  # pragma: no cover
+
+        def encode(value) -> str:
+            value = value.tolist() if hasattr(value, "tolist") else value
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
     def inline(value):
-        compact.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        compact.append(encode(value))
         return f"\x00{len(compact) - 1}\x00"
 
     for record in doc.get("ranking", []):
