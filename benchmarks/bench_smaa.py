@@ -8,12 +8,11 @@ would type them), then times
   (rank acceptabilities of every idea), consensus and writing the JSON included;
 * a bare numpy pass over the same aggregated scores: 50,000 uniform weight vectors, a
   matrix product, an argsort per draw and a bincount of (idea, position) pairs — the
-  minimum any SMAA must do — in-process (no start-up, no
-  reading), with numpy's default BLAS threads or one, in chunks of 10,000 or 2,000 draws;
-  the fastest variant is the reference.
+  minimum any SMAA must do — in-process (no start-up, no reading), with numpy's default
+  BLAS threads or one, in chunks of 10,000 or 2,000 draws; the fastest is the reference.
 
 Prints both and their ratio (the target is ≤ 1.5). Runs are interleaved and the best of
-three is kept, so that other load on the machine hits both alike. Figures, not assertions.
+five is kept, so that other load on the machine hits both alike. Figures, not assertions.
 """
 
 from __future__ import annotations
