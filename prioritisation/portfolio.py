@@ -70,6 +70,7 @@ register(
             "why.blocked.excluded": "uitgesloten",
             "conflict.header": "Deze voorwaarden kunnen niet samen gelden:",
             "conflict.budget": "het budget van {budget}",
+            "conflict.year": "het budget voor {year} van {budget}",
             "conflict.must": "{id} moet gefinancierd worden ({cost}{with_prereqs})",
             "conflict.must_blocked": "{id} moet gefinancierd worden, maar {why}",
             "conflict.exclude": "{id} is uitgesloten",
@@ -113,6 +114,7 @@ register(
             "why.blocked.excluded": "excluded",
             "conflict.header": "These constraints cannot all hold:",
             "conflict.budget": "the budget of {budget}",
+            "conflict.year": "the budget for {year} of {budget}",
             "conflict.must": "{id} must be funded ({cost}{with_prereqs})",
             "conflict.must_blocked": "{id} must be funded, but {why}",
             "conflict.exclude": "{id} is excluded",
@@ -384,22 +386,26 @@ def feasible(problem: Problem, drop: frozenset = frozenset()) -> bool:
     return solve_lp_model(np.zeros(problem.n), matrix, lo, hi, lb, ub).feasible
 
 
-def find_conflict(problem: Problem) -> list[Item]:
+def find_conflict(
+    problem: Problem, is_feasible=None, extra_items: Sequence[Item] = ()
+) -> list[Item]:
     """A minimal set of constraints that cannot hold together (deletion filter).
 
     Dependencies and eligibility are always kept; every other constraint is dropped in turn
     and stays dropped while the rest is still infeasible. What remains is irreducible:
-    leaving out any one of them makes the problem feasible.
+    leaving out any one of them makes the problem feasible. ``is_feasible(drop)`` tests a
+    model without the items in ``drop`` (default: the selection model); ``extra_items`` are
+    further named constraints that model knows (the roadmap's yearly budgets).
     """
-    items = _items(problem)
+    is_feasible = is_feasible or (lambda drop: feasible(problem, drop))
+    items = _items(problem) + list(extra_items)
     # a required idea that can never be funded is a conflict on its own
     for item in items:
         if item[0] == "must" and _must_blocked(problem, item[1]):
             return [item] + [("exclude", j) for j in problem.prereqs[item[1]] if problem.exclude[j]]
     dropped: set = set()
     for item in items:
-        trial = frozenset(dropped | {item})
-        if not feasible(problem, trial):
+        if not is_feasible(frozenset(dropped | {item})):
             dropped.add(item)
     return [item for item in items if item not in dropped]
 
@@ -837,6 +843,8 @@ def describe_conflict(
         kind = item[0]
         if kind == "budget":
             lines.append(tr("conflict.budget", lang, budget=money(problem.budget)))
+        elif kind == "year":
+            lines.append(tr("conflict.year", lang, year=item[1], budget=money(item[2])))
         elif kind == "must":
             i = item[1]
             chain = (i, *problem.prereqs[i])
@@ -886,3 +894,100 @@ def describe_conflict(
                 lines.append(tr("conflict.theme_sum", lang, theme=item[1], available=money(available),
                                 amount=money(amount)))  # fmt: skip
     return lines
+
+
+# --------------------------------------------------------------------------- P(funded)
+
+register(
+    {
+        "nl": {
+            "pfunded.always": "(bijna) altijd", "pfunded.usually": "meestal",
+            "pfunded.toss": "kop of munt", "pfunded.sometimes": "soms",
+            "pfunded.rarely": "(bijna) nooit", "pfunded.never": "nooit (kan niet)",
+            "usage.samples": "aantal steekproeven '{value}' moet een geheel getal ≥ 1 zijn",
+        },
+        "en": {
+            "pfunded.always": "(almost) always", "pfunded.usually": "usually",
+            "pfunded.toss": "coin toss", "pfunded.sometimes": "sometimes",
+            "pfunded.rarely": "(almost) never", "pfunded.never": "never (cannot be)",
+            "usage.samples": "number of samples '{value}' must be a whole number ≥ 1",
+        },
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class FundingProbability:
+    """P(funded) per idea under weight uncertainty.
+
+    ``table`` (index = idea id, ranking order): ``title``, ``theme``, ``score``, ``funded``
+    (in the portfolio with the weights in force), ``p_funded`` (share of sampled weightings
+    whose optimal portfolio funds it), ``verdict`` (text: almost always / usually / coin toss /
+    sometimes / almost never / never) and ``verdict_kind``.
+    """
+
+    table: pd.DataFrame
+    samples: int
+    spread: float | None
+    seed: int | None
+
+
+def verdict_kind(p: float, fundable: bool) -> str:
+    if not fundable:
+        return "never"
+    if p >= 0.9:
+        return "always"
+    if p >= 0.65:
+        return "usually"
+    if p > 0.35:
+        return "toss"
+    if p > 0.1:
+        return "sometimes"
+    return "rarely"
+
+
+def funding_probability(
+    portfolio: Portfolio,
+    samples: int = 300,
+    spread: float | None = 0.05,
+    seed: int | None = 0,
+) -> FundingProbability:
+    """Re-select the portfolio under ``samples`` weight vectors drawn around the weights in
+    force (Dirichlet with concentration 1/``spread``; ``spread`` None or 0: uniform over all
+    weightings, as in SMAA) and count how often each idea is funded. Same budget, constraints,
+    method and seed → same answer (:func:`prioritisation.sampling.weight_chunks`)."""
+    from .sampling import weight_chunks
+
+    if not isinstance(samples, int | np.integer) or samples < 1:
+        raise UsageError("samples", value=samples)
+    if portfolio.status == "infeasible":
+        portfolio.raise_if_infeasible()
+    problem, prepared = portfolio.problem, portfolio.prepared
+    criteria = list(portfolio.weights.index)
+    center = portfolio.weights.to_numpy(float)
+    additive = METHODS[portfolio.method].additive and portfolio.method == "wsm"
+    normalised = np.nan_to_num(prepared.normalised.reindex(list(problem.ids)).to_numpy())
+    counts = np.zeros(problem.n)
+    for chunk in weight_chunks(samples, len(criteria), seed, center=center, spread=spread):
+        for w in chunk:
+            if additive:
+                values = normalised @ w
+            else:
+                values = scores_for(prepared, pd.Series(w, index=criteria), portfolio.method)
+            solution = solve(problem, values)
+            if solution.feasible:
+                counts += solution.x
+    p = counts / samples
+    pos = {iid: k for k, iid in enumerate(problem.ids)}
+    t = portfolio.table
+    reachable = ~t["reason_kind"].isin(["not_eligible", "no_cost", "excluded", "prereq_blocked",
+                                        "too_expensive"])  # fmt: skip
+    table = pd.DataFrame(
+        {"title": t["title"], "theme": t["theme"], "score": t["score"], "funded": t["funded"],
+         "p_funded": [float(p[pos[i]]) for i in t.index]},
+        index=t.index,
+    )  # fmt: skip
+    table["verdict_kind"] = [verdict_kind(v, bool(r)) for v, r in zip(table["p_funded"], reachable,
+                                                                      strict=True)]  # fmt: skip
+    table["verdict"] = [tr(f"pfunded.{k}", portfolio.lang) for k in table["verdict_kind"]]
+    return FundingProbability(table, int(samples), spread, seed)
