@@ -14,7 +14,8 @@ budget would let it be added) and, for ideas that could be funded:
   every competing portfolio found so far; the new weights are re-solved exactly, a portfolio
   that still wins is added as a competitor, and the loop repeats. The suggestion is rounded
   to whole percentage points (one decimal if needed) and only returned once the selection
-  re-run with exactly those weights funds the idea (``verified``).
+  re-run with exactly those weights funds the idea, and not by a tie: the best portfolio
+  without it must be strictly worse (``verified``).
 """
 
 from __future__ import annotations
@@ -212,13 +213,25 @@ def weight_change(portfolio: Portfolio, idea: str, max_rounds: int = 8) -> Weigh
         shares = _weight_search(problem, normalised, w0, current, k, delta, max_rounds)
         if shares is None:
             return None  # no weights fund it against the competitors found: more margin won't help
-        for digits in (0, 1):
-            points = _round_points(shares * 100, digits)
+        candidates = [_round_away(shares * 100, w0 * 100), _round_points(shares * 100, 0),
+                      _round_points(shares * 100, 1)]  # fmt: skip
+        for points in candidates:
+            if points is None:
+                continue
             trial = points.to_numpy() / points.sum()
-            check = solve(problem, normalised @ trial)
-            if check.feasible and check.x[k]:
+            values = normalised @ trial
+            check = solve(problem, values)
+            if check.feasible and check.x[k] and _strict(problem, values, check.x, k):
                 return _describe(portfolio, idea, trial, points, w0, check.x)
     return None
+
+
+def _strict(problem, values, x, k) -> bool:
+    """Funded by a real margin, not by a tie: the best portfolio without ``k`` is worse."""
+    without = solve(problem, values, forbid=[k])
+    if not without.feasible:
+        return True
+    return float(values[x].sum()) > float(values[without.x].sum()) + 1e-6
 
 
 def _weight_search(problem, normalised, w0, current, k, delta, max_rounds):
@@ -254,6 +267,23 @@ def _weight_search(problem, normalised, w0, current, k, delta, max_rounds):
             return None
         q = best_with.x
     return None
+
+
+def _round_away(points: np.ndarray, start: np.ndarray) -> pd.Series | None:
+    """Whole points rounded *further* from the weights in force (ceil what grows, floor what
+    shrinks), the total brought back to 100 on the criteria that moved least."""
+    delta = points - start
+    rounded = np.where(delta > 0, np.ceil(points - 1e-9), np.floor(points + 1e-9))
+    short = int(round(100 - rounded.sum()))
+    order = np.argsort(np.abs(delta), kind="stable")
+    for j in order:
+        if short == 0:
+            break
+        step = 1 if short > 0 else -1
+        if rounded[j] + step >= 0:
+            rounded[j] += step
+            short -= step
+    return pd.Series(rounded) if short == 0 else None
 
 
 def _round_points(points: np.ndarray, digits: int) -> pd.Series:
