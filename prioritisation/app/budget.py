@@ -1,0 +1,161 @@
+"""The budget part of the "value and cost" tab: which ideas the budget funds, and why not others.
+
+Uses the portfolio engine (:func:`prioritisation.portfolio.select_prepared`: the exact best set
+for the budget, prerequisites included) on the already prepared workbook, and
+:func:`prioritisation.explain.explain_portfolio` on demand for "what would it take".
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as w
+import numpy as np
+
+from ..i18n import fmt_money, get_language, tr
+from . import views
+
+BELOW = 6  # ideas shown just below the line
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def budget_step(total: float) -> int:
+    for step in (1_000, 5_000, 10_000, 50_000, 100_000):
+        if total / step <= 400:
+            return step
+    return 500_000
+
+
+class BudgetPanel:
+    def __init__(self, app):
+        self.app = app
+        state = app.state
+        wb = state.wb
+        costs = wb.ideas["cost"].where(state.prepared.eligible)
+        total = float(np.nansum(costs.to_numpy(float)))
+        self.available = total > 0
+        step = budget_step(total or 1.0)
+        top = int(math.ceil((total or 1.0) / step) * step)
+        default = self._default_budget(top)
+        self.slider = w.IntSlider(value=min(default, top), min=0, max=top, step=step,
+                                  continuous_update=False, readout=False,
+                                  layout=w.Layout(width="420px"))  # fmt: skip
+        self.slider.add_class("pw-budget")
+        self.amount = w.HTML().add_class("pw-budget-amount")
+        self.summary = w.HTML().add_class("pw-budget-summary")
+        self.below = w.HTML().add_class("pw-budget-below")
+        self.why = w.Button(description=tr("budget.why"), layout=w.Layout(width="320px"))
+        self.why.add_class("pw-budget-why")
+        self.explained = w.HTML().add_class("pw-budget-explained")
+        self.portfolio = None
+        self.slider.observe(self._on_budget, names="value")
+        self.why.on_click(self._on_why)
+
+    def _default_budget(self, top: int) -> int:
+        from ..portfolio import resolve_budget
+
+        try:
+            return int(resolve_budget(self.app.state.wb))
+        except Exception:  # noqa: BLE001 - no budget in the workbook: half of what could be funded
+            return top // 2
+
+    def widget(self) -> w.Widget:
+        if not self.available:
+            return w.HTML(f"<p class='pw-note'>{_e(tr('value.no_cost'))}</p>")
+        return w.VBox([
+            w.HTML(f"<h3>{_e(tr('budget.title'))}</h3>"
+                   f"<p class='pw-muted'>{_e(tr('budget.help'))}</p>"),
+            w.HBox([self.slider, self.amount]), self.summary, self.below, self.why,
+            self.explained,
+        ])  # fmt: skip
+
+    # ------------------------------------------------------------------ rendering
+
+    def render(self) -> set[str]:
+        """Select for the current weights and budget; the funded ids (for the chart)."""
+        from ..portfolio import select_prepared
+
+        self.explained.value = ""
+        state = self.app.state
+        weights = state.weights()
+        lang = get_language()
+        currency = state.wb.currency
+        self.amount.value = f"<b>{_e(fmt_money(self.slider.value, currency, lang))}</b>"
+        if weights is None or not self.available:
+            self.portfolio = None
+            self.summary.value = self.below.value = ""
+            return set()
+        p = select_prepared(state.prepared, weights, float(self.slider.value), method=state.method,
+                            lang=lang)  # fmt: skip
+        self.portfolio = p
+        if p.status == "infeasible":
+            self.summary.value = (
+                "<p class='pw-box'>" + "<br>".join(_e(c) for c in p.conflicts) + "</p>"
+            )
+            self.below.value = ""
+            return set()
+        self.summary.value = (
+            "<p class='pw-note'>"
+            + _e(
+                tr(
+                    "budget.summary",
+                    lang,
+                    n=len(p.selected),
+                    cost=fmt_money(p.total_cost, currency, lang),
+                    budget=fmt_money(p.budget, currency, lang),
+                    rest=fmt_money(p.remaining, currency, lang),
+                )
+            )  # fmt: skip
+            + "</p>"
+        )
+        t = p.table
+        funded = t[t["funded"]]
+        below = t[~t["funded"] & t["eligible"]].head(BELOW)
+        names = ", ".join(
+            f"<span class='pw-id' title='{_e(r['title'])}'>{_e(i)}</span>"
+            for i, r in funded.iterrows()
+        )
+        self.below.value = (
+            f"<p class='pw-funded-list'><b>{_e(tr('budget.funded', lang))}:</b> {names}</p>"
+            + (self._table(below, tr("budget.below", lang), lang, currency) if len(below) else "")
+        )
+        return set(p.selected)
+
+    def _table(self, rows, title, lang, currency) -> str:
+        head = (f"<th class='num'>{_e(tr('col.rank', lang))}</th><th>{_e(tr('col.idea', lang))}</th>"
+                f"<th class='num'>{_e(tr('col.score', lang))}</th>"
+                f"<th class='num'>{_e(tr('col.cost', lang))}</th>"
+                f"<th>{_e(tr('col.reason', lang))}</th>")  # fmt: skip
+        body = "".join(
+            f"<tr data-id='{_e(i)}'><td class='num'>{'' if np.isnan(r['rank']) else int(r['rank'])}</td>"
+            f"<td><span class='pw-id'>{_e(i)}</span> {_e(r['title'])}</td>"
+            f"<td class='num'>{views.fmt_score(float(r['score']), lang)}</td>"
+            f"<td class='num'>{_e(fmt_money(r['cost'], currency, lang))}</td>"
+            + f"<td>{_e(r['reason'])}</td></tr>"
+            for i, r in rows.iterrows()
+        )
+        return (f"<h3>{_e(title)}</h3><table class='pw-table pw-below'><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>")  # fmt: skip
+
+    # ------------------------------------------------------------------ callbacks
+
+    def _on_budget(self, _change) -> None:
+        self.app.render_value()
+
+    def _on_why(self, _button) -> None:
+        from ..explain import explain_portfolio
+
+        if self.portfolio is None or self.portfolio.status == "infeasible":
+            return
+        self.explained.value = f"<p class='pw-muted'>{_e(tr('app.loading'))}</p>"
+        explanation = explain_portfolio(self.portfolio, hints=3)
+        t = self.portfolio.table
+        ids = list(t[~t["funded"] & t["eligible"]].head(BELOW).index)
+        items = "".join(
+            f"<li><b>{_e(i)}</b> {_e(t.at[i, 'title'])}: {_e(explanation.why(i))}</li>" for i in ids
+        )
+        self.explained.value = f"<ul class='pw-explained'>{items}</ul>" if items else ""
