@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 
 import numpy as np
 import pytest
@@ -66,6 +67,9 @@ def test_budget_marks_the_funded_set_and_explains_the_rest(app):
     assert "pw-below" in panel.below.value
     needs("explain")
     panel.why.click()
+    deadline = time.monotonic() + 60
+    while panel._busy and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "<li>" in panel.explained.value
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import math
+import sys
+import threading
 
 import ipywidgets as w
 import numpy as np
@@ -52,6 +54,7 @@ class BudgetPanel:
         self.why.add_class("pw-budget-why")
         self.explained = w.HTML().add_class("pw-budget-explained")
         self.portfolio = None
+        self._busy = False
         self.slider.observe(self._on_budget, names="value")
         self.why.on_click(self._on_why)
 
@@ -147,15 +150,33 @@ class BudgetPanel:
         self.app.render_value()
 
     def _on_why(self, _button) -> None:
+        """Explain in a background thread: with many ideas it takes seconds, and the sliders
+        must keep working meanwhile. A result for a portfolio that changed meanwhile is dropped."""
+        if self.portfolio is None or self.portfolio.status == "infeasible" or self._busy:
+            return
+        self._busy = True
+        self.why.disabled = True
+        self.explained.value = f"<p class='pw-muted'>{_e(tr('app.loading'))}</p>"
+        threading.Thread(target=self._explain, args=(self.portfolio,), daemon=True).start()
+
+    def _explain(self, portfolio) -> None:
         from ..explain import explain_portfolio
 
-        if self.portfolio is None or self.portfolio.status == "infeasible":
-            return
-        self.explained.value = f"<p class='pw-muted'>{_e(tr('app.loading'))}</p>"
-        explanation = explain_portfolio(self.portfolio, hints=3)
-        t = self.portfolio.table
-        ids = list(t[~t["funded"] & t["eligible"]].head(BELOW).index)
-        items = "".join(
-            f"<li><b>{_e(i)}</b> {_e(t.at[i, 'title'])}: {_e(explanation.why(i))}</li>" for i in ids
-        )
-        self.explained.value = f"<ul class='pw-explained'>{items}</ul>" if items else ""
+        try:
+            explanation = explain_portfolio(portfolio, hints=3)
+            t = portfolio.table
+            ids = list(t[~t["funded"] & t["eligible"]].head(BELOW).index)
+            items = "".join(
+                f"<li><b>{_e(i)}</b> {_e(t.at[i, 'title'])}: {_e(explanation.why(i))}</li>"
+                for i in ids
+            )
+            if portfolio is self.portfolio:
+                self.explained.value = f"<ul class='pw-explained'>{items}</ul>" if items else ""
+        except Exception as exc:  # noqa: BLE001 - one plain line, never a traceback
+            print(f"prioritisation app (explain): {type(exc).__name__}: {exc}", file=sys.stderr)
+            self.explained.value = (
+                f"<p class='pw-box'>{_e(tr('app.error', None, error=type(exc).__name__))}</p>"
+            )
+        finally:
+            self._busy = False
+            self.why.disabled = False
