@@ -88,11 +88,24 @@ def test_excel_download_is_the_ranking_on_screen(server, context):
 
 
 def test_every_tab_renders_without_errors(server, context):
+    import importlib.util
+
+    def has(module):
+        return importlib.util.find_spec(f"prioritisation.{module}") is not None
+
     page = open_app(context, server.url)
-    for index, selector in [(1, ".pw-value-chart svg"), (2, ".pw-members tbody tr"),
-                            (3, ".pw-detail-criteria tbody tr")]:  # fmt: skip
+    checks = [(1, ".pw-value-chart svg"), (2, ".pw-members tbody tr"),
+              (3, ".pw-detail-criteria tbody tr")]  # fmt: skip
+    if has("portfolio"):
+        checks.append((1, ".pw-budget-summary .pw-note"))
+    if has("sensitivity"):
+        checks.append((2, ".pw-stability-list li"))
+    for index, selector in checks:
         open_tab(page, index)
         page.wait_for_selector(selector, timeout=30_000)
+    if page.locator(".pw-weight-mode").count():  # pairwise (AHP) mode
+        page.click(".pw-weight-mode button:nth-child(2)")
+        page.wait_for_selector(".pw-ahp-pair", timeout=30_000)
     assert page.inner_text(".pw-status") == ""
     page.close()
 
