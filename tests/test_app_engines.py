@@ -132,5 +132,7 @@ def test_engines_parts_are_absent_without_their_engine(monkeypatch, tmp_path):
     monkeypatch.setattr(ui, "engine", lambda name: False)
     monkeypatch.setattr(ui, "has_ahp", lambda: False)
     plain = build_app(SAMPLE)
+    for index in range(5):
+        plain.tabs.selected_index = index
     assert plain.scenarios is None and plain.budget is None and plain.pdf is None
     assert plain.robustness is None and plain.ahp is None

@@ -129,10 +129,7 @@ class App:
         self.slider_box = w.VBox(rows[1:])
         self.ahp = None
         side = [rows[0], self.slider_box]
-        if has_ahp():
-            from .ahp import AhpPanel
-
-            self.ahp = AhpPanel(self)
+        if has_ahp():  # the pairwise panel itself is built when first asked for
             self.mode = w.ToggleButtons(
                 options=[(tr("ahp.mode_sliders"), "sliders"), (tr("ahp.mode_pairs"), "pairs")],
                 value="sliders", style={"button_width": "128px"},
@@ -154,26 +151,14 @@ class App:
         ranking_tab = w.VBox([self.theme, self.table])
         # value and cost
         self.value_chart = w.HTML().add_class("pw-value-chart")
-        self.budget = None
-        value_parts = []
-        if engine("portfolio"):
-            from .budget import BudgetPanel
-
-            self.budget = BudgetPanel(self)
-            value_parts.append(self.budget.widget())
-        value_tab = w.VBox(value_parts + [
+        self.budget = None  # the engine parts are built when their tab is first opened
+        value_tab = w.VBox([
             w.HTML(f"<p class='pw-muted'>{views._e(tr('value.help'))}</p>"), self.value_chart,
         ])  # fmt: skip
         # members
         self.members = w.HTML().add_class("pw-members-panel")
         self.robustness = None
-        members_parts = [self.members]
-        if engine("sensitivity"):
-            from .robustness import RobustnessPanel
-
-            self.robustness = RobustnessPanel(self)
-            members_parts.append(self.robustness.widget())
-        members_tab = w.VBox(members_parts)
+        members_tab = w.VBox([self.members])
         # detail
         ideas = self.state.wb.ideas
         self.idea = w.Dropdown(
@@ -189,24 +174,14 @@ class App:
         self.excel.add_class("pw-excel")
         self.excel.on_click(self._on_excel)
         self.excel_link = w.HTML().add_class("pw-excel-link")
-        save_parts = []
         self.scenarios = self.pdf = None
-        if engine("store"):
-            from .scenarios import ScenarioPanel
-
-            self.scenarios = ScenarioPanel(self)
-            save_parts.append(self.scenarios.widget())
-        save_parts += [
+        save_tab = w.VBox([
             w.HTML(f"<h3>{views._e(tr('save.excel_title'))}</h3>"
                    f"<p class='pw-muted'>{views._e(tr('save.excel_help'))}</p>"),
             self.excel, self.excel_link,
-        ]  # fmt: skip
-        if engine("report"):
-            from .pdf import PdfPanel
-
-            self.pdf = PdfPanel(self)
-            save_parts.append(self.pdf.widget())
-        save_tab = w.VBox(save_parts)
+        ])  # fmt: skip
+        self.tab_boxes = {"value": value_tab, "members": members_tab, "save": save_tab}
+        self.built: set[str] = set()
 
         self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab])
         self.tabs.titles = [tr(f"tab.{t}") for t in TABS]
@@ -229,8 +204,38 @@ class App:
             f"<p class='pw-box'>{views._e(tr('weights.all_zero'))}</p>" if weights is None else ""
         )
 
+    def build_engine_parts(self, tab: str) -> None:
+        """Add the parts of a tab that use other engines, the first time the tab is opened
+        (fewer widgets to send when the page opens)."""
+        if tab in self.built:
+            return
+        self.built.add(tab)
+        box = self.tab_boxes.get(tab)
+        if tab == "value" and engine("portfolio"):
+            from .budget import BudgetPanel
+
+            self.budget = BudgetPanel(self)
+            box.children = [self.budget.widget(), *box.children]
+        elif tab == "members" and engine("sensitivity"):
+            from .robustness import RobustnessPanel
+
+            self.robustness = RobustnessPanel(self)
+            box.children = [*box.children, self.robustness.widget()]
+        elif tab == "save":
+            if engine("store"):
+                from .scenarios import ScenarioPanel
+
+                self.scenarios = ScenarioPanel(self)
+                box.children = [self.scenarios.widget(), *box.children]
+            if engine("report"):
+                from .pdf import PdfPanel
+
+                self.pdf = PdfPanel(self)
+                box.children = [*box.children, self.pdf.widget()]
+
     def render_visible(self) -> None:
         tab = self.visible
+        self.build_engine_parts(tab)
         if tab in self.stale:
             self.stale.discard(tab)
             getattr(self, f"render_{tab}")()
@@ -319,6 +324,10 @@ class App:
     @guarded
     def _on_mode(self, change) -> None:
         if change["new"] == "pairs":
+            if self.ahp is None:
+                from .ahp import AhpPanel
+
+                self.ahp = AhpPanel(self)
             self.sidebar.children = [self.sidebar.children[0], self.mode, self.ahp.widget(),
                                      self.slider_box]  # fmt: skip
         else:
