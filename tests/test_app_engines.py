@@ -62,7 +62,7 @@ def test_budget_marks_the_funded_set_and_explains_the_rest(app):
     assert panel.portfolio.selected == expected.selected
     assert "gefinancierd voor" in panel.summary.value
     for iid in expected.selected:
-        assert f">{iid}</span>" in panel.below.value
+        assert f">{iid}</span>" in panel.funded.value
     assert 'stroke="#1f2933"' in app.value_chart.value  # funded dots have a ring
     assert "pw-below" in panel.below.value
     needs("explain")

@@ -49,6 +49,7 @@ class BudgetPanel:
         self.slider.add_class("pw-budget")
         self.amount = w.HTML().add_class("pw-budget-amount")
         self.summary = w.HTML().add_class("pw-budget-summary")
+        self.funded = w.HTML().add_class("pw-budget-funded")
         self.below = w.HTML().add_class("pw-budget-below")
         self.why = w.Button(description=tr("budget.why"), layout=w.Layout(width="320px"))
         self.why.add_class("pw-budget-why")
@@ -66,15 +67,21 @@ class BudgetPanel:
         except Exception:  # noqa: BLE001 - no budget in the workbook: half of what could be funded
             return top // 2
 
-    def widget(self) -> w.Widget:
+    def head(self) -> w.Widget:
+        """Above the chart: the budget slider, what it funds."""
         if not self.available:
             return w.HTML(f"<p class='pw-note'>{_e(tr('value.no_cost'))}</p>")
         return w.VBox([
             w.HTML(f"<h3>{_e(tr('budget.title'))}</h3>"
                    f"<p class='pw-muted'>{_e(tr('budget.help'))}</p>"),
-            w.HBox([self.slider, self.amount]), self.summary, self.below, self.why,
-            self.explained,
+            w.HBox([self.slider, self.amount]), self.summary, self.funded,
         ])  # fmt: skip
+
+    def tail(self) -> w.Widget:
+        """Below the chart: the ideas just below the line, why, and what would fund them."""
+        if not self.available:
+            return w.VBox([])
+        return w.VBox([self.below, self.why, self.explained])
 
     # ------------------------------------------------------------------ rendering
 
@@ -90,7 +97,7 @@ class BudgetPanel:
         self.amount.value = f"<b>{_e(fmt_money(self.slider.value, currency, lang))}</b>"
         if weights is None or not self.available:
             self.portfolio = None
-            self.summary.value = self.below.value = ""
+            self.summary.value = self.below.value = self.funded.value = ""
             return set()
         p = select_prepared(state.prepared, weights, float(self.slider.value), method=state.method,
                             lang=lang)  # fmt: skip
@@ -99,7 +106,7 @@ class BudgetPanel:
             self.summary.value = (
                 "<p class='pw-box'>" + "<br>".join(_e(c) for c in p.conflicts) + "</p>"
             )
-            self.below.value = ""
+            self.below.value = self.funded.value = ""
             return set()
         self.summary.value = (
             "<p class='pw-note'>"
@@ -122,9 +129,11 @@ class BudgetPanel:
             f"<span class='pw-id' title='{_e(r['title'])}'>{_e(i)}</span>"
             for i, r in funded.iterrows()
         )
-        self.below.value = (
+        self.funded.value = (
             f"<p class='pw-funded-list'><b>{_e(tr('budget.funded', lang))}:</b> {names}</p>"
-            + (self._table(below, tr("budget.below", lang), lang, currency) if len(below) else "")
+        )
+        self.below.value = (
+            self._table(below, tr("budget.below", lang), lang, currency) if len(below) else ""
         )
         return set(p.selected)
 

@@ -215,7 +215,7 @@ class App:
             from .budget import BudgetPanel
 
             self.budget = BudgetPanel(self)
-            box.children = [self.budget.widget(), *box.children]
+            box.children = [self.budget.head(), *box.children, self.budget.tail()]
         elif tab == "members" and engine("sensitivity"):
             from .robustness import RobustnessPanel
 
@@ -273,7 +273,7 @@ class App:
             return
         funded = self.budget.render() if self.budget is not None else None
         self.value_chart.value = views.chart_html(
-            views.value_cost_svg(ranking, self.state.wb.currency, funded=funded)
+            views.value_cost_svg(ranking, self.state.wb.currency, height=380, funded=funded)
         )
 
     def render_members(self) -> None:
