@@ -48,11 +48,12 @@ def free_port() -> int:
 class AppServer:
     """``prioritisation app WORKBOOK`` on a free port; use as a context manager."""
 
-    def __init__(self, workbook, pool_size: int = 1, lang: str | None = None, env=None):
+    def __init__(self, workbook, pool_size: int = 1, lang: str | None = None, env=None, args=()):
         self.workbook = Path(workbook)
         self.pool_size = pool_size
         self.lang = lang
         self.extra_env = env or {}
+        self.args = list(args)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc: subprocess.Popen | None = None
@@ -72,7 +73,7 @@ class AppServer:
         if self.lang:
             argv += ["--lang", self.lang]
         argv += ["app", str(self.workbook), "--port", str(self.port),
-                 "--pool-size", str(self.pool_size)]  # fmt: skip
+                 "--pool-size", str(self.pool_size), *self.args]  # fmt: skip
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip

@@ -239,3 +239,27 @@ def test_exact_weights_hold_until_a_slider_moves(app):
     app.sliders["innovation"].value = 40
     assert app.state.exact is None
     assert app.state.weights()["innovation"] == pytest.approx(40 / (40 + 38 + 25 + 25))
+
+
+@pytest.mark.slow
+def test_a_token_keeps_others_out():
+    from urllib.request import HTTPRedirectHandler, build_opener
+
+    from tests.appserver import AppServer
+
+    class NoRedirect(HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = build_opener(NoRedirect)
+
+    def status(url):
+        try:
+            return opener.open(url, timeout=60).status
+        except Exception as exc:  # HTTPError carries the code
+            return getattr(exc, "code", None)
+
+    with AppServer(SAMPLE, pool_size=0, args=["--token", "s3cret"]) as server:
+        assert status(server.url) == 302  # to the login page
+        assert status(server.url + "?token=wrong") == 302
+        assert status(server.url + "?token=s3cret") == 200
