@@ -55,7 +55,9 @@ class AhpPanel:
             )
             slider.observe(lambda change, pair=(a, b): self._on_pair(pair, change), names="value")
             self.sliders[(a, b)], self.texts[(a, b)] = slider, text
-            rows += [slider, text]
+            ends = (f"<div class='pw-ends'><span>◂ {_e(labels[a])}</span>"
+                    f"<span>{_e(labels[b])} ▸</span></div>")  # fmt: skip
+            rows += [w.HTML(ends), slider, text]
         self.consistency = w.HTML().add_class("pw-ahp-consistency")
         rows.append(self.consistency)
         self.from_workbook = None

@@ -51,7 +51,11 @@ CSS = """
 .pw-hot { background: #fde8c8; }
 .pw-share { font-size: 13px; color: #334e68; margin: -4px 0 6px 0; }
 .pw-crit { font-weight: bold; font-size: 13px; margin-top: 6px; }
-.pw-pair { font-size: 13px; margin: -6px 0 4px 0; }
+.pw-pair { font-size: 13px; margin: -6px 0 4px 0; color: #334e68; }
+.pw-ends { display: flex; justify-content: space-between; align-items: flex-end; gap: 8px;
+  font-size: 12px; font-weight: bold; margin: 6px 4px -4px 4px; line-height: 1.2; }
+.pw-ends span { max-width: 48%; }
+.pw-ends span:last-child { text-align: right; }
 .pw-funded-list .pw-id { margin-right: 2px; }
 .pw-dl a { font-weight: bold; font-size: 15px; }
 .pw-chart svg { max-width: 100%; height: auto; }
