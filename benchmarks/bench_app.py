@@ -7,7 +7,8 @@ Prints (never asserts — shared machines are noisy):
   next animation frame after the table changed;
 - kernel memory per user (RSS and USS, the memory not shared with other processes);
 - ``APP_BENCH_USERS`` (default 20) pages opened at once, each with its own kernel: time until all
-  show the ranking, one weight change each, total kernel memory.
+  show the ranking, one weight change each, total kernel memory. ``APP_BENCH_POOL`` (default 1)
+  is the number of kernels Voila keeps preheated (``prioritisation app --pool-size``).
 
 Run: ``python benchmarks/run.py app``.
 """
@@ -138,10 +139,11 @@ def main() -> None:
         print(f"skipped: {reason}")
         return
     users = int(os.environ.get("APP_BENCH_USERS", "20"))
+    pool = int(os.environ.get("APP_BENCH_POOL", "1"))
     with tempfile.TemporaryDirectory() as tmp:
         path = synthetic_workbook(Path(tmp) / "ideas200.xlsx")
-        with AppServer(path, pool_size=1) as server, browser() as context:
-            print(f"workbook: 200 ideas × 4 criteria × 7 assessors; voila pool size 1; "
+        with AppServer(path, pool_size=pool) as server, browser() as context:
+            print(f"workbook: 200 ideas × 4 criteria × 7 assessors; voila pool size {pool}; "
                   f"cpus={os.cpu_count()}")  # fmt: skip
             # first render with a preheated kernel
             firsts, fills = [], 1
@@ -180,6 +182,9 @@ def main() -> None:
                   f"USS {one_uss / n_kernels:.0f} MiB")  # fmt: skip
             page.close()
             # many users at once
+            if pool > 1:
+                server.wait_pool_refilled(fills + pool)
+                wait_kernels_idle(server, timeout=300)
             pages = [context.new_page() for _ in range(users)]
             t0 = time.perf_counter()
             for p in pages:
