@@ -646,7 +646,7 @@ def _short(exc: Exception) -> str:
 
 
 def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _text(value) -> str | None:
