@@ -76,6 +76,8 @@ register(
             "2027=700000,2028=600000",
             "usage.selection_unknown": "onbekend idee '{id}' in de selectie",
             "usage.selection_both": "idee '{id}' kan niet tegelijk in- en uitgesloten zijn",
+            "usage.backup_sqlite_only": "{store} is geen SQLite-bestand; maak een back-up met "
+            "de eigen middelen van de server (pg_dump)",
             "audit.created": "aangemaakt",
             "audit.saved": "versie bewaard",
         },
@@ -98,6 +100,8 @@ register(
             "2027=700000,2028=600000",
             "usage.selection_unknown": "unknown idea '{id}' in the selection",
             "usage.selection_both": "idea '{id}' cannot be both included and excluded",
+            "usage.backup_sqlite_only": "{store} is not an SQLite file; back it up with the "
+            "server's own tools (pg_dump)",
             "audit.created": "created",
             "audit.saved": "version saved",
         },
@@ -582,6 +586,27 @@ class ScenarioStore:
         frame["version"] = frame["version"].astype("Int64")
         return frame
 
+    def backup(self, dest) -> Path:
+        """Copy an SQLite store to ``dest`` as one consistent file (safe while others write).
+
+        A PostgreSQL store is backed up with the server's own tools (``pg_dump``)."""
+        if self.dialect != "sqlite":
+            raise UsageError("backup_sqlite_only", store=self.display)
+        import sqlite3
+
+        from .export import atomic_path
+
+        source = sa.engine.make_url(self.url).database
+        with atomic_path(dest) as tmp:
+            src, dst = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000), sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+                src.close()
+        return Path(dest)
+
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(
@@ -792,15 +817,6 @@ def scenario_ranking(wb: Workbook, scenario: Scenario, lang: str | None = None):
     swb = scenario_workbook(wb, scenario)
     return rank(swb, method=scenario.method, weights=scenario_weights(wb, scenario),
                 aggregate=scenario.aggregate, lang=lang)  # fmt: skip
-
-
-def scenario_portfolio(wb: Workbook, scenario: Scenario, lang: str | None = None):
-    """The funded set under ``scenario``, or ``None`` while the portfolio engine is absent."""
-    try:
-        from . import portfolio  # noqa: F401
-    except ImportError:
-        return None
-    return None  # pragma: no cover - wired up when prioritisation.portfolio lands
 
 
 @dataclass(frozen=True, eq=False)

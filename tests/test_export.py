@@ -32,3 +32,18 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path):
         raise RuntimeError
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_xlsx_holds_no_formula_element(tmp_path):
+    """Checked in the file itself: no ``<f>`` element, so Excel has nothing to run."""
+    import zipfile
+
+    evil = ['=HYPERLINK("http://evil","klik")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
+    frame = pd.DataFrame({"title": evil, "score": [0.5, -1.0, 2.0, 3.0, 4.0]})
+    path = write_xlsx({"s": frame}, tmp_path / "x.xlsx")
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+    ws = load_workbook(path)["s"]
+    assert [ws.cell(row=r, column=1).value for r in range(2, 7)] == evil
+    assert [ws.cell(row=r, column=2).data_type for r in range(2, 7)] == ["n"] * 5

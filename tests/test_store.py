@@ -133,6 +133,15 @@ def test_unknown_scenario_and_version(wb, store):
     assert info.value.code == "scenario_version"
 
 
+def test_backup_is_a_readable_store(wb, store, tmp_path):
+    store.save(make_scenario(wb, "A", "An"))
+    store.save(make_scenario(wb, "A", "Bart", weights="equal"))
+    copy = store.backup(tmp_path / "backup" / "kopie.sqlite")
+    with open_store(url=f"sqlite:///{copy}") as restored:
+        assert restored.list() == store.list()
+        assert restored.audit().equals(store.audit())
+
+
 def test_scenario_ranking_applies_weights_method_and_thresholds(wb, store):
     sc = make_scenario(wb, "Streng", "An", weights="innovation=3,desirability=1,viability=1,"
                        "feasibility=1", thresholds="feasibility=3.5")  # fmt: skip

@@ -29,6 +29,8 @@ register_messages(
             "help.scenario_save": "bewaar een scenario als nieuwe versie",
             "help.scenario_list": "alle bewaarde versies",
             "help.scenario_show": "één scenario met zijn rangschikking",
+            "help.scenario_backup": "kopieer de scenario-opslag (SQLite) naar één bestand",
+            "scenario.backup": "Back-up van {store} geschreven: {path} ({n} versies).",
             "help.scenario_compare": "twee scenario's naast elkaar (NAAM of NAAM@VERSIE)",
             "help.store": "de scenario-opslag: een SQLAlchemy-URL of een .sqlite-bestand (standaard: "
             "$PRIORITISATION_STORE, anders WERKMAP.scenarios.sqlite naast de werkmap)",
@@ -61,6 +63,8 @@ register_messages(
             "help.scenario_save": "save a scenario as a new version",
             "help.scenario_list": "every saved version",
             "help.scenario_show": "one scenario with its ranking",
+            "help.scenario_backup": "copy the scenario store (SQLite) into one file",
+            "scenario.backup": "Backup of {store} written: {path} ({n} versions).",
             "help.scenario_compare": "two scenarios side by side (NAME or NAME@VERSION)",
             "help.store": "the scenario store: a SQLAlchemy URL or a .sqlite file (default: "
             "$PRIORITISATION_STORE, else WORKBOOK.scenarios.sqlite beside the workbook)",
@@ -134,6 +138,12 @@ def register(sub) -> None:
     show.add_argument("--out", default=None)
     add_store_option(show)
     show.set_defaults(func=run_show)
+
+    backup = actions.add_parser("backup", help=tr("help.scenario_backup"))
+    add_workbook_argument(backup)
+    backup.add_argument("--out", required=True, help="the copy to write (.sqlite)")
+    add_store_option(backup)
+    backup.set_defaults(func=run_backup)
 
     comp = actions.add_parser("compare", help=tr("help.scenario_compare"))
     add_workbook_argument(comp)
@@ -281,6 +291,21 @@ def run_show(args) -> int:
         if scenario.workbook_sha256 and scenario.workbook_sha256 != wb.sha256:
             lines.append(tr("scenario.other_workbook", None, names=scenario.label))
         emit_text("\n".join(lines) + "\n\n" + ranking_text(ranking), args.out)
+    return 0
+
+
+def run_backup(args) -> int:
+    with _store(args) as store:
+        path = store.backup(args.out)
+        where = store.display
+    import sqlite3
+
+    con = sqlite3.connect(path)  # the copy reads as a store
+    try:
+        n = con.execute("SELECT count(*) FROM scenarios").fetchone()[0]
+    finally:
+        con.close()
+    emit_text(tr("scenario.backup", None, store=where, path=path, n=n), None)
     return 0
 
 
