@@ -42,7 +42,9 @@ def _run_in_order(path: Path, scratch: Path):
             for target in argv[1:]:
                 if "=" in target:
                     continue
-                proc = subprocess.run(["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True)
+                proc = subprocess.run(
+                    ["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True
+                )
                 assert proc.returncode == 0, f"{path.name}: make {target}: {proc.stderr}"
             continue
         if argv[1:2] and argv[1] in SERVERS:
