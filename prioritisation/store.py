@@ -620,10 +620,14 @@ class _WriteTransaction:
 
     def __enter__(self):
         conn = self.store.engine.connect()
-        self._conn = conn.execution_options(prioritisation_write=True)
-        self._tx = self._conn.begin()
-        if self.store.dialect == "postgresql":
-            self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        try:
+            self._conn = conn.execution_options(prioritisation_write=True)
+            self._tx = self._conn.begin()
+            if self.store.dialect == "postgresql":
+                self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        except BaseException:
+            conn.close()
+            raise
         return self._conn
 
     def __exit__(self, exc_type, exc, tb):
@@ -671,7 +675,15 @@ def _short(exc: Exception) -> str:
 
 
 def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=_plain_json)
+
+
+def _plain_json(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | set):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def _text(value) -> str | None:

@@ -122,3 +122,26 @@ def test_exports_keep_formula_text_as_text(book, tmp_path):
     audit = tmp_path / "audit.csv"
     run_cli("audit", book, "--format", "csv", "--out", audit, env=env, check_exit=0)
     assert "'=HYPERLINK" in audit.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.slow
+def test_concurrent_cli_saves_on_a_new_store(book):
+    """Six members press "save" at the same moment on a store that does not exist yet."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PRIORITISATION_STORE": ""}
+    procs = [subprocess.Popen([sys.executable, "-m", "prioritisation", "scenario", "save", str(book),
+                               "--name", "Samen", "--author", f"lid{k}"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k in range(6)]  # fmt: skip
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    records = json.loads(run_cli("scenario", "list", book, "--format", "json", env={
+        "PRIORITISATION_STORE": ""}, check_exit=0).stdout)  # fmt: skip
+    assert sorted(r["version"] for r in records) == [1, 2, 3, 4, 5, 6]
+    assert sorted(r["author"] for r in records) == [f"lid{k}" for k in range(6)]
