@@ -79,6 +79,17 @@ register(
             "usage.backup_sqlite_only": "{store} is geen SQLite-bestand; maak een back-up met "
             "de eigen middelen van de server (pg_dump)",
             "audit.created": "aangemaakt",
+            "audit.field.method": "methode",
+            "audit.field.aggregate": "aggregatie",
+            "audit.field.weight": "gewicht",
+            "audit.field.threshold": "drempel",
+            "audit.field.budget_total": "budget",
+            "audit.field.budget_year": "budget",
+            "audit.field.include": "verplicht opgenomen",
+            "audit.field.exclude": "uitgesloten",
+            "audit.field.note": "toelichting",
+            "audit.yes": "ja",
+            "audit.no": "nee",
             "audit.saved": "versie bewaard",
         },
         "en": {
@@ -103,6 +114,17 @@ register(
             "usage.backup_sqlite_only": "{store} is not an SQLite file; back it up with the "
             "server's own tools (pg_dump)",
             "audit.created": "created",
+            "audit.field.method": "method",
+            "audit.field.aggregate": "aggregation",
+            "audit.field.weight": "weight",
+            "audit.field.threshold": "threshold",
+            "audit.field.budget_total": "budget",
+            "audit.field.budget_year": "budget",
+            "audit.field.include": "forced in",
+            "audit.field.exclude": "excluded",
+            "audit.field.note": "note",
+            "audit.yes": "yes",
+            "audit.no": "no",
             "audit.saved": "version saved",
         },
     }
@@ -835,8 +857,9 @@ def scenario_ranking(wb: Workbook, scenario: Scenario, lang: str | None = None):
 class Comparison:
     """Two scenarios side by side (see :func:`compare`).
 
-    ``settings``: one row per setting (method, aggregation, each threshold, budget) with
-    columns ``setting``, ``a``, ``b``, ``changed``. ``weights``: index criterion id; ``label``,
+    ``settings``: one row per setting (method, aggregation, each threshold, budget, selection)
+    with columns ``setting`` (``threshold feasibility``), ``label`` (in words, in the language
+    asked), ``field``, ``item``, ``a``, ``b``, ``changed``. ``weights``: index criterion id; ``label``,
     ``a``, ``b``, ``difference`` (shares). ``ranking``: index idea id; ``title``, ``rank_a``,
     ``rank_b``, ``moved`` (places up, positive = better in B; NA when not ranked in one),
     ``score_a``, ``score_b``, ``eligible_a``, ``eligible_b``. ``moved``: the ids whose rank
@@ -882,17 +905,21 @@ def compare(wb: Workbook, a: Scenario, b: Scenario, lang: str | None = None) -> 
         ranking["eligible_a"] != ranking["eligible_b"]
     )
     moved = [str(i) for i in ranking.index[changed.to_numpy(dtype=bool)]]
-    rows = [("method", a.method, b.method), ("aggregate", a.aggregate, b.aggregate)]
+    rows = [("method", None, a.method, b.method), ("aggregate", None, a.aggregate, b.aggregate)]
     for cid in wb.criteria.index:
-        rows.append((f"threshold {cid}", a.thresholds.get(cid), b.thresholds.get(cid)))
-    rows.append(("budget", a.budget.get("total"), b.budget.get("total")))
+        rows.append(("threshold", cid, a.thresholds.get(cid), b.thresholds.get(cid)))
+    rows.append(("budget_total", None, a.budget.get("total"), b.budget.get("total")))
     for year in _union(a.budget.get("per_year") or {}, b.budget.get("per_year") or {}):
-        rows.append((f"budget {year}", (a.budget.get("per_year") or {}).get(year),
+        rows.append(("budget_year", year, (a.budget.get("per_year") or {}).get(year),
                      (b.budget.get("per_year") or {}).get(year)))  # fmt: skip
     for kind in ("include", "exclude"):
-        rows.append((kind, "; ".join(a.selection.get(kind) or []),
+        rows.append((kind, None, "; ".join(a.selection.get(kind) or []),
                      "; ".join(b.selection.get(kind) or [])))  # fmt: skip
-    settings = pd.DataFrame(rows, columns=["setting", "a", "b"])
+    settings = pd.DataFrame(rows, columns=["field", "item", "a", "b"])
+    settings.insert(0, "setting", [f"{f} {i}" if i else f for f, i in zip(settings["field"],
+                                   settings["item"], strict=True)])  # fmt: skip
+    settings.insert(1, "label", [field_label(f, i, labels, lang) for f, i in zip(settings["field"],
+                                 settings["item"], strict=True)])  # fmt: skip
     settings["changed"] = [
         not _same(x, y) for x, y in zip(settings["a"], settings["b"], strict=True)
     ]
@@ -905,11 +932,45 @@ def compare(wb: Workbook, a: Scenario, b: Scenario, lang: str | None = None) -> 
                       ranking_a=ra, ranking_b=rb, funded=None, workbook_differs=differs)  # fmt: skip
 
 
-def describe_change(entry: Mapping, lang: str | None = None) -> str:
-    """One audit entry in words (for tables): ``weight innovation: 0.25 → 0.4``."""
-    if entry.get("action") == "create" and entry.get("field") == "version":
-        return tr("audit.created", lang)
-    if entry.get("field") == "version":
-        return tr("audit.saved", lang)
-    item = f" {entry['item']}" if entry.get("item") else ""
-    return f"{entry.get('field')}{item}: {entry.get('old') or '—'} → {entry.get('new') or '—'}"
+FIELD_KEYS = ("method", "aggregate", "weight", "threshold", "budget_total", "budget_year",
+              "include", "exclude", "note")  # fmt: skip
+
+
+def field_label(
+    field_: str, item=None, labels: Mapping | None = None, lang: str | None = None
+) -> str:
+    """``("threshold", "feasibility")`` → ``drempel Technische haalbaarheid`` (nl)."""
+    name = tr(f"audit.field.{field_}", lang) if field_ in FIELD_KEYS else str(field_)
+    if item is None or (isinstance(item, float) and math.isnan(item)) or item == "":
+        return name
+    return f"{name} {(labels or {}).get(item, item)}"
+
+
+def _value_text(field_: str, value, lang: str | None) -> str:
+    from .i18n import fmt_money, fmt_number
+
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return "—"
+    if field_ in ("include", "exclude"):
+        return tr("audit.yes" if str(value) == "True" else "audit.no", lang)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if field_ == "weight":
+        return f"{fmt_number(100 * number, 1, lang)} %"
+    if field_ in ("budget_total", "budget_year"):
+        return fmt_money(number, lang=lang)
+    return fmt_number(number, 2, lang)
+
+
+def describe_change(entry: Mapping, lang: str | None = None, labels: Mapping | None = None) -> str:
+    """One audit entry in words: ``gewicht Innovatiewaarde: 30,0 % → 46,2 %``."""
+    field_ = entry.get("field")
+    if field_ == "version":
+        return tr("audit.created" if entry.get("action") == "create" else "audit.saved", lang)
+    old, new = (
+        _value_text(field_, entry.get("old"), lang),
+        _value_text(field_, entry.get("new"), lang),
+    )
+    return f"{field_label(field_, entry.get('item'), labels, lang)}: {old} → {new}"

@@ -63,7 +63,7 @@ def test_save_list_show_compare_audit(book):
     assert doc["moved"] and doc["funded"] is None
     assert {r["id"] for r in doc["ranking"]} >= set(doc["moved"])
     text = run_cli("scenario", "compare", book, "Basis@1", "Basis@2", env=env, check_exit=0).stdout
-    assert "Gewichten" in text and "threshold feasibility" in text
+    assert "Gewichten" in text and "drempel Technische haalbaarheid" in text
 
     audit = json.loads(run_cli("audit", book, "--format", "json", env=env, check_exit=0).stdout)
     assert {a["actor"] for a in audit} == {"An", "Bart", "Carla"}

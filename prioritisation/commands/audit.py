@@ -41,6 +41,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     _needs_out(args)
+    labels = _labels(args.path)
     with _store(args) as store:
         audit = store.audit(args.scenario)
         where = store.display
@@ -60,7 +61,18 @@ def run(args) -> int:
             tr("col.who"): audit["actor"],
             tr("col.scenario"): [f"{s} v{v}" if s and not pd.isna(v) else (s or "")
                                  for s, v in zip(audit["scenario"], audit["version"], strict=True)],
-            tr("col.what"): [describe_change(e) for e in audit.to_dict("records")],
+            tr("col.what"): [describe_change(e, labels=labels) for e in audit.to_dict("records")],
         })  # fmt: skip
         emit_text(text_table(frame, max_width=70), args.out)
     return 0
+
+
+def _labels(path) -> dict:
+    """The criteria's labels when the workbook reads; ids otherwise (the log stays readable)."""
+    from ..workbook import check_workbook
+
+    try:
+        wb, _ = check_workbook(path)
+    except Exception:  # the audit must show even when the workbook is broken or absent
+        return {}
+    return wb.criterion_labels() if wb is not None else {}

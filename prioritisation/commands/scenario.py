@@ -17,7 +17,15 @@ from ..export import frame_to_csv, write_xlsx
 from ..i18n import fmt_money, fmt_number, tr
 from ..i18n import register as register_messages
 from ..model import AGGREGATIONS
-from ..store import Scenario, compare, make_scenario, open_store, scenario_ranking, scenarios_frame
+from ..store import (
+    Scenario,
+    _value_text,
+    compare,
+    make_scenario,
+    open_store,
+    scenario_ranking,
+    scenarios_frame,
+)
 from ..workbook import file_sha256
 from ._common import add_workbook_argument, emit_json, emit_text, load, text_table
 from .rank import ranking_json, ranking_text
@@ -361,8 +369,13 @@ def compare_text(wb, result) -> str:
     changed = result.settings[result.settings["changed"]]
     if len(changed):
         out += ["", tr("compare.settings")]
-        frame = pd.DataFrame({tr("col.setting"): changed["setting"],
-                              "A": changed["a"].map(_plain), "B": changed["b"].map(_plain)})  # fmt: skip
+        frame = pd.DataFrame({
+            tr("col.setting"): changed["label"],
+            "A": [_value_text(f, v, None) if f not in ("include", "exclude") else (v or "—")
+                  for f, v in zip(changed["field"], changed["a"], strict=True)],
+            "B": [_value_text(f, v, None) if f not in ("include", "exclude") else (v or "—")
+                  for f, v in zip(changed["field"], changed["b"], strict=True)],
+        })  # fmt: skip
         out.append(text_table(frame))
     else:
         out += ["", tr("compare.same_settings")]
@@ -387,11 +400,3 @@ def compare_text(wb, result) -> str:
     if result.funded is None:
         out += ["", tr("compare.no_funded")]
     return "\n".join(out)
-
-
-def _plain(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    if isinstance(value, float):
-        return fmt_number(value, 2)
-    return str(value) or "—"
