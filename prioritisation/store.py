@@ -915,11 +915,11 @@ def compare(wb: Workbook, a: Scenario, b: Scenario, lang: str | None = None) -> 
     for kind in ("include", "exclude"):
         rows.append((kind, None, "; ".join(a.selection.get(kind) or []),
                      "; ".join(b.selection.get(kind) or [])))  # fmt: skip
-    settings = pd.DataFrame(rows, columns=["field", "item", "a", "b"])
-    settings.insert(0, "setting", [f"{f} {i}" if i else f for f, i in zip(settings["field"],
-                                   settings["item"], strict=True)])  # fmt: skip
-    settings.insert(1, "label", [field_label(f, i, labels, lang) for f, i in zip(settings["field"],
-                                 settings["item"], strict=True)])  # fmt: skip
+    settings = pd.DataFrame(
+        [{"setting": f"{f} {i}" if i else f, "label": field_label(f, i, labels, lang), "field": f,
+          "item": i, "a": x, "b": y} for f, i, x, y in rows],
+        columns=["setting", "label", "field", "item", "a", "b"], dtype=object,
+    )  # fmt: skip
     settings["changed"] = [
         not _same(x, y) for x, y in zip(settings["a"], settings["b"], strict=True)
     ]

@@ -200,6 +200,30 @@ def test_compare_two_scenarios(wb, store):
     assert result.funded is None  # no portfolio engine yet: no funded set is invented
 
 
+def test_audit_and_settings_in_plain_words(wb, store):
+    from prioritisation.store import describe_change
+
+    store.save(make_scenario(wb, "A", "An"))
+    store.save(make_scenario(wb, "A", "Bart", weights="innovation=60", thresholds="feasibility=3",
+                             budget=900000, include="ZOEK"))  # fmt: skip
+    labels = wb.criterion_labels()
+    texts = [describe_change(e, labels=labels) for e in store.audit().to_dict("records")]
+    assert texts[0] == "aangemaakt"
+    assert "gewicht Innovatiewaarde: 30,0 % → 46,2 %" in texts
+    assert "drempel Technische haalbaarheid: — → 3,00" in texts
+    assert "budget: € 1.500.000 → € 900.000" in texts
+    assert "verplicht opgenomen ZOEK: nee → ja" in texts
+    english = [describe_change(e, "en", labels=wb.criterion_labels("en"))
+               for e in store.audit().to_dict("records")]  # fmt: skip
+    assert "weight Innovation value: 30.0 % → 46.2 %" in english
+    settings = compare(wb, store.get("A", 1), store.get("A"), lang="en").settings.set_index(
+        "setting"
+    )
+    assert settings.loc["threshold feasibility", "label"] == "threshold Technical feasibility"
+    assert settings.loc["threshold feasibility", "changed"]
+    assert not settings.loc["method", "changed"]
+
+
 # --------------------------------------------------------------------------- processes
 
 
@@ -247,9 +271,11 @@ def test_killed_writer_mid_transaction_leaves_store_readable(wb, tmp_path):
     with open_store(url=url) as store:
         store.save(make_scenario(wb, "A", "An"))
     proc = _writer("hold", url)
-    assert proc.stdout.readline().strip() == "holding", proc.stderr.read()
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    try:
+        assert proc.stdout.readline().strip() == "holding", proc.stderr.read()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
@@ -263,11 +289,13 @@ def test_writer_killed_while_saving_leaves_consistent_store(tmp_path):
     path = tmp_path / "loop.scenarios.sqlite"
     url = f"sqlite:///{path}"
     proc = _writer("loop", url, "lus")
-    seen = [proc.stdout.readline().strip() for _ in range(5)]  # five saves confirmed
-    assert seen == ["1", "2", "3", "4", "5"], proc.stderr.read()
-    time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    try:
+        seen = [proc.stdout.readline().strip() for _ in range(5)]  # five saves confirmed
+        assert seen == ["1", "2", "3", "4", "5"]
+        time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     copy = tmp_path / "copy.sqlite"  # as a backup taken right after the crash would be
     shutil.copy(path, copy)
     if Path(f"{path}-wal").exists():
