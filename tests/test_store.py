@@ -331,3 +331,19 @@ def test_postgresql_round_trip(wb, pg_url):
 @pytest.mark.slow
 def test_eight_processes_saving_at_once_lose_nothing_postgresql(pg_url, tmp_path):
     _concurrent_saves(pg_url, tmp_path)
+
+
+@pytest.mark.postgres
+def test_postgresql_killed_writer_releases_the_save_lock(wb, pg_url):
+    with open_store(url=pg_url) as store:
+        before = store.count()
+    proc = _writer("hold", pg_url)
+    try:
+        assert proc.stdout.readline().strip() == "holding", proc.stderr.read()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    with open_store(url=pg_url) as store:
+        assert "half" not in store.names() and store.count() == before
+        saved = store.save(make_scenario(wb, "Na de crash", "An"))  # the lock was released
+        assert saved.version == 1 and store.count() == before + 1
