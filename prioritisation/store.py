@@ -230,11 +230,13 @@ def parse_budget(spec, settings: Mapping | None = None) -> dict:
         per_year = {str(k): float(v) for k, v in dict(spec.get("per_year") or {}).items()}
         return {"total": _opt_float(spec.get("total")), "per_year": per_year}
     if isinstance(spec, int | float):
+        if not math.isfinite(spec) or spec < 0:
+            raise UsageError("budget_syntax", spec=spec)
         return {"total": float(spec), "per_year": {}}
     text = str(spec).strip()
     try:
         if "=" not in text:
-            value = float(text.replace("€", "").replace(" ", "").replace("_", ""))
+            value = _amount(text)
             if value < 0:
                 raise ValueError(text)
             return {"total": value, "per_year": {}}
@@ -244,7 +246,7 @@ def parse_budget(spec, settings: Mapping | None = None) -> dict:
                 continue
             year, amount = (s.strip() for s in part.split("=", 1))
             int(year)
-            value = float(amount.replace("€", "").replace(" ", "").replace("_", ""))
+            value = _amount(amount)
             if value < 0:
                 raise ValueError(amount)
             per_year[year] = value
@@ -253,6 +255,16 @@ def parse_budget(spec, settings: Mapping | None = None) -> dict:
         return {"total": float(sum(per_year.values())), "per_year": per_year}
     except ValueError:
         raise UsageError("budget_syntax", spec=spec) from None
+
+
+def _amount(text: str) -> float:
+    """``"1.500.000"``, ``"€ 1 500 000"``, ``"1500000"`` → 1500000.0 (``ValueError`` otherwise)."""
+    from .workbook import to_number
+
+    value = to_number(text.replace("_", ""), decimal_comma=True)
+    if value is None or not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def _ids(spec) -> list[str]:

@@ -100,6 +100,18 @@ def test_scenario_holds_everything_it_needs(wb, store):
     assert sum(back.weights.values()) == pytest.approx(1.0)
 
 
+def test_budget_spellings():
+    from prioritisation.store import parse_budget
+
+    assert parse_budget("1.500.000") == {"total": 1500000.0, "per_year": {}}
+    assert parse_budget("€ 1 500 000")["total"] == 1500000.0
+    assert parse_budget("2027=700.000; 2028=600000") == {
+        "total": 1300000.0, "per_year": {"2027": 700000.0, "2028": 600000.0}}  # fmt: skip
+    for bad in ("veel", "-5", "2027=", "x=1"):
+        with pytest.raises(UsageError):
+            parse_budget(bad)
+
+
 def test_defaults_come_from_the_workbook(wb):
     sc = make_scenario(wb, "Basis", "An")
     assert sc.method == "wsm" and sc.aggregate == "mean"
