@@ -865,6 +865,24 @@ def scenario_ranking(wb: Workbook, scenario: Scenario, lang: str | None = None):
                 aggregate=scenario.aggregate, lang=lang)  # fmt: skip
 
 
+def scenario_portfolio(wb: Workbook, scenario: Scenario, lang: str | None = None):
+    """The funded set under ``scenario``: a :class:`~prioritisation.portfolio.Portfolio` for its
+    total budget, weights, method, aggregation, thresholds and selection (``include`` = must,
+    ``exclude``), or ``None`` when the scenario has no budget."""
+    from .portfolio import select_portfolio
+
+    total = (scenario.budget or {}).get("total")
+    if total is None:
+        return None
+    selection = scenario.selection or {}
+    return select_portfolio(
+        scenario_workbook(wb, scenario), float(total), method=scenario.method,
+        weights=scenario_weights(wb, scenario), aggregate=scenario.aggregate,
+        must=list(selection.get("include") or []) or None,
+        exclude=list(selection.get("exclude") or []) or None, lang=lang,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True, eq=False)
 class Comparison:
     """Two scenarios side by side (see :func:`compare`).
@@ -875,7 +893,10 @@ class Comparison:
     ``a``, ``b``, ``difference`` (shares). ``ranking``: index idea id; ``title``, ``rank_a``,
     ``rank_b``, ``moved`` (places up, positive = better in B; NA when not ranked in one),
     ``score_a``, ``score_b``, ``eligible_a``, ``eligible_b``. ``moved``: the ids whose rank
-    or eligibility differ. ``funded``: ``None`` until the portfolio engine is available.
+    or eligibility differ. ``funded`` (``None`` when a scenario has no budget): index idea id;
+    ``title``, ``cost``, ``funded_a``, ``funded_b``, ``reason_a``, ``reason_b``, ``changed``;
+    ``funded_changed`` the ids funded in one and not the other; ``portfolio_a``/``_b`` the
+    :class:`~prioritisation.portfolio.Portfolio` objects.
     ``workbook_differs``: a scenario was made on another version of the workbook.
     """
 
@@ -889,6 +910,9 @@ class Comparison:
     ranking_b: object
     funded: pd.DataFrame | None = None
     workbook_differs: tuple[str, ...] = ()
+    funded_changed: list[str] = field(default_factory=list)
+    portfolio_a: object = None
+    portfolio_b: object = None
 
 
 def compare(wb: Workbook, a: Scenario, b: Scenario, lang: str | None = None) -> Comparison:
@@ -940,8 +964,22 @@ def compare(wb: Workbook, a: Scenario, b: Scenario, lang: str | None = None) -> 
         for s in (a, b)
         if s.workbook_sha256 and wb.sha256 and s.workbook_sha256 != wb.sha256
     )
+    pa, pb = scenario_portfolio(wb, a, lang), scenario_portfolio(wb, b, lang)
+    funded, funded_changed = None, []
+    if pa is not None and pb is not None:
+        ids = list(ranking.index)
+        funded = pd.DataFrame(
+            {"title": ranking["title"], "cost": wb.ideas["cost"].reindex(ids),
+             "funded_a": pa.table["funded"].reindex(ids).astype(bool),
+             "funded_b": pb.table["funded"].reindex(ids).astype(bool),
+             "reason_a": pa.table["reason"].reindex(ids), "reason_b": pb.table["reason"].reindex(ids)},
+            index=ranking.index,
+        )  # fmt: skip
+        funded["changed"] = funded["funded_a"] != funded["funded_b"]
+        funded_changed = [str(i) for i in funded.index[funded["changed"].to_numpy(dtype=bool)]]
     return Comparison(a=a, b=b, settings=settings, weights=weights, ranking=ranking, moved=moved,
-                      ranking_a=ra, ranking_b=rb, funded=None, workbook_differs=differs)  # fmt: skip
+                      ranking_a=ra, ranking_b=rb, funded=funded, workbook_differs=differs,
+                      funded_changed=funded_changed, portfolio_a=pa, portfolio_b=pb)  # fmt: skip
 
 
 FIELD_KEYS = ("method", "aggregate", "weight", "threshold", "budget_total", "budget_year",

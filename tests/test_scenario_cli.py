@@ -60,7 +60,8 @@ def test_save_list_show_compare_audit(book):
     doc = json.loads(run_cli("scenario", "compare", book, "Basis@1", "Lezen", "--format", "json",
                              env=env, check_exit=0).stdout)  # fmt: skip
     assert doc["a"]["version"] == 1 and doc["b"]["name"] == "Lezen"
-    assert doc["moved"] and doc["funded"] is None
+    assert doc["moved"] and len(doc["funded"]) == 26
+    assert set(doc["funded_changed"]) == {r["id"] for r in doc["funded"] if r["changed"]}
     assert {r["id"] for r in doc["ranking"]} >= set(doc["moved"])
     text = run_cli("scenario", "compare", book, "Basis@1", "Basis@2", env=env, check_exit=0).stdout
     assert "Gewichten" in text and "drempel Technische haalbaarheid" in text

@@ -209,7 +209,27 @@ def test_compare_two_scenarios(wb, store):
     moved = ranking["moved"].dropna()
     assert (moved == ranking.loc[moved.index, "rank_a"] - ranking.loc[moved.index, "rank_b"]).all()
     assert compare(wb, a, a).moved == []
-    assert result.funded is None  # no portfolio engine yet: no funded set is invented
+
+
+def test_compare_funded_sets(wb, store):
+    a = store.save(make_scenario(wb, "A", "An", budget=1500000))
+    b = store.save(make_scenario(wb, "B", "Bart", weights="desirability=90", budget=900000,
+                                 exclude="ZOEK"))  # fmt: skip
+    result = compare(wb, a, b)
+    funded = result.funded
+    assert set(funded.index) == set(wb.ideas.index)
+    for side, budget in (("a", 1500000), ("b", 900000)):
+        chosen = funded.index[funded[f"funded_{side}"]]
+        assert 0 < wb.ideas.loc[chosen, "cost"].sum() <= budget
+    assert not funded.loc["ZOEK", "funded_b"]
+    assert result.funded_changed == [
+        i for i in funded.index if funded.at[i, "funded_a"] != funded.at[i, "funded_b"]
+    ]
+    assert result.funded_changed  # a smaller budget funds fewer ideas
+    assert list(result.portfolio_a.selected) == list(funded.index[funded["funded_a"]]) or set(
+        result.portfolio_a.selected) == set(funded.index[funded["funded_a"]])  # fmt: skip
+    no_budget = make_scenario(wb, "C", "Carla", budget={"total": None, "per_year": {}})
+    assert compare(wb, a, no_budget).funded is None  # no budget: no funded set is invented
 
 
 def test_audit_and_settings_in_plain_words(wb, store):

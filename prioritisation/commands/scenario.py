@@ -57,8 +57,12 @@ register_messages(
             "compare.same_settings": "Dezelfde instellingen (methode, aggregatie, drempels, budget).",
             "compare.weights": "Gewichten:",
             "compare.ranking": "Rangschikking ({n} ideeën van plaats veranderd):",
-            "compare.no_funded": "(De gefinancierde set wordt vergeleken zodra de portfolio-motor "
-            "beschikbaar is.)",
+            "compare.no_budget": "(Geen gefinancierde set: een van beide scenario's heeft geen budget.)",
+            "compare.funded_total": "Gefinancierd in {side}: {n} ideeën, {cost} van {budget}.",
+            "compare.funded_changed": "{n} ideeën gefinancierd in het ene scenario en niet in het "
+            "andere:",
+            "compare.funded_same": "Beide scenario's financieren dezelfde ideeën.",
+            "compare.in": "gefinancierd", "compare.out": "niet",
             "col.name": "naam", "col.version": "versie", "col.author": "auteur",
             "col.created": "tijdstip", "col.method": "methode", "col.aggregate": "aggregatie",
             "col.weights": "gewichten", "col.note": "toelichting", "col.workbook": "werkmap",
@@ -91,8 +95,11 @@ register_messages(
             "compare.same_settings": "Same settings (method, aggregation, thresholds, budget).",
             "compare.weights": "Weights:",
             "compare.ranking": "Ranking ({n} ideas changed place):",
-            "compare.no_funded": "(The funded set is compared once the portfolio engine is "
-            "available.)",
+            "compare.no_budget": "(No funded set: one of the scenarios has no budget.)",
+            "compare.funded_total": "Funded in {side}: {n} ideas, {cost} of {budget}.",
+            "compare.funded_changed": "{n} ideas funded in one scenario and not in the other:",
+            "compare.funded_same": "Both scenarios fund the same ideas.",
+            "compare.in": "funded", "compare.out": "not",
             "col.name": "name", "col.version": "version", "col.author": "author",
             "col.created": "time", "col.method": "method", "col.aggregate": "aggregation",
             "col.weights": "weights", "col.note": "note", "col.workbook": "workbook",
@@ -348,7 +355,12 @@ def run_compare(args) -> int:
             "weights": result.weights.reset_index().to_dict("records"),
             "ranking": [{k: (None if pd.isna(v) else v) for k, v in r.items()}
                         for r in result.ranking.reset_index().to_dict("records")],
-            "moved": result.moved, "funded": None,
+            "moved": result.moved,
+            "funded": None if result.funded is None else [
+                {"id": i, **{k: (None if isinstance(v, float) and pd.isna(v) else v)
+                             for k, v in r.items()}}
+                for i, r in result.funded.to_dict("index").items()],
+            "funded_changed": result.funded_changed,
             "workbook_differs": list(result.workbook_differs),
         }, args.out)  # fmt: skip
     elif args.format == "csv":
@@ -398,5 +410,26 @@ def compare_text(wb, result) -> str:
     })  # fmt: skip
     out += ["", tr("compare.ranking", None, n=len(result.moved)), text_table(frame, max_width=50)]
     if result.funded is None:
-        out += ["", tr("compare.no_funded")]
+        out += ["", tr("compare.no_budget")]
+    else:
+        f = result.funded
+        for side, portfolio in (("A", result.portfolio_a), ("B", result.portfolio_b)):
+            out.append("")
+            out.append(tr("compare.funded_total", None, side=side, n=len(portfolio.selected),
+                          cost=fmt_money(portfolio.total_cost), budget=fmt_money(portfolio.budget)))  # fmt: skip
+            if portfolio.status == "infeasible":
+                out += [f"  - {c}" for c in portfolio.conflicts]
+        changed = f[f["changed"]]
+        if len(changed):
+            out += ["", tr("compare.funded_changed", None, n=len(changed))]
+            frame = pd.DataFrame({
+                tr("col.id"): changed.index, tr("col.title"): changed["title"],
+                tr("col.cost"): changed["cost"].map(fmt_money),
+                "A": [tr("compare.in") if x else tr("compare.out") for x in changed["funded_a"]],
+                "B": [tr("compare.in") if x else tr("compare.out") for x in changed["funded_b"]],
+                tr("col.reason") + " B": changed["reason_b"],
+            })  # fmt: skip
+            out.append(text_table(frame, max_width=60))
+        else:
+            out += ["", tr("compare.funded_same")]
     return "\n".join(out)
