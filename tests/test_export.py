@@ -74,3 +74,15 @@ def test_cli_exports_keep_user_text_as_text(tmp_path, command):
     assert evil in values and "-1+2" in values
     costs = [c for row in ws.iter_rows() for c in row if c.value in (60, 50)]
     assert costs and all(c.data_type == "n" for c in costs)
+
+
+def test_atomic_file_gets_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "x.csv") as tmp:
+            tmp.write_text("a")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644
