@@ -27,9 +27,9 @@ def app(tmp_path, monkeypatch):
 
 def test_scenarios_save_open_and_compare(app):
     needs("store")
+    app.tabs.selected_index = 4
     panel = app.scenarios
     assert panel is not None and panel.store is not None
-    app.tabs.selected_index = 4
     panel.save.click()
     assert "Geef het scenario een naam." in panel.saved.value  # nothing saved
     assert panel.store.list() == []

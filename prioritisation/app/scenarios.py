@@ -1,0 +1,191 @@
+"""The scenario panel: save the current weights with a name and author, open one, compare two.
+
+Uses the scenario store (:mod:`prioritisation.store`): an append-only SQLite file beside the
+workbook (or ``PRIORITISATION_STORE``), so a saved scenario survives a reload, a kernel restart
+and a restart of the app, and every save is a new version with its audit entries.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import numpy as np
+
+from ..errors import PrioritisationError
+from ..i18n import fmt_percent, get_language, tr
+from . import views
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+class ScenarioPanel:
+    """Widgets and callbacks of the scenario part of the "save and share" tab."""
+
+    def __init__(self, app):
+        from ..store import open_store
+
+        self.app = app
+        self.store = None
+        self.error = ""
+        try:
+            self.store = open_store(app.state.path)
+        except Exception as exc:  # noqa: BLE001 - shown as one line; the rest of the app works
+            self.error = tr("scen.no_store", None, error=f"{type(exc).__name__}: {exc}")
+        self.name = w.Text(placeholder=tr("scen.name_ph"), description=tr("scen.name"),
+                           layout=w.Layout(width="420px")).add_class("pw-scen-name")  # fmt: skip
+        self.author = w.Text(placeholder=tr("scen.author_ph"), description=tr("scen.author"),
+                             layout=w.Layout(width="420px")).add_class("pw-scen-author")  # fmt: skip
+        self.note = w.Textarea(placeholder=tr("scen.note_ph"), description=tr("scen.note"),
+                               layout=w.Layout(width="420px", height="54px"))  # fmt: skip
+        self.save = w.Button(description=tr("scen.save"), layout=w.Layout(width="260px"))
+        self.save.add_class("pw-scen-save")
+        self.saved = w.HTML().add_class("pw-scen-message")
+        self.choice = w.Dropdown(description=tr("scen.choose"), layout=w.Layout(width="420px"))
+        self.choice.add_class("pw-scen-choice")
+        self.open = w.Button(description=tr("scen.open"), layout=w.Layout(width="260px"))
+        self.open.add_class("pw-scen-open")
+        self.opened = w.HTML().add_class("pw-scen-opened")
+        self.a = w.Dropdown(description="A", layout=w.Layout(width="420px")).add_class("pw-scen-a")
+        self.b = w.Dropdown(description="B", layout=w.Layout(width="420px")).add_class("pw-scen-b")
+        self.compare = w.Button(description=tr("scen.compare"), layout=w.Layout(width="260px"))
+        self.compare.add_class("pw-scen-compare")
+        self.comparison = w.HTML().add_class("pw-scen-comparison")
+        self.save.on_click(self._guard(self._on_save))
+        self.open.on_click(self._guard(self._on_open))
+        self.compare.on_click(self._guard(self._on_compare))
+        self.refresh()
+
+    def widget(self) -> w.Widget:
+        if self.store is None:
+            return w.HTML(f"<p class='pw-box'>{_e(self.error)}</p>")
+        h = views._e
+        return w.VBox([
+            w.HTML(f"<h3>{h(tr('scen.save_title'))}</h3>"
+                   f"<p class='pw-muted'>{h(tr('scen.save_help'))}</p>"),
+            self.name, self.author, self.note, self.save, self.saved,
+            w.HTML(f"<h3>{h(tr('scen.open_title'))}</h3>"), self.choice, self.open, self.opened,
+            w.HTML(f"<h3>{h(tr('scen.compare_title'))}</h3>"), self.a, self.b, self.compare,
+            self.comparison,
+        ])  # fmt: skip
+
+    def _guard(self, callback):
+        def run(_button):
+            try:
+                callback()
+            except PrioritisationError as exc:
+                self.saved.value = f"<p class='pw-box'>{_e(' '.join(exc.lines()))}</p>"
+            except Exception as exc:  # noqa: BLE001 - a plain line, never a traceback
+                import sys
+
+                print(f"prioritisation app: {type(exc).__name__}: {exc}", file=sys.stderr)
+                self.saved.value = (
+                    f"<p class='pw-box'>{_e(tr('app.error', None, error=type(exc).__name__))}</p>"
+                )
+
+        return run
+
+    # ------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        if self.store is None:
+            return
+        latest = self.store.list(latest=True)
+        options = [(self._option(s), s.name) for s in reversed(latest)]  # newest first
+        names = [name for _label, name in options]
+        for dropdown in (self.choice, self.a, self.b):
+            keep = dropdown.value
+            dropdown.options = options
+            if names:  # keep the choice when it is still there, else the newest
+                dropdown.value = keep if keep in names else names[0]
+        if len(options) >= 2 and self.a.value == self.b.value:
+            self.b.value = options[1][1]
+
+    def _option(self, scenario) -> str:
+        when = scenario.created.astimezone().strftime("%d-%m-%Y %H:%M") if scenario.created else ""
+        return f"{scenario.name} (v{scenario.version}, {scenario.author}, {when})"
+
+    # ------------------------------------------------------------------ callbacks
+
+    def _on_save(self) -> None:
+        from ..store import make_scenario
+
+        state = self.app.state
+        weights = state.weights()
+        missing = [key for key, box in (("scen.need_name", self.name), ("scen.need_author",
+                   self.author)) if not box.value.strip()]  # fmt: skip
+        if weights is None or missing:
+            text = " ".join(tr(k) for k in missing) if missing else tr("weights.all_zero")
+            self.saved.value = f"<p class='pw-box'>{_e(text)}</p>"
+            return
+        scenario = make_scenario(
+            state.wb, self.name.value, self.author.value, weights=weights, method=state.method,
+            aggregate=state.prepared.aggregate, note=self.note.value,
+        )  # fmt: skip
+        saved = self.store.save(scenario)
+        self.saved.value = f"<p class='pw-note'>{_e(tr('scen.saved', None, label=saved.label))}</p>"
+        self.refresh()
+
+    def _on_open(self) -> None:
+        if not self.choice.value:
+            return
+        scenario = self.store.get(self.choice.value)
+        state = self.app.state
+        notes = [tr("scen.opened", None, label=scenario.label, author=scenario.author)]
+        if (
+            scenario.workbook_sha256
+            and state.wb.sha256
+            and scenario.workbook_sha256 != state.wb.sha256
+        ):
+            notes.append(tr("scen.other_workbook"))
+        own = {
+            c: (None if np.isnan(v) else float(v))
+            for c, v in state.wb.criteria["threshold"].items()
+        }
+        if any(scenario.thresholds.get(c, own[c]) != own[c] for c in own):
+            notes.append(tr("scen.thresholds_differ"))
+        state.apply_weights(scenario.weights)
+        self.app.show_positions()
+        self.app.weights_changed()
+        self.opened.value = "".join(f"<p class='pw-note'>{_e(n)}</p>" for n in notes)
+
+    def _on_compare(self) -> None:
+        from ..store import compare
+
+        if not self.a.value or not self.b.value:
+            return
+        lang = get_language()
+        state = self.app.state
+        cmp = compare(state.wb, self.store.get(self.a.value), self.store.get(self.b.value), lang)
+        rows_w = "".join(
+            f"<tr><td>{_e(r.label)}</td><td class='num'>{fmt_percent(r.a, 0, lang)}</td>"
+            f"<td class='num'>{fmt_percent(r.b, 0, lang)}</td></tr>"
+            for r in cmp.weights.itertuples()
+        )
+        moved = cmp.ranking.loc[cmp.moved] if cmp.moved else cmp.ranking.iloc[:0]
+
+        def rank_text(value) -> str:
+            return "—" if value is None or value is np.nan or str(value) == "<NA>" else str(value)
+
+        rows_r = "".join(
+            f"<tr><td><span class='pw-id'>{_e(i)}</span> {_e(r.title)}</td>"
+            f"<td class='num'>{rank_text(r.rank_a)}</td><td class='num'>{rank_text(r.rank_b)}</td>"
+            f"<td class='num'>{'' if str(r.moved) == '<NA>' else f'{int(r.moved):+d}'}</td></tr>"
+            for i, r in moved.iterrows()
+        )
+        head_w = (f"<th>{_e(tr('col.criterion'))}</th><th class='num'>A</th>"
+                  "<th class='num'>B</th>")  # fmt: skip
+        head_r = (f"<th>{_e(tr('col.idea'))}</th><th class='num'>{_e(tr('col.rank'))} A</th>"
+                  f"<th class='num'>{_e(tr('col.rank'))} B</th>"
+                  f"<th class='num'>{_e(tr('scen.moved'))}</th>")  # fmt: skip
+        same = f"<p class='pw-muted'>{_e(tr('scen.same_order'))}</p>" if not cmp.moved else ""
+        self.comparison.value = (
+            f"<p class='pw-muted'>A = {_e(cmp.a.label)}, B = {_e(cmp.b.label)}</p>"
+            f"<table class='pw-table pw-compare-weights'><thead><tr>{head_w}</tr></thead>"
+            f"<tbody>{rows_w}</tbody></table>{same}"
+            + (f"<h3>{_e(tr('scen.moved_title'))}</h3><table class='pw-table pw-compare-ranking'>"
+               f"<thead><tr>{head_r}</tr></thead><tbody>{rows_r}</tbody></table>"
+               if cmp.moved else "")
+        )  # fmt: skip
