@@ -191,5 +191,9 @@ def test_a_saved_scenario_survives_a_restart(context, tmp_path):
             timeout=30_000,
         )
         open_tab(page, 0)
+        page.wait_for_function(
+            "id => document.querySelector('.pw-ranking tbody tr').dataset.id === id",
+            arg=expected[0], timeout=30_000,
+        )  # fmt: skip
         assert first_rows(page, 100) == expected
         page.close()
