@@ -130,6 +130,24 @@ def _n(x: float) -> str:
     return f"{float(x):g}"
 
 
+def form_name(assessor: str) -> str:
+    """``"An (Cultuurconnect)"`` → ``form-An-Cultuurconnect.xlsx``."""
+    slug = re.sub(r"[^\w]+", "-", assessor, flags=re.UNICODE).strip("-") or "lid"
+    return f"form-{slug}.xlsx"
+
+
+def write_templates(
+    wb: Workbook, folder, assessors=None, lang: str | None = None, **options
+) -> list[Path]:
+    """One form per assessor (default: every assessor in the workbook) in ``folder``, named
+    by :func:`form_name`; ``options`` as for :func:`write_template`."""
+    folder = Path(folder)
+    return [
+        write_template(wb, name, folder / form_name(name), lang, **options)
+        for name in (assessors or wb.assessors)
+    ]
+
+
 def write_template(
     wb: Workbook,
     assessor: str,

@@ -256,3 +256,15 @@ def test_template_for_every_assessor(tmp_path):
     run_cli("template", book, "--all-assessors", "--out", folder, check_exit=2)  # never overwritten
     run_cli("template", book, "--assessor", "A", "--assessor", "B", "--out", tmp_path / "x.xlsx",
             check_exit=2)  # fmt: skip
+
+
+def test_write_templates_one_form_per_assessor(tmp_path):
+    from prioritisation.forms import form_name, write_templates
+    from prioritisation.workbook import read_workbook
+    from tests.conftest import SAMPLE
+
+    wb = read_workbook(SAMPLE)
+    paths = write_templates(wb, tmp_path / "ronde")
+    assert [p.name for p in paths] == [form_name(a) for a in wb.assessors]
+    assert form_name("An (Cultuurconnect)") == "form-An-Cultuurconnect.xlsx"
+    assert collect(wb, paths).ok

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import UsageError
-from ..forms import write_template
+from ..forms import form_name, write_template
 from ..i18n import register as register_messages
 from ..i18n import tr
 from ._common import add_workbook_argument, emit_text, load
@@ -70,12 +69,6 @@ def check_out(out: str, overwrite: bool) -> Path:
     if path.exists() and not overwrite:
         raise UsageError("out_exists", path=out)
     return path
-
-
-def form_name(assessor: str) -> str:
-    """``"An (Cultuurconnect)"`` → ``form-An-Cultuurconnect.xlsx``."""
-    slug = re.sub(r"[^\w]+", "-", assessor, flags=re.UNICODE).strip("-") or "lid"
-    return f"form-{slug}.xlsx"
 
 
 def run(args) -> int:
