@@ -67,7 +67,10 @@ class AppServer:
         self.stop()
 
     def start(self, timeout: float = 120) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.extra_env}
+        # scenarios go to a scratch store unless the caller names one (never beside the sample)
+        store = str(self.log_path.with_suffix(".scenarios.sqlite"))
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PRIORITISATION_STORE": store,
+               **self.extra_env}  # fmt: skip
         env.pop("PRIORITISATION_LANG", None)
         argv = [sys.executable, "-m", "prioritisation"]
         if self.lang:

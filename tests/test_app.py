@@ -34,6 +34,12 @@ def predicted(wb, positions: dict[str, int]) -> list[str]:
     return list(rank_prepared(prepare(wb), shares).table.index)
 
 
+@pytest.fixture(autouse=True)
+def _scratch_store(tmp_path, monkeypatch):
+    """Scenarios saved by a test go to a scratch store, never beside the sample."""
+    monkeypatch.setenv("PRIORITISATION_STORE", str(tmp_path / "scenarios.sqlite"))
+
+
 @pytest.fixture
 def app():
     return build_app(SAMPLE)
