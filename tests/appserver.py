@@ -182,7 +182,12 @@ def screenshots(target: Path, workbook=None) -> list[Path]:
             if i:
                 open_tab(page, i)
                 page.wait_for_timeout(2500)
-            if name == "bewaren":
+            if name == "bewaren" and page.locator(".pw-scen-save").count():
+                page.fill(".pw-scen-name input", "Leesklimaat eerst")
+                page.fill(".pw-scen-author input", "An")
+                page.click(".pw-scen-save")
+                page.wait_for_selector(".pw-scen-message .pw-note", timeout=30_000)
+            elif name == "bewaren":
                 page.click(".pw-excel")
                 page.wait_for_selector(".pw-excel-link a", timeout=30_000)
             path = target / f"app-{name}.png"
