@@ -197,3 +197,21 @@ def test_a_saved_scenario_survives_a_restart(context, tmp_path):
         )  # fmt: skip
         assert first_rows(page, 100) == expected
         page.close()
+
+
+def test_the_proxy_user_is_the_scenario_author(context):
+    """Behind a trusted proxy (``--user-header``), the header names the author; preheated too."""
+    pytest.importorskip("prioritisation.store")
+    with AppServer(SAMPLE, pool_size=1, args=["--user-header", "X-Remote-User"]) as server:
+        page = context.new_page()
+        page.set_extra_http_headers({"X-Remote-User": "bart"})
+        page.goto(server.url)
+        page.wait_for_selector(".pw-ranking tbody tr", timeout=90_000)
+        open_tab(page, 4)
+        page.wait_for_selector(".pw-scen-author input", timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelector('.pw-scen-author input').value === 'bart'",
+            timeout=30_000,
+        )
+        assert page.locator(".pw-scen-author input").is_disabled()
+        page.close()

@@ -17,6 +17,32 @@ import os
 from ..i18n import set_language
 
 WORKBOOK_ENV = "PRIORITISATION_APP_WORKBOOK"
+USER_HEADER_ENV = "PRIORITISATION_APP_USER_HEADER"  # set by ``prioritisation app --user-header``
+
+
+def proxy_user(timeout: float = 5.0) -> str | None:
+    """The user name a trusted reverse proxy passed in the configured header, if any.
+
+    Voila hands the request's headers listed in ``http_header_envs`` to the kernel as
+    ``HTTP_<NAME>`` variables; a preheated kernel gets them only after the page was handed over
+    (``voila.utils.wait_for_request``, bounded here by ``timeout``).
+    """
+    header = os.environ.get(USER_HEADER_ENV, "").strip()
+    if not header:
+        return None
+    name = "HTTP_" + header.upper().replace("-", "_")
+    if name not in os.environ and os.environ.get("VOILA_PREHEAT") == "True":
+        import threading
+
+        try:
+            from voila.utils import wait_for_request
+        except ImportError:  # pragma: no cover - voila is a dependency
+            return None
+        waiter = threading.Thread(target=wait_for_request, daemon=True)
+        waiter.start()
+        waiter.join(timeout)
+    value = os.environ.get(name, "").strip()
+    return value or None
 
 
 def build_app(path=None, lang: str | None = None):
@@ -34,4 +60,4 @@ def build_app(path=None, lang: str | None = None):
     return App(state)
 
 
-__all__ = ["WORKBOOK_ENV", "build_app"]
+__all__ = ["USER_HEADER_ENV", "WORKBOOK_ENV", "build_app", "proxy_user"]

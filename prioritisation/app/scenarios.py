@@ -53,6 +53,12 @@ class ScenarioPanel:
         self.compare = w.Button(description=tr("scen.compare"), layout=w.Layout(width="260px"))
         self.compare.add_class("pw-scen-compare")
         self.comparison = w.HTML().add_class("pw-scen-comparison")
+        from . import proxy_user
+
+        user = proxy_user()
+        if user:  # the reverse proxy says who this is: that is the author
+            self.author.value = user
+            self.author.disabled = True
         self.save.on_click(self._guard(self._on_save))
         self.open.on_click(self._guard(self._on_open))
         self.compare.on_click(self._guard(self._on_compare))

@@ -54,6 +54,9 @@ def register(sub) -> None:
                         "when --ip is not a loopback address")  # fmt: skip
     parser.add_argument("--pool-size", type=int, default=None,
                         help="kernels kept started in advance (default 1)")  # fmt: skip
+    parser.add_argument("--user-header", default=None, metavar="HEADER",
+                        help="HTTP header in which a trusted reverse proxy passes the user name "
+                        "(e.g. X-Remote-User): it becomes the author of saved scenarios")  # fmt: skip
     parser.set_defaults(func=run)
 
 
@@ -80,6 +83,8 @@ def voila_argv(notebook: Path, args) -> list[str]:
         argv.append(f"--pool_size={args.pool_size}")
     if args.token:
         argv.append(f"--Voila.token={args.token}")
+    if getattr(args, "user_header", None):
+        argv.append(f"--VoilaConfiguration.http_header_envs={[args.user_header]!r}")
     return argv
 
 
@@ -121,6 +126,10 @@ def run(args) -> int:
         get_language() if os.environ.get("PRIORITISATION_LANG") else None
     )
     os.environ.update(kernel_environment(path, lang))
+    if args.user_header:
+        from ..app import USER_HEADER_ENV
+
+        os.environ[USER_HEADER_ENV] = args.user_header
     folder = Path(tempfile.mkdtemp(prefix="prioritisation-app-"))
     notebook = write_app_notebook(folder / "app.ipynb")
     url = f"http://{args.ip}:{args.port}/"
