@@ -215,3 +215,19 @@ def test_the_proxy_user_is_the_scenario_author(context):
         )
         assert page.locator(".pw-scen-author input").is_disabled()
         page.close()
+
+
+def test_generate_pdf_shows_progress_and_offers_the_file(server, context):
+    pytest.importorskip("prioritisation.report")
+    page = open_app(context, server.url)
+    open_tab(page, 4)
+    page.wait_for_selector(".pw-pdf", timeout=30_000)
+    page.click(".pw-pdf")
+    page.wait_for_selector(".pw-pdf-progress", state="visible", timeout=30_000)
+    page.wait_for_selector(".pw-pdf-link a", timeout=180_000)
+    with page.expect_download() as info:
+        page.click(".pw-pdf-link a")
+    assert info.value.suggested_filename == "rapport.pdf"
+    assert open(info.value.path(), "rb").read(5) == b"%PDF-"
+    assert page.inner_text(".pw-pdf-status") == ""
+    page.close()
