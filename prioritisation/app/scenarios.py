@@ -108,6 +108,14 @@ class ScenarioPanel:
                 dropdown.value = keep if keep in names else names[0]
         if len(options) >= 2 and self.a.value == self.b.value:
             self.b.value = options[1][1]
+        for widget in (self.choice, self.open, self.a, self.b):
+            widget.disabled = not options
+        self.compare.disabled = len(options) < 2
+        none = f"<p class='pw-muted'>{_e(tr('scen.none'))}</p>"
+        if not options:
+            self.opened.value = none
+        elif self.opened.value == none:
+            self.opened.value = ""
 
     def _option(self, scenario) -> str:
         when = scenario.created.astimezone().strftime("%d-%m-%Y %H:%M") if scenario.created else ""

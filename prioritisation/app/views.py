@@ -57,7 +57,7 @@ CSS = """
 .pw-ends span { max-width: 48%; }
 .pw-ends span:last-child { text-align: right; }
 .pw-funded-list .pw-id { margin-right: 2px; }
-.pw-dl a { font-weight: bold; font-size: 15px; }
+.pw-dl a { font-weight: bold; font-size: 15px; color: #1f5f99; text-decoration: underline; }
 .pw-chart svg { max-width: 100%; height: auto; }
 </style>
 """
