@@ -1,0 +1,614 @@
+"""The sections of the steering group's report, as HTML the report notebook displays.
+
+Each section is a function ``context → Html``; ``notebooks/report.ipynb`` calls one per cell
+and :mod:`prioritisation.report` turns the executed notebook into a PDF. Everything shown
+comes from the engine's result types (no recomputation here) and every piece of user text
+(titles, descriptions, comments, names) is escaped with :func:`html.escape`.
+
+A section whose engine is not part of the package yet is simply not in the notebook.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import UsageError
+from .i18n import fmt_money, fmt_number, fmt_percent, register, set_language, tr
+from .model import Workbook
+from .scoring import Ranking, rank
+from .workbook import read_workbook
+
+register(
+    {
+        "nl": {
+            "rep.default_title": "Prioritering van innovatieprojecten",
+            "rep.subtitle": "Verslag van de prioritering door de stuurgroep",
+            "rep.page": "pagina",
+            "rep.date": "Datum",
+            "rep.scenario": "Scenario",
+            "rep.scenario_none": "gewichten van de werkmap",
+            "rep.scenario_custom": "eigen gewichten: {weights}",
+            "rep.method": "Methode",
+            "rep.aggregate": "Samenvoegen van scores",
+            "rep.budget": "Budget",
+            "rep.budget_none": "niet opgegeven",
+            "rep.ideas_count": "Ideeën",
+            "rep.ideas_summary": "{n} ideeën, waarvan {eligible} in aanmerking",
+            "rep.assessors": "Beoordelaars",
+            "rep.record": "Beslissingsrecord",
+            "rep.record_intro": "Met deze gegevens kan iedereen dit rapport opnieuw maken en "
+            "nagaan dat het op dezelfde werkmap en dezelfde instellingen steunt.",
+            "rep.workbook": "Werkmap",
+            "rep.sha": "SHA-256 van de werkmap (eerste 12 tekens)",
+            "rep.scenario_version": "Scenarioversie",
+            "rep.version_none": "geen (geen opgeslagen scenario)",
+            "rep.package_version": "Versie van de prioriteringssoftware",
+            "rep.winner": "Hoogst gerangschikt: {idea}.",
+            "rep.no_winner": "Geen enkel idee komt in aanmerking.",
+            "rep.note": "Opmerking bij de gegevens",
+            "rep.contents": "Inhoud",
+            "method.wsm": "gewogen som (WSM)",
+            "method.wpm": "gewogen product (WPM)",
+            "method.topsis": "TOPSIS (afstand tot het ideaal)",
+            "method.promethee": "PROMETHEE II (netto-uitstroom)",
+            "agg.mean": "het gemiddelde",
+            "agg.median": "de mediaan",
+            "agg.geomean": "het meetkundig gemiddelde",
+            "agg.trimmed": "het getrimde gemiddelde (20 % aan elke kant weg)",
+            "rep.s_criteria": "Criteria en gewichten",
+            "rep.s_ranking": "De rangschikking",
+            "rep.s_value_cost": "Waarde tegenover kost",
+            "rep.s_not_selected": "Ideeën die het niet haalden",
+            "rep.s_appendix": "Bijlage: de ideeën één voor één",
+            "rep.criterion": "Criterium",
+            "rep.description": "Wat de scores betekenen",
+            "rep.scale": "Schaal",
+            "rep.threshold": "Drempel",
+            "rep.weight": "Gewicht",
+            "rep.direction_cost": "lager is beter",
+            "rep.threshold_min": "minstens {value}",
+            "rep.threshold_max": "hoogstens {value}",
+            "rep.how_aggregated": "Per idee en criterium zijn de scores van de {n} beoordelaars "
+            "samengevoegd met {aggregate}; lege cellen tellen niet mee. Elke samengevoegde score "
+            "is omgerekend naar 0–1 op de schaal van het criterium (niet ten opzichte van de "
+            "andere ideeën, zodat een extra idee de volgorde van de andere nooit wijzigt). De "
+            "rangschikking gebruikt de {method}.",
+            "rep.how_gates": "Een idee dat onder de drempel van een criterium blijft, komt niet "
+            "in aanmerking: het houdt zijn score maar krijgt geen rang.",
+            "rep.assessor_list": "De beoordelaars: {names}.",
+            "rep.rank": "Rang",
+            "rep.idea": "Idee",
+            "rep.theme": "Thema",
+            "rep.cost": "Kost",
+            "rep.score": "Score",
+            "rep.not_eligible": "niet in aanmerking",
+            "rep.ranking_intro": "{eligible} van de {n} ideeën komen in aanmerking. De score "
+            "ligt tussen 0 en 1; ideeën met dezelfde score delen een rang. Ideeën die niet in "
+            "aanmerking komen, staan onderaan zonder rang.",
+            "rep.contrib_intro": "Elke balk splitst de score van een idee in de bijdragen van de "
+            "criteria (gewicht × omgerekende score); samen vormen ze de score.",
+            "rep.value_cost_intro": "Elke bol is een idee: hoe hoger, hoe beter de score; hoe "
+            "verder naar rechts, hoe duurder. Ideeën linksboven leveren veel waarde voor weinig "
+            "geld.",
+            "rep.value_cost_total": "Alle ideeën samen kosten {total}; de {eligible} ideeën die "
+            "in aanmerking komen {eligible_total}.",
+            "rep.not_selected_intro": "Elk idee dat niet in aanmerking kwam, met de reden.",
+            "rep.none_not_selected": "Alle ideeën komen in aanmerking.",
+            "rep.reason": "Reden",
+            "rep.reason_gate": "Drempel niet gehaald: {reason}.",
+            "rep.what_would_change": "Wat dat zou veranderen: {change}.",
+            "rep.change_gate": "{criterion} minstens {needed} halen",
+            "rep.change_gate_max": "{criterion} hoogstens {needed}",
+            "rep.change_missing": "een score op {criterion}",
+            "rep.owner": "Trekker",
+            "rep.depends": "Hangt af van",
+            "rep.aggregated": "Samengevoegde score",
+            "rep.spread": "Spreiding",
+            "rep.n_scores": "Aantal scores",
+            "rep.range": "Laagste–hoogste",
+            "rep.comments": "Opmerkingen van de beoordelaars",
+            "rep.no_comments": "Geen opmerkingen.",
+            "rep.spread_note": "Spreiding = standaardafwijking van de scores van de beoordelaars "
+            "op de schaal van het criterium; hoe groter, hoe meer de leden van mening verschillen.",
+            "rep.rank_of": "rang {rank} van {n}",
+            "usage.report_lang": "onbekende taal '{value}'; kies nl, en of nl,en",
+            "usage.report_budget": "budget '{value}' is geen bedrag ≥ 0",
+            "usage.report_scenario": "scenario's vragen de scenario-opslag, die in deze versie nog "
+            "ontbreekt; gebruik --weights, --method en --budget",
+        },
+        "en": {
+            "rep.default_title": "Prioritisation of innovation projects",
+            "rep.subtitle": "Report of the steering group's prioritisation",
+            "rep.page": "page",
+            "rep.date": "Date",
+            "rep.scenario": "Scenario",
+            "rep.scenario_none": "the workbook's weights",
+            "rep.scenario_custom": "custom weights: {weights}",
+            "rep.method": "Method",
+            "rep.aggregate": "Combining scores",
+            "rep.budget": "Budget",
+            "rep.budget_none": "not given",
+            "rep.ideas_count": "Ideas",
+            "rep.ideas_summary": "{n} ideas, {eligible} of them eligible",
+            "rep.assessors": "Assessors",
+            "rep.record": "Decision record",
+            "rep.record_intro": "With these data anyone can rebuild this report and check that it "
+            "rests on the same workbook and the same settings.",
+            "rep.workbook": "Workbook",
+            "rep.sha": "SHA-256 of the workbook (first 12 characters)",
+            "rep.scenario_version": "Scenario version",
+            "rep.version_none": "none (no stored scenario)",
+            "rep.package_version": "Version of the prioritisation software",
+            "rep.winner": "Ranked first: {idea}.",
+            "rep.no_winner": "No idea is eligible.",
+            "rep.note": "Note on the data",
+            "rep.contents": "Contents",
+            "method.wsm": "weighted sum (WSM)",
+            "method.wpm": "weighted product (WPM)",
+            "method.topsis": "TOPSIS (distance to the ideal)",
+            "method.promethee": "PROMETHEE II (net flow)",
+            "agg.mean": "the mean",
+            "agg.median": "the median",
+            "agg.geomean": "the geometric mean",
+            "agg.trimmed": "the trimmed mean (20 % cut at each end)",
+            "rep.s_criteria": "Criteria and weights",
+            "rep.s_ranking": "The ranking",
+            "rep.s_value_cost": "Value versus cost",
+            "rep.s_not_selected": "Ideas that did not make it",
+            "rep.s_appendix": "Appendix: the ideas one by one",
+            "rep.criterion": "Criterion",
+            "rep.description": "What the scores mean",
+            "rep.scale": "Scale",
+            "rep.threshold": "Threshold",
+            "rep.weight": "Weight",
+            "rep.direction_cost": "lower is better",
+            "rep.threshold_min": "at least {value}",
+            "rep.threshold_max": "at most {value}",
+            "rep.how_aggregated": "For each idea and criterion the scores of the {n} assessors "
+            "were combined with {aggregate}; empty cells do not count. Each combined score was "
+            "converted to 0–1 on the criterion's scale (not relative to the other ideas, so an "
+            "extra idea never changes the order of the others). The ranking uses the {method}.",
+            "rep.how_gates": "An idea below a criterion's threshold is not eligible: it keeps its "
+            "score but gets no rank.",
+            "rep.assessor_list": "The assessors: {names}.",
+            "rep.rank": "Rank",
+            "rep.idea": "Idea",
+            "rep.theme": "Theme",
+            "rep.cost": "Cost",
+            "rep.score": "Score",
+            "rep.not_eligible": "not eligible",
+            "rep.ranking_intro": "{eligible} of the {n} ideas are eligible. The score lies between "
+            "0 and 1; ideas with the same score share a rank. Ideas that are not eligible are "
+            "listed last, without a rank.",
+            "rep.contrib_intro": "Each bar splits an idea's score into the contributions of the "
+            "criteria (weight × converted score); together they make up the score.",
+            "rep.value_cost_intro": "Each bubble is an idea: the higher, the better its score; the "
+            "further right, the more it costs. Ideas at the top left give much value for little "
+            "money.",
+            "rep.value_cost_total": "All ideas together cost {total}; the {eligible} eligible "
+            "ideas {eligible_total}.",
+            "rep.not_selected_intro": "Every idea that was not eligible, with its reason.",
+            "rep.none_not_selected": "All ideas are eligible.",
+            "rep.reason": "Reason",
+            "rep.reason_gate": "Threshold not met: {reason}.",
+            "rep.what_would_change": "What would change that: {change}.",
+            "rep.change_gate": "{criterion} reaching at least {needed}",
+            "rep.change_gate_max": "{criterion} at most {needed}",
+            "rep.change_missing": "a score on {criterion}",
+            "rep.owner": "Owner",
+            "rep.depends": "Depends on",
+            "rep.aggregated": "Combined score",
+            "rep.spread": "Spread",
+            "rep.n_scores": "Number of scores",
+            "rep.range": "Lowest–highest",
+            "rep.comments": "Assessors' comments",
+            "rep.no_comments": "No comments.",
+            "rep.spread_note": "Spread = standard deviation of the assessors' scores on the "
+            "criterion's scale; the larger, the more the members disagree.",
+            "rep.rank_of": "rank {rank} of {n}",
+            "usage.report_lang": "unknown language '{value}'; choose nl, en or nl,en",
+            "usage.report_budget": "budget '{value}' is not an amount ≥ 0",
+            "usage.report_scenario": "scenarios need the scenario store, which this version does "
+            "not have yet; use --weights, --method and --budget",
+        },
+    }
+)
+
+END_MARKER = "<!-- prioritisation-report: complete -->"
+
+
+class Html(str):
+    """HTML that Jupyter displays as such (and nbconvert keeps as ``text/html``)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def e(value) -> str:
+    """User text, escaped; empty for None/NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True, eq=False)
+class ReportContext:
+    """Everything the sections show: the workbook, the ranking and the run's settings."""
+
+    wb: Workbook
+    ranking: Ranking
+    lang: str
+    title: str
+    date: dt.date
+    scenario: str | None = None
+    scenario_version: str | None = None
+    weights_spec: str | None = None
+    budget: float | None = None
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def n_ideas(self) -> int:
+        return len(self.ranking.table)
+
+    @property
+    def n_eligible(self) -> int:
+        return int(self.ranking.table["eligible"].sum())
+
+
+def parse_budget(value) -> float | None:
+    """A budget from the command line or a notebook parameter (``1.500.000``, ``1500000``)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        from .workbook import to_number
+
+        number = to_number(str(value))
+    if number is None or not math.isfinite(number) or number < 0:
+        raise UsageError("report_budget", value=value)
+    return float(number)
+
+
+def build_context(
+    workbook: str,
+    lang: str = "nl",
+    title: str = "",
+    weights: str = "",
+    method: str = "",
+    aggregate: str = "",
+    budget=None,
+    scenario: str = "",
+    date: str = "",
+) -> ReportContext:
+    """Read the workbook and rank it with the run's settings (the notebook's first call).
+
+    All arguments are JSON-simple (they come from papermill parameters); empty means
+    "the workbook's own setting".
+    """
+    set_language(lang)
+    if scenario:
+        raise UsageError("report_scenario")
+    wb = read_workbook(workbook)
+    ranking = rank(wb, method=method or None, weights=weights or None,
+                   aggregate=aggregate or None, lang=lang)  # fmt: skip
+    if budget is None or budget == "":
+        budget = wb.settings.get("budget")
+    return ReportContext(
+        wb=wb, ranking=ranking, lang=lang,
+        title=title or wb.title or tr("rep.default_title", lang),
+        date=dt.date.fromisoformat(date) if date else dt.date.today(),
+        scenario=None, scenario_version=None, weights_spec=weights or None,
+        budget=parse_budget(budget),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def svg_img(svg: str, css_class: str = "chart", alt: str = "") -> str:
+    """A chart as an ``<img>`` with an SVG data URI (no id clashes between charts)."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img class="{css_class}" alt="{e(alt)}" src="data:image/svg+xml;base64,{data}"/>'
+
+
+def chart_img(chart, alt: str = "", css_class: str = "chart") -> str:
+    from .charts.report import report_svg
+
+    return svg_img(report_svg(chart), css_class, alt)
+
+
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css_class: str = "",
+          numeric: Iterable[int] = ()) -> str:  # fmt: skip
+    """An HTML table; ``headers`` and cells are already escaped/formatted HTML."""
+    numeric = set(numeric)
+    head = "".join(
+        f'<th class="num">{h}</th>' if j in numeric else f"<th>{h}</th>"
+        for j, h in enumerate(headers)
+    )
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num">{c}</td>' if j in numeric else f"<td>{c}</td>"
+            for j, c in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        f'<table class="{css_class}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def section(key: str, body: str, css_class: str = "") -> Html:
+    return Html(f'<section class="{css_class}"><h2>{e(tr(key))}</h2>{body}</section>')
+
+
+def method_words(method: str) -> str:
+    key = f"method.{method}"
+    text = tr(key)
+    return method.upper() if text == key else text
+
+
+def idea_label(iid: str, title: str) -> str:
+    return f'<span class="id">{e(iid)}</span> {e(title)}'
+
+
+def score_text(value) -> str:
+    return fmt_number(value, 3)
+
+
+def weights_text(ctx: ReportContext) -> str:
+    r = ctx.ranking
+    return ", ".join(f"{r.labels.get(c, c)} {fmt_percent(w)}" for c, w in r.weights.items())
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def running(ctx: ReportContext) -> str:
+    """Hidden strings for the page header and footer (CSS ``string-set``)."""
+    scenario = ctx.scenario or tr("rep.scenario_none")
+    return (
+        f'<div class="running-title">{e(ctx.title)}</div>'
+        f'<div class="running-scenario">{e(tr("rep.scenario"))}: {e(scenario)}</div>'
+        f'<div class="running-page">{e(tr("rep.page"))}</div>'
+        f'<div class="running-record">SHA-256 {e((ctx.wb.sha256 or "")[:12])} · '
+        f"prioritisation {e(__version__)}</div>"
+    )
+
+
+def cover(ctx: ReportContext) -> Html:
+    """Title page: title, date, scenario, method, summary and the decision record."""
+    from babel.dates import format_date
+
+    from .i18n import LOCALES
+
+    wb, r = ctx.wb, ctx.ranking
+    if ctx.scenario:
+        scenario = ctx.scenario
+    elif ctx.weights_spec:
+        scenario = tr("rep.scenario_custom", None, weights=weights_text(ctx))
+    else:
+        scenario = tr("rep.scenario_none")
+    budget = fmt_money(ctx.budget, wb.currency) if ctx.budget is not None else tr("rep.budget_none")
+    facts = [
+        (tr("rep.date"), format_date(ctx.date, "long", locale=LOCALES[ctx.lang])),
+        (tr("rep.scenario"), scenario),
+        (tr("rep.method"), method_words(r.method)),
+        (tr("rep.aggregate"), tr(f"agg.{r.aggregate}")),
+        (tr("rep.budget"), budget),
+        (tr("rep.ideas_count"), tr("rep.ideas_summary", None, n=ctx.n_ideas,
+                                   eligible=ctx.n_eligible)),
+        (tr("rep.assessors"), str(len(wb.assessors))),
+    ]  # fmt: skip
+    facts_html = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
+    sha = (wb.sha256 or "")[:12]
+    record = [
+        (tr("rep.workbook"), e(Path(wb.source).name if wb.source else "")),
+        (tr("rep.sha"), f'<span class="mono">{e(sha)}</span>'),
+        (tr("rep.scenario_version"), e(ctx.scenario_version or tr("rep.version_none"))),
+        (tr("rep.package_version"), f'<span class="mono">prioritisation {e(__version__)}</span>'),
+    ]
+    record_html = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in record)
+    winner = r.winner
+    summary = (
+        tr("rep.winner", None, idea=f"{winner} — {r.table.loc[winner, 'title']}")
+        if winner is not None
+        else tr("rep.no_winner")
+    )
+    note = wb.settings.get("note")
+    note_html = (
+        f'<p class="note"><strong>{e(tr("rep.note"))}:</strong> {e(note)}</p>' if note else ""
+    )
+    return Html(
+        f'<section class="cover">{running(ctx)}'
+        f'<p class="kicker">{e(tr("rep.subtitle"))}</p>'
+        f"<h1>{e(ctx.title)}</h1>"
+        f'<p class="summary">{e(summary)}</p>'
+        f'<table class="facts">{facts_html}</table>'
+        f'<div class="record"><h3>{e(tr("rep.record"))}</h3>'
+        f'<p>{e(tr("rep.record_intro"))}</p><table class="facts">{record_html}</table></div>'
+        f"{note_html}</section>"
+    )
+
+
+def criteria_section(ctx: ReportContext) -> Html:
+    """Criteria with their rubric, scale, threshold and weight; the weights chart; the method."""
+    from .charts.ranking import weights_chart
+
+    wb, r = ctx.wb, ctx.ranking
+    rows = []
+    for cid, c in wb.criteria.iterrows():
+        direction = "" if c["direction"] == "benefit" else f" ({tr('rep.direction_cost')})"
+        scale = f"{fmt_number(c['scale_min'], 0)}–{fmt_number(c['scale_max'], 0)}{direction}"
+        threshold = ""
+        if not pd.isna(c["threshold"]):
+            key = "rep.threshold_min" if c["direction"] == "benefit" else "rep.threshold_max"
+            threshold = tr(key, None, value=fmt_number(c["threshold"], 1))
+        rows.append([
+            f"<strong>{e(r.labels.get(cid, cid))}</strong>", e(c.get("description") or ""),
+            e(scale), e(threshold), e(fmt_percent(r.weights[cid])),
+        ])  # fmt: skip
+    headers = [e(tr(k)) for k in ("rep.criterion", "rep.description", "rep.scale",
+                                  "rep.threshold", "rep.weight")]  # fmt: skip
+    names = ", ".join(wb.assessors)
+    text = tr("rep.how_aggregated", None, n=len(wb.assessors),
+              aggregate=tr(f"agg.{r.aggregate}"), method=method_words(r.method))  # fmt: skip
+    body = (
+        table(headers, rows, "criteria", numeric=(4,))
+        + f'<figure class="small">{chart_img(weights_chart(r.weights, r.labels, width=300), tr("rep.weight"))}</figure>'
+        + f"<p>{e(text)}</p>"
+        + (f"<p>{e(tr('rep.how_gates'))}</p>" if wb.criteria["threshold"].notna().any() else "")
+        + f"<p>{e(tr('rep.assessor_list', None, names=names))}</p>"
+    )
+    return section("rep.s_criteria", body)
+
+
+def ranking_section(ctx: ReportContext) -> Html:
+    """The ranking table (rank, idea, theme, cost, score) and the contributions chart."""
+    from .charts.ranking import contributions_chart
+
+    wb, t = ctx.wb, ctx.ranking.table
+    rows = []
+    for iid, row in t.iterrows():
+        rank_ = "–" if np.isnan(row["rank"]) else str(int(row["rank"]))
+        idea = idea_label(iid, row["title"])
+        if not row["eligible"]:
+            idea += f' <span class="flag">{e(tr("rep.not_eligible"))}</span>'
+        rows.append([rank_, idea, e(row["theme"]), e(fmt_money(row["cost"], wb.currency)),
+                     e(score_text(row["score"]))])  # fmt: skip
+    headers = [e(tr(k)) for k in ("rep.rank", "rep.idea", "rep.theme", "rep.cost", "rep.score")]
+    intro = tr("rep.ranking_intro", None, eligible=ctx.n_eligible, n=ctx.n_ideas)
+    body = (
+        f"<p>{e(intro)}</p>"
+        + table(headers, rows, "ranking", numeric=(0, 3, 4))
+        + f'<div class="keep"><p>{e(tr("rep.contrib_intro"))}</p><figure>'
+        + chart_img(contributions_chart(ctx.ranking, width=300), tr("rep.s_ranking"))
+        + "</figure></div>"
+    )
+    return section("rep.s_ranking", body)
+
+
+def value_cost_section(ctx: ReportContext) -> Html:
+    """Value (score) against cost, one bubble per idea, coloured by theme."""
+    from .charts.report import value_cost_bubbles
+
+    t, cur = ctx.ranking.table, ctx.wb.currency
+    totals = tr("rep.value_cost_total", None, total=fmt_money(t["cost"].sum(), cur),
+                eligible=ctx.n_eligible,
+                eligible_total=fmt_money(t.loc[t["eligible"], "cost"].sum(), cur))  # fmt: skip
+    body = (
+        f"<p>{e(tr('rep.value_cost_intro'))}</p><figure>"
+        + chart_img(value_cost_bubbles(ctx.ranking), tr("rep.s_value_cost"))
+        + f"</figure><p>{e(totals)}</p>"
+    )
+    return section("rep.s_value_cost", body, "page-break")
+
+
+def _gate_change(failure: dict, labels: dict) -> str:
+    label = labels.get(failure["criterion"], failure["criterion"])
+    if failure["kind"] == "missing":
+        return tr("rep.change_missing", None, criterion=label)
+    key = "rep.change_gate" if failure["kind"] == "below" else "rep.change_gate_max"
+    return tr(key, None, criterion=label, needed=fmt_number(failure["threshold"], 2))
+
+
+def not_selected_section(ctx: ReportContext) -> Html:
+    """Every idea that did not make it, with its reason in words and what would change it."""
+    r = ctx.ranking
+    t = r.table
+    out = t[~t["eligible"]]
+    if out.empty:
+        return section("rep.s_not_selected", f"<p>{e(tr('rep.none_not_selected'))}</p>")
+    items = []
+    for iid, row in out.iterrows():
+        reasons = "".join(
+            f"<li>{e(tr('rep.reason_gate', None, reason=reason))}</li>" for reason in row["reasons"]
+        )
+        change = "; ".join(_gate_change(g, r.labels) for g in row["gates"])
+        items.append(
+            f'<div class="why-not"><h3>{idea_label(iid, row["title"])}</h3>'
+            f'<p class="meta">{e(row["theme"])} · {e(fmt_money(row["cost"], ctx.wb.currency))}'
+            f" · {e(tr('rep.score'))} {e(score_text(row['score']))}</p>"
+            f"<ul>{reasons}</ul>"
+            f"<p>{e(tr('rep.what_would_change', None, change=change))}</p></div>"
+        )
+    return section(
+        "rep.s_not_selected", f"<p>{e(tr('rep.not_selected_intro'))}</p>" + "".join(items)
+    )
+
+
+def idea_card(ctx: ReportContext, iid: str) -> str:
+    """One idea: description, facts, scores per criterion with spread, comments."""
+    wb, r = ctx.wb, ctx.ranking
+    idea, row = wb.ideas.loc[iid], r.table.loc[iid]
+    n_ranked = ctx.n_eligible
+    standing = (
+        tr("rep.rank_of", None, rank=int(row["rank"]), n=n_ranked)
+        if row["eligible"]
+        else tr("rep.not_eligible")
+    )
+    meta = [e(row["theme"]), e(fmt_money(row["cost"], wb.currency)),
+            f"{e(tr('rep.score'))} {e(score_text(row['score']))} ({e(standing)})"]  # fmt: skip
+    if idea.get("owner"):
+        meta.append(f"{e(tr('rep.owner'))}: {e(idea['owner'])}")
+    deps = idea.get("depends_on") or ()
+    if deps:
+        meta.append(f"{e(tr('rep.depends'))}: {e(', '.join(deps))}")
+    scores = wb.scores[wb.scores["idea_id"] == iid]
+    rows = []
+    for cid in wb.criteria.index:
+        s = scores.loc[scores["criterion_id"] == cid, "score"].dropna()
+        low_high = f"{fmt_number(s.min(), 0)}–{fmt_number(s.max(), 0)}" if len(s) else ""
+        rows.append([e(r.labels.get(cid, cid)), e(fmt_number(r.aggregated.loc[iid, cid], 2)),
+                     e(fmt_number(r.spread.loc[iid, cid], 2)), e(low_high),
+                     e(str(int(r.counts.loc[iid, cid])))])  # fmt: skip
+    headers = [e(tr(k)) for k in ("rep.criterion", "rep.aggregated", "rep.spread", "rep.range",
+                                  "rep.n_scores")]  # fmt: skip
+    comments = scores[scores["comment"].fillna("").astype(str).str.strip() != ""]
+    if len(comments):
+        items = "".join(
+            f"<li><strong>{e(c['assessor'])}</strong> "
+            f'<span class="muted">({e(r.labels.get(c["criterion_id"], c["criterion_id"]))})</span>: '
+            f"{e(c['comment'])}</li>"
+            for _, c in comments.iterrows()
+        )
+        comments_html = (
+            f'<p class="label">{e(tr("rep.comments"))}</p><ul class="comments">{items}</ul>'
+        )
+    else:
+        comments_html = f'<p class="muted">{e(tr("rep.no_comments"))}</p>'
+    description = idea.get("description") or ""
+    return (
+        f'<div class="card"><h3>{idea_label(iid, row["title"])}</h3>'
+        f'<p class="meta">{" · ".join(meta)}</p>'
+        + (f"<p>{e(description)}</p>" if description else "")
+        + table(headers, rows, "scores", numeric=(1, 2, 3, 4))
+        + comments_html
+        + "</div>"
+    )
+
+
+def appendix(ctx: ReportContext) -> Html:
+    """One card per idea, in the order of the ranking."""
+    cards = "".join(idea_card(ctx, iid) for iid in ctx.ranking.table.index)
+    return section(
+        "rep.s_appendix",
+        f'<p class="muted">{e(tr("rep.spread_note"))}</p>{cards}',
+        "page-break appendix",
+    )
+
+
+def end(ctx: ReportContext) -> Html:
+    """The marker the pipeline checks: the notebook ran to its last cell."""
+    return Html(END_MARKER)
