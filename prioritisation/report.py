@@ -48,7 +48,8 @@ register(
             "report.failed": "Het rapport '{name}' kon niet worden gemaakt: {detail}",
             "report.cell_error": "cel {cell} van het rapport gaf een fout: {error}",
             "report.timeout": "cel {cell} van het rapport liep langer dan {seconds} s",
-            "report.incomplete": "het rapport liep niet tot het einde (cel {cell} niet uitgevoerd)",
+            "report.incomplete": "het rapport liep niet tot het einde (cel {cell} werd niet "
+            "afgewerkt)",
             "report.kernel": "de Python-kernel startte niet: {error}",
             "report.render": "de PDF kon niet worden opgemaakt: {error}",
             "report.no_notebook": "het rapportsjabloon {path} ontbreekt; installeer het pakket "
@@ -60,7 +61,7 @@ register(
             "report.failed": "The report '{name}' could not be made: {detail}",
             "report.cell_error": "cell {cell} of the report raised an error: {error}",
             "report.timeout": "cell {cell} of the report ran longer than {seconds} s",
-            "report.incomplete": "the report did not run to its end (cell {cell} not executed)",
+            "report.incomplete": "the report did not run to its end (cell {cell} did not finish)",
             "report.kernel": "the Python kernel did not start: {error}",
             "report.render": "the PDF could not be laid out: {error}",
             "report.no_notebook": "the report template {path} is missing; install the package "
@@ -204,13 +205,13 @@ def kernel_manager_class(folder: Path):
     by side never share one) rather than over TCP.
     """
     from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from traitlets import CaselessStrEnum, Unicode
 
     source_root = str(PACKAGE_DIR.parent)
     pythonpath = os.pathsep.join(p for p in (source_root, os.environ.get("PYTHONPATH")) if p)
 
-    class ThisPythonKernelManager(KernelManager):
+    class ThisPythonKernelManager(AsyncKernelManager):  # nbclient's default is async
         # Local sockets in the (private, temporary) working folder rather than TCP ports.
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
         ip = Unicode(str(folder / "kernel"))
@@ -224,6 +225,17 @@ def kernel_manager_class(folder: Path):
                     env={"PYTHONPATH": pythonpath, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
                 )  # fmt: skip
             return self._kernel_spec
+
+        async def start_kernel(self, **kw):
+            # The kernel's own messages (a shutdown after a timeout is noisy) go to a log
+            # beside the notebook, not to the user's terminal.
+            log = open(folder / "kernel.log", "ab")  # noqa: SIM115 - the kernel process owns it
+            kw.setdefault("stdout", log)
+            kw.setdefault("stderr", log)
+            try:
+                return await super().start_kernel(**kw)
+            finally:
+                log.close()  # the child process keeps its own descriptor
 
     return ThisPythonKernelManager
 
@@ -240,7 +252,8 @@ def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
     if not NOTEBOOK.exists():
         raise ReportError(job.name, tr("report.no_notebook", None, path=str(NOTEBOOK)))
     executed = folder / "executed.ipynb"
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    # papermill (and nbclient through it) log to stderr; the failures are reported below.
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
         pm.execute_notebook(
             str(NOTEBOOK), str(executed), parameters=job.parameters(), kernel_name="python3",
@@ -255,7 +268,11 @@ def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
         ) from None  # fmt: skip
     except Exception as exc:
         if not executed.exists():
-            raise ReportError(job.name, tr("report.kernel", None, error=_describe(exc))) from None
+            detail = _describe(exc)
+            log = folder / "kernel.log"
+            if log.exists() and log.read_text(errors="replace").strip():
+                detail += " — " + log.read_text(errors="replace").strip().splitlines()[-1]
+            raise ReportError(job.name, tr("report.kernel", None, error=detail)) from None
         if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower():
             cell = _first_unfinished(nbformat.read(executed, as_version=4))
             raise ReportError(
@@ -359,11 +376,15 @@ def build(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT,
 
 
 def preload() -> threading.Thread:
-    """Import nbconvert and WeasyPrint in the background while the first kernel runs."""
+    """Import WeasyPrint in the background while the first kernel runs.
+
+    The Jupyter side (papermill, nbclient, jupyter_client) is imported first in the calling
+    thread: importing the same modules from two threads at once can fail half-way.
+    """
+    import papermill  # noqa: F401
 
     def work():
         try:
-            import nbconvert  # noqa: F401
             import weasyprint  # noqa: F401
         except Exception:  # pragma: no cover - the real import reports it later
             pass

@@ -274,7 +274,10 @@ def parse_budget(value) -> float | None:
     else:
         from .workbook import to_number
 
-        number = to_number(str(value))
+        try:
+            number = to_number(str(value), decimal_comma=True)  # "1.500.000" is 1500000
+        except ValueError:
+            number = None
     if number is None or not math.isfinite(number) or number < 0:
         raise UsageError("report_budget", value=value)
     return float(number)

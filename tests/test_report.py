@@ -1,0 +1,270 @@
+"""The report: sections (fast, no kernel) and the papermill → WeasyPrint pipeline (slow)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from prioritisation import report, report_sections
+from prioritisation.errors import UsageError, WorkbookError
+from prioritisation.report import ReportError, check_executed, parse_languages, plan_jobs
+
+from .conftest import SAMPLE, run_cli, xlsx
+
+INJECTION = '<script>alert("x")</script> & <b>vet</b>'
+INELIGIBLE = {"APP", "CRM", "BOEKH", "COLLBEH"}  # the sample's ideas below a threshold
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    return re.sub(r"[ \t\u00a0]+", " ", text)
+
+
+@pytest.fixture
+def ctx():
+    return report_sections.build_context(str(SAMPLE), lang="nl", date="2027-01-15")
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def test_cover_has_the_decision_record(ctx):
+    html = report_sections.cover(ctx)
+    assert ctx.wb.sha256[:12] in html
+    assert f"prioritisation {report_sections.__version__}" in html
+    assert "15 januari 2027" in html
+    assert "€ 1.500.000" in html  # Dutch currency format
+    assert "ELOKET" in html  # the winner
+    assert "gewogen som (WSM)" in html
+
+
+def test_cover_in_english(ctx):
+    en = report_sections.build_context(str(SAMPLE), lang="en", date="2027-01-15")
+    html = report_sections.cover(en)
+    assert "15 January 2027" in html and "€1,500,000" in html and "Decision record" in html
+
+
+def test_title_and_user_text_are_escaped(tmp_path):
+    path = xlsx(
+        tmp_path,
+        ideas=[["id", "title", "description"], ["A", "<img src=x onerror=alert(1)>", "<i>x</i>"],
+               ["B", "Gewoon", ""]],
+        scores=[["idea_id", "assessor", "innovation", "desirability", "viability", "feasibility",
+                 "comment"],
+                ["A", "<b>Lid</b>", 3, 3, 3, 3, "<script>bad()</script>"],
+                ["B", "<b>Lid</b>", 2, 2, 2, 2, ""]],
+        settings=[["key", "value"], ["title", INJECTION]],
+    )  # fmt: skip
+    c = report_sections.build_context(str(path), lang="nl")
+    everything = "".join(
+        f(c)
+        for f in (report_sections.cover, report_sections.criteria_section,
+                  report_sections.ranking_section, report_sections.not_selected_section,
+                  report_sections.appendix)
+    )  # fmt: skip
+    for raw in ("<script", "<img src=x", "<b>", "<i>x"):
+        assert raw not in everything
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;vet&lt;/b&gt;"
+        in everything
+    )
+    assert "&lt;img src=x onerror=alert(1)&gt;" in everything
+
+
+def test_criteria_section_lists_labels_weights_and_assessors(ctx):
+    html = report_sections.criteria_section(ctx)
+    for label in ("Innovatiewaarde", "Wenselijkheid", "Financiële leefbaarheid",
+                  "Technische haalbaarheid"):  # fmt: skip
+        assert label in html
+    assert "30 %" in html and "minstens 2,0" in html
+    assert "7 beoordelaars" in html
+    assert "data:image/svg+xml;base64," in html
+
+
+def test_not_selected_gives_every_ineligible_idea_its_reason(ctx):
+    html = report_sections.not_selected_section(ctx)
+    for iid in INELIGIBLE:
+        assert f'<span class="id">{iid}</span>' in html
+    assert "Financiële leefbaarheid 1,71 onder de drempel 2,00 (0,29 te laag)" in html
+    assert "Innovatiewaarde minstens 2,00 halen" in html
+
+
+def test_ranking_section_marks_ineligible_ideas(ctx):
+    html = report_sections.ranking_section(ctx)
+    assert html.count("niet in aanmerking</span>") == len(INELIGIBLE)
+
+
+def test_appendix_has_one_card_per_idea_with_comments(ctx):
+    html = report_sections.appendix(ctx)
+    assert html.count('class="card"') == len(ctx.wb.ideas)
+    assert "Vraagt een veel groter budget dan we hebben." in html
+    assert "Spreiding" in html
+
+
+def test_scenario_without_store_is_a_clear_usage_error():
+    with pytest.raises(UsageError, match="scenario"):
+        plan_jobs(SAMPLE, "x.pdf", scenarios=["basis"])
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def test_parse_languages():
+    assert parse_languages("nl,en") == ["nl", "en"]
+    assert parse_languages(None, "en") == ["en"]
+    assert parse_languages(" EN , nl, en") == ["en", "nl"]
+    with pytest.raises(UsageError):
+        parse_languages("fr")
+
+
+def test_plan_jobs_names_batch_outputs(tmp_path):
+    jobs = plan_jobs(SAMPLE, tmp_path / "rapport.pdf", langs=["nl", "en"], budget="1.200.000")
+    assert [j.out.name for j in jobs] == ["rapport-nl.pdf", "rapport-en.pdf"]
+    assert jobs[0].budget == 1_200_000
+    params = jobs[0].parameters()
+    assert json.loads(json.dumps(params)) == params  # JSON-simple only
+    single = plan_jobs(SAMPLE, tmp_path / "one.pdf", langs=["en"])
+    assert single[0].out == tmp_path / "one.pdf"
+    folder = plan_jobs(SAMPLE, tmp_path, langs=["nl", "en"])
+    assert folder[1].out == tmp_path / "sample-en.pdf"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"weights": "nope=1"}, {"method": "magic"}, {"aggregate": "max"}, {"budget": "-5"},
+     {"budget": "veel"}],
+)  # fmt: skip
+def test_plan_jobs_rejects_bad_options(kwargs, tmp_path):
+    with pytest.raises(UsageError):
+        plan_jobs(SAMPLE, tmp_path / "x.pdf", **kwargs)
+
+
+def test_plan_jobs_rejects_a_bad_workbook(tmp_path):
+    with pytest.raises(WorkbookError):
+        plan_jobs(tmp_path / "missing.xlsx", tmp_path / "x.pdf")
+
+
+def _executed(outputs_per_cell, statuses=None):
+    nb = nbformat.v4.new_notebook()
+    for i, outputs in enumerate(outputs_per_cell):
+        cell = nbformat.v4.new_code_cell("x")
+        cell.outputs = outputs
+        cell.metadata["papermill"] = {"status": (statuses or {}).get(i, "completed")}
+        nb.cells.append(cell)
+    return nb
+
+
+def _html(text):
+    return nbformat.v4.new_output("display_data", data={"text/html": text})
+
+
+def test_check_executed_accepts_a_complete_run():
+    check_executed(_executed([[_html("<p>a</p>")], [_html(report_sections.END_MARKER)]]), "r")
+
+
+def test_check_executed_catches_errors_timeouts_and_missing_end():
+    error = nbformat.v4.new_output("error", ename="KeyError", evalue="'x'", traceback=[])
+    with pytest.raises(ReportError, match="KeyError"):
+        check_executed(_executed([[error], [_html(report_sections.END_MARKER)]]), "r")
+    with pytest.raises(ReportError):  # papermill leaves a timed-out cell "running"
+        check_executed(_executed([[], []], statuses={1: "running"}), "r")
+    with pytest.raises(ReportError):
+        check_executed(_executed([[_html("<p>a</p>")], []]), "r")
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One CLI call: both languages, an HTML-injection title, HTML kept for inspection."""
+    out = tmp_path_factory.mktemp("reports")
+    proc = run_cli("report", SAMPLE, "--out", out / "rapport.pdf", "--lang", "nl,en",
+                   "--title", INJECTION, "--keep-html", out / "html")  # fmt: skip
+    return out, proc
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_pdf_holds_winner_reasons_labels_and_sha(batch, lang):
+    out, proc = batch
+    assert proc.returncode == 0, proc.stderr
+    pdf = out / f"rapport-{lang}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = pdf_text(pdf)
+    wb_sha = report_sections.read_workbook(SAMPLE).sha256
+    assert wb_sha[:12] in text
+    assert "ELOKET" in text and "Hulp bij e-loket en Mijn Burgerprofiel" in text
+    for iid in INELIGIBLE:
+        assert iid in text
+    if lang == "nl":
+        labels = ("Innovatiewaarde", "Wenselijkheid", "Financiële leefbaarheid",
+                  "Technische haalbaarheid")  # fmt: skip
+        for phrase in ("Ideeën die het niet haalden", "onder de drempel 2,00 (0,29 te laag)",
+                       "€ 1.500.000", "Beslissingsrecord", "pagina 2 /"):  # fmt: skip
+            assert phrase in text, phrase
+    else:
+        labels = ("Innovation value", "Desirability", "Financial viability",
+                  "Technical feasibility")  # fmt: skip
+        for phrase in ("Ideas that did not make it", "below the threshold 2.00 (0.29 short)",
+                       "€1,500,000", "Decision record", "page 2 /"):  # fmt: skip
+            assert phrase in text, phrase
+    for label in labels:
+        assert label in text, label
+
+
+@pytest.mark.slow
+def test_pdf_shows_an_html_title_as_text(batch):
+    out, proc = batch
+    assert proc.returncode == 0, proc.stderr
+    text = pdf_text(out / "rapport-nl.pdf")
+    assert '<script>alert("x")</script> & <b>vet</b>' in text
+    html = (out / "html" / "rapport-nl.report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "rs.cover" not in html and "build_context" not in html  # no code in the report
+
+
+@pytest.mark.slow
+def test_bad_workbook_exits_2_and_leaves_no_pdf(tmp_path):
+    bad = xlsx(tmp_path, ideas=[["id", "title", "cost"], ["A", "x", "veel"]])
+    out = tmp_path / "r.pdf"
+    proc = run_cli("report", bad, "--out", out)
+    assert proc.returncode == 2
+    assert "veel" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob("*.pdf*"))
+
+
+@pytest.mark.slow
+def test_scenario_option_is_a_clear_error_until_the_store_exists(tmp_path):
+    proc = run_cli("report", SAMPLE, "--out", tmp_path / "r.pdf", "--scenario", "basis")
+    assert proc.returncode == 2 and "scenario" in proc.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.slow
+def test_cell_error_and_timeout_leave_no_file(tmp_path, monkeypatch):
+    """A cell that fails or runs too long: exit non-zero, the old file at --out untouched."""
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"old")
+    for source, match in (("raise RuntimeError('kapot')", "kapot"),
+                          ("import time\ntime.sleep(60)", "langer dan 3 s")):  # fmt: skip
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell("workbook = ''")
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell(source)]
+        nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                     "display_name": "Python 3"}  # fmt: skip
+        template = tmp_path / "broken.ipynb"
+        nbformat.write(nb, template)
+        monkeypatch.setattr(report, "NOTEBOOK", template)
+        jobs = plan_jobs(SAMPLE, out)
+        with pytest.raises(ReportError, match=match):
+            report.make_reports(jobs, timeout=3, progress=False)
+        assert out.read_bytes() == b"old"
+        assert not list(tmp_path.glob(".r.pdf*"))
