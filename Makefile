@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: setup system-deps app rank test lint format bench sample clean
+.PHONY: setup system-deps app rank lab test lint format bench sample clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ app: setup
 ## Rank the sample in the terminal.
 rank: setup
 	$(VENV)/bin/prioritisation rank data/sample.xlsx
+
+## JupyterLab on the project, with the kernel of the project's environment.
+lab: setup
+	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=8888 \
+		--ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## Lint and the whole test suite.
 test: setup system-deps

@@ -25,3 +25,10 @@ def to_svg(chart) -> str:
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def show(chart):
+    """Display object for a notebook: the chart as inline SVG (works offline, in Lab and PDF)."""
+    from IPython.display import SVG
+
+    return SVG(to_svg(chart))
