@@ -144,13 +144,15 @@ def plan_jobs(
     aggregate: str | None = None,
     budget=None,
     date: str | None = None,
+    wb=None,
 ) -> list[ReportJob]:
     """Check every input in this process and return the reports to make.
 
     With one report, ``out`` is the file; with several, each file is named after ``out``
     with ``-SCENARIO`` and/or ``-LANG`` added before ``.pdf`` (``out`` may also be a folder).
     """
-    wb = read_workbook(path)  # WorkbookError (exit 2) before any kernel starts
+    if wb is None:
+        wb = read_workbook(path)  # WorkbookError (exit 2) before any kernel starts
     if any(scenarios):
         raise UsageError("report_scenario")
     method = check_method(method) if method else ""
@@ -251,6 +253,7 @@ def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
 
     if not NOTEBOOK.exists():
         raise ReportError(job.name, tr("report.no_notebook", None, path=str(NOTEBOOK)))
+    folder.mkdir(parents=True, exist_ok=True)
     executed = folder / "executed.ipynb"
     # papermill (and nbclient through it) log to stderr; the failures are reported below.
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
@@ -376,16 +379,18 @@ def build(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT,
 
 
 def preload() -> threading.Thread:
-    """Import WeasyPrint in the background while the first kernel runs.
+    """Import WeasyPrint and nbconvert in the background while the first kernel runs.
 
-    The Jupyter side (papermill, nbclient, jupyter_client) is imported first in the calling
-    thread: importing the same modules from two threads at once can fail half-way.
+    The Jupyter side that the run itself uses (papermill, nbclient, jupyter_client) is
+    imported first in the calling thread: importing the same modules from two threads at
+    once can fail half-way.
     """
     import papermill  # noqa: F401
 
     def work():
         try:
             import weasyprint  # noqa: F401
+            from nbconvert import HTMLExporter  # noqa: F401
         except Exception:  # pragma: no cover - the real import reports it later
             pass
 

@@ -59,13 +59,13 @@ def run(args) -> int:
     from ..report import make_reports, parse_languages, plan_jobs
     from ..workbook import read_workbook
 
-    default_lang = args.lang
-    if default_lang is None and args.report_lang is None:
-        default_lang = str(read_workbook(args.path).settings.get("language") or get_language())
+    wb = read_workbook(args.path)  # a bad workbook: exit 2 before any kernel starts
+    default_lang = args.lang or str(wb.settings.get("language") or get_language())
     jobs = plan_jobs(
         args.path, args.out, langs=parse_languages(args.report_lang, default_lang or "nl"),
         scenarios=[args.scenario] if args.scenario else [""], title=args.title or "",
         weights=args.weights, method=args.method, aggregate=args.aggregate, budget=args.budget,
+        wb=wb,
     )  # fmt: skip
     written = make_reports(jobs, timeout=args.timeout,
                            keep=Path(args.keep_html) if args.keep_html else None)  # fmt: skip
