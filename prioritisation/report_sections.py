@@ -98,8 +98,8 @@ register(
             "rep.contrib_intro": "Elke balk splitst de score van een idee in de bijdragen van de "
             "criteria (gewicht × omgerekende score); samen vormen ze de score.",
             "rep.value_cost_intro": "Elke bol is een idee: hoe hoger, hoe beter de score; hoe "
-            "verder naar rechts, hoe duurder. Ideeën linksboven leveren veel waarde voor weinig "
-            "geld.",
+            "verder naar rechts, hoe duurder (logaritmische schaal). Ideeën linksboven leveren "
+            "veel waarde voor weinig geld. Een open bol komt niet in aanmerking.",
             "rep.value_cost_total": "Alle ideeën samen kosten {total}; de {eligible} ideeën die "
             "in aanmerking komen {eligible_total}.",
             "rep.not_selected_intro": "Elk idee dat niet in aanmerking kwam, met de reden.",
@@ -193,8 +193,8 @@ register(
             "rep.contrib_intro": "Each bar splits an idea's score into the contributions of the "
             "criteria (weight × converted score); together they make up the score.",
             "rep.value_cost_intro": "Each bubble is an idea: the higher, the better its score; the "
-            "further right, the more it costs. Ideas at the top left give much value for little "
-            "money.",
+            "further right, the more it costs (logarithmic scale). Ideas at the top left give "
+            "much value for little money. A hollow bubble is not eligible.",
             "rep.value_cost_total": "All ideas together cost {total}; the {eligible} eligible "
             "ideas {eligible_total}.",
             "rep.not_selected_intro": "Every idea that was not eligible, with its reason.",
@@ -569,11 +569,15 @@ def idea_card(ctx: ReportContext, iid: str) -> str:
     if deps:
         meta.append(f"{e(tr('rep.depends'))}: {e(', '.join(deps))}")
     scores = wb.scores[wb.scores["idea_id"] == iid]
+    failed = {g["criterion"] for g in row["gates"]}
     rows = []
     for cid in wb.criteria.index:
         s = scores.loc[scores["criterion_id"] == cid, "score"].dropna()
         low_high = f"{fmt_number(s.min(), 0)}–{fmt_number(s.max(), 0)}" if len(s) else ""
-        rows.append([e(r.labels.get(cid, cid)), e(fmt_number(r.aggregated.loc[iid, cid], 2)),
+        value = e(fmt_number(r.aggregated.loc[iid, cid], 2))
+        if cid in failed:
+            value = f'<span class="fail">{value}</span>'
+        rows.append([e(r.labels.get(cid, cid)), value,
                      e(fmt_number(r.spread.loc[iid, cid], 2)), e(low_high),
                      e(str(int(r.counts.loc[iid, cid])))])  # fmt: skip
     headers = [e(tr(k)) for k in ("rep.criterion", "rep.aggregated", "rep.spread", "rep.range",

@@ -6,12 +6,15 @@ Rendered with :func:`report_svg`, which formats numbers the Dutch or English way
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
 from ..i18n import get_language, register, tr
 from ..scoring import Ranking
 from . import configure
+from . import ranking as _ranking  # noqa: F401 - registers the chart.* messages
 
 register(
     {
@@ -20,7 +23,12 @@ register(
     }
 )
 
-FORMAT_LOCALES = {"nl": "nl-NL", "en": "en-GB"}
+# d3-format locales: Dutch as in Belgium (€ 1.234,5), English with the euro (€1,234.5).
+FORMAT_LOCALES = {
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""],
+           "percent": "\u00a0%"},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+}  # fmt: skip
 
 
 def report_svg(chart, lang: str | None = None) -> str:
@@ -34,32 +42,95 @@ def report_svg(chart, lang: str | None = None) -> str:
     )
 
 
+def place_labels(
+    xs, ys, texts, width: float, height: float, char: float = 4.9, line: float = 10.0
+) -> list[tuple[float, float]]:
+    """Greedy label placement: for each point (in pixels) an offset whose box overlaps no
+    label placed before and no point; the first candidate if none is free."""
+    boxes: list[tuple[float, float, float, float]] = []
+    points = [(x - 6, y - 6, x + 6, y + 6) for x, y in zip(xs, ys, strict=True)]
+    out = []
+    order = sorted(range(len(xs)), key=lambda i: (ys[i], xs[i]))
+    chosen: dict[int, tuple[float, float]] = {}
+    for i in order:
+        x, y, w = xs[i], ys[i], char * len(texts[i]) + 2
+        candidates = [(7, -line / 2), (7, -line - 2), (7, 2), (-7 - w, -line / 2),
+                      (-w / 2, -line - 7), (-w / 2, 7), (7, -2 * line - 2), (7, line + 2),
+                      (-7 - w, -line - 2), (-7 - w, 2), (-w / 2, -2 * line - 7),
+                      (-w / 2, line + 7)]  # fmt: skip
+        best = candidates[0]
+        for dx, dy in candidates:
+            box = (x + dx, y + dy, x + dx + w, y + dy + line)
+            if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+                continue
+            if not any(_overlap(box, b) for b in boxes) and not any(
+                _overlap(box, p) for j, p in enumerate(points) if j != i
+            ):
+                best = (dx, dy)
+                break
+        dx, dy = best
+        boxes.append((x + dx, y + dy, x + dx + w, y + dy + line))
+        chosen[i] = best
+    for i in range(len(xs)):
+        out.append(chosen[i])
+    return out
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """1, 2, 5 × 10^k between ``low`` and ``high`` (readable ticks on a log axis)."""
+    ticks = []
+    for k in range(int(math.floor(math.log10(low))), int(math.ceil(math.log10(high))) + 1):
+        ticks += [m * 10**k for m in (1, 2, 5) if low <= m * 10**k <= high]
+    return ticks
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def value_cost_bubbles(ranking: Ranking, width: int = 520, height: int = 380) -> alt.Chart:
     """Score against cost (log scale, so cheap ideas do not pile up), coloured by theme.
 
-    Ideas that are not eligible are drawn hollow. Labels are the ideas' ids.
+    Ideas that are not eligible are drawn hollow. Labels are the ideas' ids, placed so that
+    they do not overlap each other or the bubbles where there is room.
     """
     t = ranking.table
     data = pd.DataFrame(
         {"id": t.index, "theme": t["theme"], "cost": t["cost"], "score": t["score"],
          "eligible": t["eligible"].astype(bool)}
     ).dropna(subset=["cost", "score"])  # fmt: skip
-    data = data[data["cost"] > 0]
+    data = data[data["cost"] > 0].reset_index(drop=True)
     if data.empty:
         return configure(alt.Chart(data).mark_point().properties(width=width, height=height))
     low, high = float(data["cost"].min()), float(data["cost"].max())
-    domain = [low / 1.25, high * 1.25]
+    xdom = [low / 1.3, high * 1.3]
+    ydom = [math.floor(data["score"].min() * 20 - 1) / 20, math.ceil(data["score"].max() * 20) / 20]
+    lx0, lx1 = math.log(xdom[0]), math.log(xdom[1])
+    px = [(math.log(c) - lx0) / (lx1 - lx0) * width for c in data["cost"]]
+    py = [(ydom[1] - s) / (ydom[1] - ydom[0]) * height for s in data["score"]]
+    offsets = place_labels(px, py, list(data["id"]), width, height)
+    # a label's position back in data units (the text mark is drawn at it, left-aligned)
+    data["label_cost"] = [math.exp(lx0 + (x + dx) / width * (lx1 - lx0))
+                          for x, (dx, _) in zip(px, offsets, strict=True)]  # fmt: skip
+    data["label_score"] = [ydom[1] - (y + dy + 8) / height * (ydom[1] - ydom[0])
+                           for y, (_, dy) in zip(py, offsets, strict=True)]  # fmt: skip
+    x_scale = alt.Scale(type="log", domain=xdom, nice=False)
+    y_scale = alt.Scale(domain=ydom, nice=False, zero=False)
     base = alt.Chart(data).encode(
-        x=alt.X("cost:Q", title=tr("chart.cost_eur"),
-                scale=alt.Scale(type="log", domain=domain, nice=False),
-                axis=alt.Axis(format="$,.0f", tickCount=6, grid=True)),
-        y=alt.Y("score:Q", title=tr("chart.score"), scale=alt.Scale(zero=False, padding=12)),
+        x=alt.X("cost:Q", title=tr("chart.cost_eur"), scale=x_scale,
+                axis=alt.Axis(format="$,.0f", values=log_ticks(*xdom), grid=True)),
+        y=alt.Y("score:Q", title=tr("chart.score"), scale=y_scale),
     )  # fmt: skip
     theme = alt.Color("theme:N", title=tr("chart.theme"),
                       legend=alt.Legend(orient="bottom", columns=2))  # fmt: skip
     filled = base.transform_filter("datum.eligible").mark_circle(size=110, opacity=0.85)
     hollow = base.transform_filter("!datum.eligible").mark_point(size=110, strokeWidth=1.8)
-    text = base.mark_text(align="left", dx=7, dy=-6, fontSize=8, color="#333").encode(text="id:N")
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="alphabetic", fontSize=8, color="#333")
+        .encode(x=alt.X("label_cost:Q", scale=x_scale), y=alt.Y("label_score:Q", scale=y_scale),
+                text="id:N")
+    )  # fmt: skip
     layers = (filled.encode(color=theme) + hollow.encode(color=theme) + text).properties(
         width=width, height=height
     )
