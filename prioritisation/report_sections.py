@@ -121,6 +121,14 @@ register(
             "rep.spread_note": "Spreiding = standaardafwijking van de scores van de beoordelaars "
             "op de schaal van het criterium; hoe groter, hoe meer de leden van mening verschillen.",
             "rep.rank_of": "rang {rank} van {n}",
+            "rep.s_disagreement": "Waar de leden van mening verschillen",
+            "rep.disagreement_intro": "De {n} combinaties van idee en criterium waarover de "
+            "beoordelaars het minst eens zijn (grootste spreiding). Zo'n verschil is informatie, "
+            "geen ruis: het is het gesprek waard voor de beslissing valt.",
+            "rep.no_disagreement": "De beoordelaars gaven overal dezelfde scores.",
+            "rep.lowest": "Laagste score (van wie)",
+            "rep.combined_short": "Samengevoegd",
+            "rep.highest": "Hoogste score (van wie)",
             "usage.report_lang": "onbekende taal '{value}'; kies nl, en of nl,en",
             "usage.report_budget": "budget '{value}' is geen bedrag ≥ 0",
             "usage.report_scenario": "scenario's vragen de scenario-opslag, die in deze versie nog "
@@ -216,6 +224,14 @@ register(
             "rep.spread_note": "Spread = standard deviation of the assessors' scores on the "
             "criterion's scale; the larger, the more the members disagree.",
             "rep.rank_of": "rank {rank} of {n}",
+            "rep.s_disagreement": "Where members disagree",
+            "rep.disagreement_intro": "The {n} combinations of idea and criterion on which the "
+            "assessors agree least (largest spread). Such a difference is information, not "
+            "noise: it is worth a conversation before the decision is taken.",
+            "rep.no_disagreement": "The assessors gave the same scores everywhere.",
+            "rep.lowest": "Lowest score (by whom)",
+            "rep.combined_short": "Combined",
+            "rep.highest": "Highest score (by whom)",
             "usage.report_lang": "unknown language '{value}'; choose nl, en or nl,en",
             "usage.report_budget": "budget '{value}' is not an amount ≥ 0",
             "usage.report_scenario": "scenarios need the scenario store, which this version does "
@@ -516,6 +532,38 @@ def value_cost_section(ctx: ReportContext) -> Html:
         + f"</figure><p>{e(totals)}</p>"
     )
     return section("rep.s_value_cost", body, "page-break")
+
+
+def disagreement_section(ctx: ReportContext, top: int = 10) -> Html:
+    """The idea × criterion pairs with the largest spread across assessors, and who scored
+    lowest and highest (from the ranking's spread; no consensus model needed)."""
+    r, scores = ctx.ranking, ctx.wb.scores
+    spread = r.spread.stack().dropna()
+    spread = spread[spread > 1e-9].sort_values(ascending=False, kind="stable").head(top)
+    if spread.empty:
+        return section("rep.s_disagreement", f"<p>{e(tr('rep.no_disagreement'))}</p>")
+    rows = []
+    for (iid, cid), value in spread.items():
+        cell = scores[(scores["idea_id"] == iid) & (scores["criterion_id"] == cid)].dropna(
+            subset=["score"]
+        )
+        low, high = cell["score"].min(), cell["score"].max()
+        who_low = ", ".join(cell.loc[cell["score"] == low, "assessor"].astype(str))
+        who_high = ", ".join(cell.loc[cell["score"] == high, "assessor"].astype(str))
+        rows.append([idea_label(iid, r.table.loc[iid, "title"]), e(r.labels.get(cid, cid)),
+                     e(fmt_number(r.aggregated.loc[iid, cid], 2)), e(fmt_number(value, 2)),
+                     f"<strong>{e(fmt_number(low, 0))}</strong> "
+                     f'<span class="muted">({e(who_low)})</span>',
+                     f"<strong>{e(fmt_number(high, 0))}</strong> "
+                     f'<span class="muted">({e(who_high)})</span>'])  # fmt: skip
+    headers = [e(tr(k)) for k in ("rep.idea", "rep.criterion", "rep.combined_short",
+                                  "rep.spread", "rep.lowest", "rep.highest")]  # fmt: skip
+    body = (
+        f"<p>{e(tr('rep.disagreement_intro', None, n=len(rows)))}</p>"
+        + table(headers, rows, "disagreement", numeric=(2, 3))
+        + f'<p class="muted">{e(tr("rep.spread_note"))}</p>'
+    )
+    return section("rep.s_disagreement", body)
 
 
 def _gate_change(failure: dict, labels: dict) -> str:

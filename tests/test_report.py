@@ -268,3 +268,11 @@ def test_cell_error_and_timeout_leave_no_file(tmp_path, monkeypatch):
             report.make_reports(jobs, timeout=3, progress=False)
         assert out.read_bytes() == b"old"
         assert not list(tmp_path.glob(".r.pdf*"))
+
+
+def test_disagreement_lists_the_largest_spreads_with_who_scored(ctx):
+    html = report_sections.disagreement_section(ctx, top=3)
+    assert html.count("<tr>") == 1 + 3
+    top = ctx.ranking.spread.stack().idxmax()
+    assert f'<span class="id">{top[0]}</span>' in html
+    assert "Geert (VVSG)" in html or "Bart (Bib Brugge)" in html
