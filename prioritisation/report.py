@@ -328,19 +328,22 @@ def to_html(nb, job: ReportJob) -> str:
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         exclude_markdown=True, exclude_raw=True,
     )  # fmt: skip
-    title = _report_title(nb) or job.title
-    resources = {"report": {"lang": job.lang, "title": title, "version": __version__}}
+    title = _running(nb, "running-title") or job.title
+    subject = _running(nb, "running-record")
+    resources = {"report": {"lang": job.lang, "title": title, "subject": subject,
+                            "version": __version__}}  # fmt: skip
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 
-def _report_title(nb) -> str:
+def _running(nb, css_class: str) -> str:
+    """The text of a running string (title, decision record) as the cover cell shows it."""
     import html
     import re
 
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            found = re.search(r'class="running-title">(.*?)</div>',
+            found = re.search(rf'class="{css_class}">(.*?)</div>',
                               str(output.get("data", {}).get("text/html", "")))  # fmt: skip
             if found:
                 return html.unescape(found.group(1))
