@@ -160,15 +160,16 @@ def plan_jobs(
     resolve_weights(wb, weights or None)
     budget = parse_budget(budget)
     langs = list(langs)
+    folder = _is_folder(out)
     out = Path(out)
-    single = len(langs) * len(scenarios) == 1
+    single = len(langs) * len(scenarios) == 1 and not folder
     jobs = []
     for scenario in scenarios:
         for lang in langs:
             jobs.append(
                 ReportJob(
                     workbook=str(Path(path).resolve()),
-                    out=out if single else _batch_name(out, path, scenario, lang, langs),
+                    out=out if single else _batch_name(out, folder, path, scenario, lang, langs),
                     lang=lang,
                     title=title or "",
                     scenario=scenario or "",
@@ -182,17 +183,21 @@ def plan_jobs(
     return jobs
 
 
-def _batch_name(out: Path, path, scenario: str, lang: str, langs: Sequence[str]) -> Path:
-    if out.is_dir() or str(out).endswith(os.sep):
-        folder, stem = out, Path(path).stem
+def _is_folder(out) -> bool:
+    return Path(out).is_dir() or str(out).endswith(("/", os.sep))
+
+
+def _batch_name(out: Path, folder: bool, path, scenario, lang: str, langs: Sequence[str]) -> Path:
+    if folder:
+        where, stem = out, Path(path).stem
     else:
-        folder, stem = out.parent, out.stem
+        where, stem = out.parent, out.stem
     parts = [stem]
     if scenario:
         parts.append("".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in scenario))
     if len(langs) > 1:
         parts.append(lang)
-    return folder / ("-".join(parts) + ".pdf")
+    return where / ("-".join(parts) + ".pdf")
 
 
 # --------------------------------------------------------------------------- the kernel

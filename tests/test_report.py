@@ -133,6 +133,8 @@ def test_plan_jobs_names_batch_outputs(tmp_path):
     assert single[0].out == tmp_path / "one.pdf"
     folder = plan_jobs(SAMPLE, tmp_path, langs=["nl", "en"])
     assert folder[1].out == tmp_path / "sample-en.pdf"
+    new_folder = plan_jobs(SAMPLE, f"{tmp_path}/nieuw/", langs=["nl"])
+    assert new_folder[0].out == tmp_path / "nieuw" / "sample.pdf"
 
 
 @pytest.mark.parametrize(
