@@ -161,6 +161,46 @@ COMMENTS = {
 }
 
 
+# AHP judgments per member (Saaty 1–9: how much more important a is than b; "1/3" = b is
+# three times as important). Fien's judgments are circular (innovation > desirability >
+# viability > innovation): her consistency ratio exceeds 0.1 and is reported. Geert skipped
+# one pair: his matrix is incomplete (Harker's method).
+PAIRS = [
+    ("innovation", "desirability"),
+    ("innovation", "viability"),
+    ("innovation", "feasibility"),
+    ("desirability", "viability"),
+    ("desirability", "feasibility"),
+    ("viability", "feasibility"),
+]
+PAIRWISE = {
+    "An (Cultuurconnect)": ("1", "2", "2", "2", "2", "1"),
+    "Bart (Bib Brugge)": ("1/2", "2", "1", "3", "2", "1/2"),
+    "Chris (BiblioWaas)": ("1/3", "1", "1", "3", "3", "1"),
+    "Dina (Vlaamse Erfgoedbibliotheken)": ("3", "3", "2", "1", "1", "1/2"),
+    "Emre (bovenlokaal bibliotheekbeleid)": ("1/2", "1", "2", "2", "3", "2"),
+    "Fien (Bib Gent)": ("5", "1/3", "4", "3", "1/2", "2"),
+    "Geert (VVSG)": ("1", "1/3", "1/2", "1/3", "1/2", None),
+}  # fmt: skip
+
+
+def _judgment(text: str) -> float:
+    num, _, den = text.partition("/")
+    return float(num) / float(den or 1)
+
+
+def sample_pairwise(as_text: bool = False) -> pd.DataFrame:
+    """The members' AHP judgments (long form); ``as_text`` keeps "1/3" as typed in the sheet."""
+    rows = [
+        {"assessor": who, "criterion_a": a, "criterion_b": b,
+         "value": value if as_text else _judgment(value)}
+        for who, values in PAIRWISE.items()
+        for (a, b), value in zip(PAIRS, values, strict=True)
+        if value is not None
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["assessor", "criterion_a", "criterion_b", "value"])
+
+
 def _disagreement(*key: str) -> float:
     """A deterministic value in {−1, −0.5, 0, 0, 0, 0.5, 1} for an (idea, criterion, assessor)."""
     h = int.from_bytes(hashlib.sha256("|".join(key).encode()).digest()[:4], "big")
@@ -221,7 +261,8 @@ def sample_workbook() -> Workbook:
         "budget_per_year": "2027=700000; 2028=600000; 2029=500000",
         "note": NOTE,
     }
-    return Workbook(criteria=criteria, ideas=ideas, scores=sample_scores(), settings=settings)
+    return Workbook(criteria=criteria, ideas=ideas, scores=sample_scores(), settings=settings,
+                    pairwise=sample_pairwise())  # fmt: skip
 
 
 def write_sample(path) -> Path:
@@ -230,8 +271,10 @@ def write_sample(path) -> Path:
     from .workbook import workbook_sheets
 
     sheets = workbook_sheets(sample_workbook())
+    sheets["pairwise"] = sample_pairwise(as_text=True)
     sheets["lees_mij"] = pd.DataFrame(
-        {"toelichting": [NOTE, "Bladen: criteria, ideas, scores (lange vorm), settings.",
+        {"toelichting": [NOTE, "Bladen: criteria, ideas, scores (lange vorm), settings, pairwise "
+                         "(AHP: hoeveel belangrijker criterium a is dan b, schaal 1/9–9).",
                          "Schaal 1–5 per criterium; lege cellen = niet beoordeeld."]}
     )  # fmt: skip
     return write_xlsx(sheets, path)

@@ -605,6 +605,9 @@ class _Checker:
                                   v.get("comment")))  # fmt: skip
         records, seen = [], {}
         idea_known = set(ideas.index) if not ideas.empty else None
+        bounds = {} if criteria.empty else dict(  # plain dict: .at per cell is slow
+            zip(criteria.index, zip(criteria["scale_min"], criteria["scale_max"], strict=True),
+                strict=True))  # fmt: skip
         for row, col, iid, cid, assessor, value, comment in cells:
             if iid is None:
                 self.add(sheet, row, "idea_id", "empty")
@@ -634,8 +637,8 @@ class _Checker:
                          assessor=assessor, first=seen[key][0])  # fmt: skip
                 continue
             seen[key] = (row, score)
-            if score is not None and cid in criteria.index:
-                lo, hi = criteria.at[cid, "scale_min"], criteria.at[cid, "scale_max"]
+            if score is not None and cid in bounds:
+                lo, hi = bounds[cid]
                 if not lo <= score <= hi:
                     self.add(sheet, row, score_col, "score_outside", value=_n(score), min=_n(lo),
                              max=_n(hi), criterion=cid)  # fmt: skip

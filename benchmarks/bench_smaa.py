@@ -1,0 +1,112 @@
+"""SMAA through the CLI against a bare numpy pass over the same data, in the same run.
+
+Builds a workbook of 1,000 ideas × 4 criteria × 5 assessors (wide-form scores, as a user
+would type them), then times
+
+* ``python -m prioritisation sensitivity FILE --samples 50000 --seed 1 --format json`` as
+  a subprocess — start-up, reading and validating the workbook, stability intervals, SMAA
+  (rank acceptabilities of every idea), consensus and writing the JSON included;
+* a bare numpy pass over the same aggregated scores: 50,000 uniform weight vectors, a
+  matrix product, an argsort per draw and a bincount of (idea, position) pairs — the
+  minimum any SMAA must do — in-process (no start-up, no reading), with numpy's default
+  BLAS threads or one, in chunks of 10,000 or 2,000 draws; the fastest is the reference.
+
+Prints both and their ratio (the target is ≤ 1.5). Runs are interleaved and the best of
+five is kept, so that other load on the machine hits both alike. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from prioritisation.export import write_xlsx  # noqa: E402
+
+N_IDEAS, N_CRIT, N_ASSESSORS, SAMPLES = 1_000, 4, 5, 50_000
+CRITERIA = ["innovation", "desirability", "viability", "feasibility"]
+
+
+def build(path: Path, seed: int = 3) -> np.ndarray:
+    """Write the workbook; return its aggregated (mean) scores normalised to [0, 1]."""
+    rng = np.random.default_rng(seed)
+    ids = [f"I{i:04d}" for i in range(N_IDEAS)]
+    profile = rng.uniform(1, 5, (N_IDEAS, N_CRIT, 1))
+    scores = np.clip(np.round(profile + rng.normal(0, 0.8, (N_IDEAS, N_CRIT, N_ASSESSORS))), 1, 5)
+    ideas = pd.DataFrame({"id": ids, "title": [f"Idee {i}" for i in range(N_IDEAS)],
+                          "cost": rng.integers(10, 500, N_IDEAS) * 1000})  # fmt: skip
+    rows = [{"idea_id": ids[i], "assessor": f"lid {k + 1}",
+             **{CRITERIA[j]: scores[i, j, k] for j in range(N_CRIT)}}
+            for i in range(N_IDEAS) for k in range(N_ASSESSORS)]  # fmt: skip
+    write_xlsx({"ideas": ideas, "scores": pd.DataFrame(rows)}, path)
+    return (scores.mean(axis=2) - 1.0) / 4.0
+
+
+def bare_pass(
+    values: np.ndarray, samples: int = SAMPLES, seed: int = 1, chunk: int = 10_000
+) -> np.ndarray:
+    n, m = values.shape
+    rng = np.random.default_rng(seed)
+    counts = np.zeros(n * n, np.int64)
+    positions = np.arange(n)
+    for start in range(0, samples, chunk):
+        size = min(chunk, samples - start)
+        w = -np.log(rng.random((size, m)))
+        w /= w.sum(axis=1, keepdims=True)
+        order = np.argsort(-(w @ values.T), axis=1)
+        counts += np.bincount((order * n + positions).ravel(), minlength=n * n)
+    return counts.reshape(n, n)
+
+
+def run_cli(path: Path) -> tuple[float, int]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "prioritisation", "sensitivity", str(path),
+           "--samples", str(SAMPLES), "--seed", "1", "--format", "json"]  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, env=env, check=True)
+    return time.perf_counter() - t0, len(proc.stdout)
+
+
+def main(repeat: int = 5) -> None:
+    from threadpoolctl import threadpool_limits
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "smaa_1000x4x5.xlsx"
+        values = build(path)
+        variants = {"default BLAS threads, chunks of 10,000": (None, 10_000),
+                    "one BLAS thread, chunks of 10,000": (1, 10_000),
+                    "one BLAS thread, chunks of 2,000": (1, 2_000)}  # fmt: skip
+        bare_times: dict[str, list[float]] = {name: [] for name in variants}
+        cli_times = []
+        for _ in range(repeat):  # interleaved, so that load on the machine hits both alike
+            for name, (threads, chunk) in variants.items():
+                with threadpool_limits(threads, user_api="blas"):
+                    t0 = time.perf_counter()
+                    bare_pass(values, chunk=chunk)
+                    bare_times[name].append(time.perf_counter() - t0)
+            seconds, size = run_cli(path)
+            cli_times.append(seconds)
+        cli = min(cli_times)
+        bare = min(min(t) for t in bare_times.values())
+        print(f"ideas={N_IDEAS} criteria={N_CRIT} assessors={N_ASSESSORS} samples={SAMPLES:,}")
+        print(f"bare numpy pass (matmul+argsort+bincount): {bare:6.2f} s  (fastest of "
+              f"{len(variants)} variants, best of {repeat} runs each)")  # fmt: skip
+        for name, times in bare_times.items():
+            print(f"    {name:40s} {min(times):6.2f} s")
+        print(f"CLI sensitivity --format json, start-up incl.: {cli:6.2f} s  (best of {repeat}, "
+              f"{size / 1e6:.1f} MB JSON)")  # fmt: skip
+        print(f"ratio CLI / bare: {cli / bare:5.2f}  (target ≤ 1.5)")
+        print("all CLI runs: " + ", ".join(f"{t:.2f}" for t in cli_times))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""``prioritisation frontier PATH``: the best value for each budget level, and where ideas enter."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import UsageError
+from ..export import frame_to_csv, write_xlsx
+from ..frontier import budget_frontier
+from ..i18n import fmt_money, fmt_number, tr
+from ..i18n import register as register_messages
+from ..portfolio import parse_budget, select_portfolio
+from ._common import (
+    add_output_options,
+    add_ranking_options,
+    add_workbook_argument,
+    emit_json,
+    emit_text,
+    load,
+    text_table,
+)
+from .portfolio import add_selection_options, selection_kwargs, write_chart
+
+register_messages(
+    {
+        "nl": {
+            "help.frontier": "beste totale score per budgetniveau en waar elk idee erbij komt",
+            "col.budget": "budget", "col.value": "totale score", "col.count": "ideeën",
+            "col.entering": "komt erbij", "col.leaving": "valt weg",
+        },
+        "en": {
+            "help.frontier": "best total score per budget level and where each idea enters",
+            "col.budget": "budget", "col.value": "total score", "col.count": "ideas",
+            "col.entering": "enters", "col.leaving": "leaves",
+        },
+    }
+)  # fmt: skip
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("frontier", help=tr("help.frontier"))
+    add_workbook_argument(parser)
+    add_selection_options(parser)
+    add_ranking_options(parser)
+    parser.add_argument(
+        "--levels", type=int, default=50, help="number of budget levels (default 50)"
+    )
+    parser.add_argument("--max-budget", default=None,
+                        help="highest level (default: the cost of every fundable idea)")  # fmt: skip
+    parser.add_argument(
+        "--chart", default=None, metavar="FILE", help="also write the chart (.svg/.png)"
+    )
+    add_output_options(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.format == "xlsx" and not args.out:
+        raise UsageError("xlsx_needs_out")
+    wb = load(args)
+    budget = args.budget if args.budget is not None else wb.settings.get("budget") or 0
+    portfolio = select_portfolio(wb, budget, **selection_kwargs(args))
+    top = None if args.max_budget is None else parse_budget(args.max_budget)
+    frontier = budget_frontier(portfolio, levels=args.levels, max_budget=top)
+    if args.chart:
+        from ..charts.portfolio import frontier_chart
+
+        write_chart(frontier_chart(frontier), args.chart)
+    flat = frontier.points.copy()
+    for column in ("selected", "entering", "leaving"):
+        flat[column] = flat[column].map(", ".join)
+    if args.format == "json":
+        emit_json({"workbook": {"path": wb.source, "sha256": wb.sha256}, **frontier.to_json()},
+                  args.out)  # fmt: skip
+    elif args.format == "csv":
+        emit_text(frame_to_csv(flat), args.out)
+    elif args.format == "xlsx":
+        entries = frontier.entries.reset_index(names="id")
+        write_xlsx({"frontier": flat, "entries": entries}, args.out)
+    else:
+        lang, cur = frontier.lang, frontier.currency
+        p = frontier.points
+        frame = pd.DataFrame({
+            tr("col.budget", lang): p["budget"].map(lambda v: fmt_money(v, cur, lang)),
+            tr("col.value", lang): p["value"].map(lambda v: fmt_number(v, 3, lang)),
+            tr("col.count", lang): p["count"],
+            tr("col.entering", lang): p["entering"].map(", ".join),
+            tr("col.leaving", lang): p["leaving"].map(", ".join),
+        })  # fmt: skip
+        emit_text(text_table(frame, max_width=200), args.out)
+    return 0

@@ -1,0 +1,99 @@
+"""``prioritisation weights PATH``: the weights in force, the other schemes, AHP consistency."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..i18n import fmt_number, fmt_percent, tr
+from ..i18n import register as register_messages
+from ..weights import weights_report
+from ._common import (
+    add_output_options,
+    add_workbook_argument,
+    emit_json,
+    emit_text,
+    load,
+    text_table,
+)
+
+register_messages(
+    {
+        "nl": {
+            "help.weights": "toon de gewichten (ook ROC, swing en AHP met consistentie)",
+            "weights.in_force": "in gebruik",
+            "weights.criterion": "criterium",
+            "weights.group_cr": "AHP (groep, meetkundig gemiddelde van {n} leden): "
+            "consistentieverhouding {cr}{flag}",
+            "weights.member_cr": "  {name}: consistentieverhouding {cr}{flag}",
+            "weights.inconsistent": " — INCONSISTENT (> 0,10): herbekijk de vergelijkingen",
+            "weights.incomplete": " (onvolledig: ontbrekende paren: {n})",
+            "weights.ri": "Random index: Saaty (1980), n = {n}: {ri}",
+            "weights.no_ahp": "Geen blad 'pairwise': geen AHP-gewichten.",
+        },
+        "en": {
+            "help.weights": "show the weights (also ROC, swing and AHP with consistency)",
+            "weights.in_force": "in force",
+            "weights.criterion": "criterion",
+            "weights.group_cr": "AHP (group, geometric mean of {n} members): consistency ratio "
+            "{cr}{flag}",
+            "weights.member_cr": "  {name}: consistency ratio {cr}{flag}",
+            "weights.inconsistent": " — INCONSISTENT (> 0.10): please revisit the comparisons",
+            "weights.incomplete": " (incomplete: pairs missing: {n})",
+            "weights.ri": "Random index: Saaty (1980), n = {n}: {ri}",
+            "weights.no_ahp": "No 'pairwise' sheet: no AHP weights.",
+        },
+    }
+)
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("weights", help=tr("help.weights"))
+    add_workbook_argument(parser)
+    parser.add_argument("--weights", default=None,
+                        help="the weights in force: e.g. innovation=3,desirability=2 or a scheme "
+                        "(equal, roc, swing, ahp); default the workbook's")  # fmt: skip
+    add_output_options(parser, formats=("table", "json"))
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    wb = load(args)
+    report = weights_report(wb, args.weights)
+    if args.format == "json":
+        emit_json({"workbook": {"path": wb.source, "sha256": wb.sha256}, **report}, args.out)
+    else:
+        emit_text(weights_text(wb, report), args.out)
+    return 0
+
+
+def weights_text(wb, report: dict) -> str:
+    labels = wb.criterion_labels()
+    columns = {tr("weights.criterion"): [labels[c] for c in report["weights"]],
+               tr("weights.in_force"): [fmt_percent(w, 1) for w in report["weights"].values()]}  # fmt: skip
+    for scheme, weights in report["schemes"].items():
+        columns[scheme] = [fmt_percent(weights[c], 1) for c in report["weights"]]
+    lines = [text_table(pd.DataFrame(columns)), ""]
+    ahp = report.get("ahp")
+    if ahp is None:
+        lines.append(tr("weights.no_ahp"))
+        return "\n".join(lines)
+
+    def flag(r):
+        text = "" if r["consistent"] else tr("weights.inconsistent")
+        return text + (tr("weights.incomplete", None, n=len(r["missing"])) if r["missing"] else "")
+
+    lines.append(tr("weights.group_cr", None, n=len(ahp["members"]),
+                    cr=fmt_number(ahp["consistency_ratio"], 3), flag=flag(ahp)))  # fmt: skip
+    for name, r in ahp["members"].items():
+        lines.append(tr("weights.member_cr", None, name=name,
+                        cr=fmt_number(r["consistency_ratio"], 3), flag=flag(r)))  # fmt: skip
+    n = len(report["weights"])
+    lines.append(
+        tr(
+            "weights.ri",
+            None,
+            n=n,
+            ri=fmt_number(ahp["random_index"]["table"].get(str(n), 1.49), 2),
+        )
+    )
+    return "\n".join(lines)

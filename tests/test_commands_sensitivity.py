@@ -1,0 +1,75 @@
+"""``prioritisation sensitivity`` end to end: JSON shape, text, options, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli, xlsx
+
+
+@pytest.fixture(scope="module")
+def sample_doc():
+    from tests.conftest import SAMPLE
+
+    proc = run_cli("sensitivity", SAMPLE, "--samples", "2000", "--seed", "1", "--format", "json",
+                   check_exit=0)  # fmt: skip
+    return json.loads(proc.stdout)
+
+
+def test_json_has_stability_smaa_and_consensus(sample_doc):
+    doc = sample_doc
+    assert doc["samples"] == 2000 and doc["seed"] == 1 and doc["method"] == "wsm"
+    assert doc["winner"] == "ELOKET"
+    for cid, interval in doc["stability"].items():
+        assert set(interval) == {"low", "high"}
+        assert 0 <= interval["low"] <= doc["weights"][cid] <= interval["high"] <= 1
+    ranking = doc["ranking"]
+    assert [r["rank"] for r in ranking] == sorted(r["rank"] for r in ranking)
+    for record in ranking:
+        acc = record["rank_acceptability"]
+        assert len(acc) == len(ranking) and abs(sum(acc) - 1) < 1e-4
+        assert record["p_first"] == acc[0]
+        assert abs(record["p_top_k"] - sum(acc[:3])) < 1e-4
+    assert {r["id"] for r in doc["not_ranked"]} == {"CRM", "APP", "BOEKH", "COLLBEH"}
+    c = doc["consensus"]
+    assert 0 < c["kendall_w"] < 1 and len(c["members"]) == 7
+    assert c["most_changed"] and set(c["member_ranks"]) == {r["id"] for r in ranking}
+
+
+def test_same_seed_same_output_and_spread_option(sample_path):
+    args = ("sensitivity", sample_path, "--samples", "500", "--seed", "4", "--format", "json")
+    a, b = run_cli(*args, check_exit=0).stdout, run_cli(*args, check_exit=0).stdout
+    assert a == b
+    tight = json.loads(run_cli(*args, "--spread", "0.01", "--top", "1", check_exit=0).stdout)
+    assert tight["spread"] == 0.01 and tight["top_k"] == 1
+    assert tight["ranking"][0]["p_first"] > json.loads(a)["ranking"][0]["p_first"]
+
+
+def test_text_output_in_both_languages(sample_path):
+    nl = run_cli("sensitivity", sample_path, "--samples", "500", check_exit=0).stdout
+    assert "blijft eerste zolang" in nl and "Kendalls W" in nl
+    en = run_cli("--lang", "en", "sensitivity", sample_path, "--samples", "500",
+                 "--vary-scores", "--score-spread", "sd", check_exit=0).stdout  # fmt: skip
+    assert "stays first as long as" in en and "Chance of each place" in en
+
+
+def test_bad_values_exit_2_without_traceback(sample_path, tmp_path):
+    for extra in (["--samples", "0"], ["--spread", "-1"], ["--top", "0"], ["--weights", "zz=1"]):
+        proc = run_cli("sensitivity", sample_path, *extra)
+        assert proc.returncode == 2, (extra, proc.stderr)
+        assert "Traceback" not in proc.stderr and proc.stderr.strip()
+    path = xlsx(tmp_path, ideas=[["id", "title"], ["A", "a"]],
+                scores=[["idea_id", "assessor", "innovation"], ["A", "An", 3]])  # fmt: skip
+    proc = run_cli("sensitivity", path, "--format", "json", "--samples", "10")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["ranking"] == [] and doc["not_ranked"][0]["id"] == "A"
+
+
+def test_nothing_eligible_is_said_in_plain_words(tmp_path):
+    path = xlsx(tmp_path, ideas=[["id", "title"], ["A", "a"], ["B", "b"]],
+                scores=[["idea_id", "assessor", "innovation"], ["A", "An", 3], ["B", "An", 4]])  # fmt: skip
+    out = run_cli("--lang", "en", "sensitivity", path, "--samples", "10", check_exit=0).stdout
+    assert "No idea is eligible" in out

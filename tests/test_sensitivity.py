@@ -1,0 +1,257 @@
+"""Stability intervals and SMAA: exact edges, acceptabilities, ties, dominance, seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prioritisation.errors import UsageError
+from prioritisation.scoring import prepare, rank
+from prioritisation.sensitivity import (
+    robustness,
+    smaa,
+    smaa_counts,
+    smaa_prepared,
+    stability,
+    weight_interval,
+)
+from prioritisation.weights import resolve_weights
+from tests.test_scoring import make_wb
+
+
+def tilt(weights: np.ndarray, j: int, t: float) -> np.ndarray:
+    """Criterion j's weight set to t, the others scaled proportionally."""
+    out = weights * (1 - t) / (1 - weights[j])
+    out[j] = t
+    return out
+
+
+def first_ids(wb, weights: np.ndarray) -> set[str]:
+    """Ideas sharing rank 1 under these weights (straight from scoring.rank)."""
+    r = rank(wb, weights=dict(zip(wb.criteria.index, weights, strict=True)))
+    return set(r.table.index[r.table["rank"] == 1])
+
+
+def test_stability_hand_computed():
+    """Two criteria, weights .5/.5: A = (1, 0), B = (0, 1), C = (.6, .6) normalised.
+
+    C scores .6 at any weight; A scores t (t = weight of c0): C stays first while
+    t ≤ .6 and 1 − t ≤ .6, i.e. t ∈ [.4, .6]; past .6 A overtakes, below .4 B does.
+    """
+    cube = [[[5], [1]], [[1], [5]], [[3.4], [3.4]]]
+    wb = make_wb(cube, ids=["A", "B", "C"])
+    st_ = stability(wb, top_k=1)
+    assert st_.winner == "C"
+    assert st_.table.loc["c0", ["low", "high"]].tolist() == pytest.approx([0.4, 0.6])
+    assert st_.table.loc["c0", "low_rival"] == "B" and st_.table.loc["c0", "high_rival"] == "A"
+    assert st_.to_dict()["c1"] == pytest.approx({"low": 0.4, "high": 0.6})
+
+
+def test_stability_of_a_dominating_winner_is_everything():
+    wb = make_wb([[[5], [5], [4]], [[3], [4], [4]], [[1], [2], [3]]], ids=["TOP", "B", "C"])
+    st_ = stability(wb)
+    assert st_.winner == "TOP"
+    assert (st_.table["low"] == 0).all() and (st_.table["high"] == 1).all()
+    assert st_.table["low_rival"].isna().all()
+
+
+def test_stability_on_the_sample(sample_path):
+    from prioritisation.workbook import read_workbook
+
+    wb = read_workbook(sample_path)
+    st_ = stability(wb)
+    assert st_.winner == rank(wb).winner
+    w = resolve_weights(wb).to_numpy()
+    for j, (cid, row) in enumerate(st_.table.iterrows()):
+        assert row["low"] <= w[j] <= row["high"], cid
+        assert row["top_low"] <= w[j] <= row["top_high"], cid
+    assert len(st_.top) >= 3
+
+
+small_cubes = st.integers(2, 6).flatmap(
+    lambda n: st.lists(st.lists(st.integers(1, 5), min_size=3, max_size=3), min_size=n, max_size=n)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrix=small_cubes, w=st.lists(st.integers(1, 9), min_size=3, max_size=3),
+       j=st.integers(0, 2))  # fmt: skip
+def test_interval_edges_are_where_the_winner_changes(matrix, w, j):
+    """Inside the interval the winner is (jointly) first; just outside it is not."""
+    wb = make_wb([[[v] for v in row] for row in matrix], weights=w)
+    weights = resolve_weights(wb).to_numpy()
+    st_ = stability(wb)
+    winner = st_.winner
+    low, high = st_.table.iloc[j][["low", "high"]]
+    eps = 1e-6
+    for t in (low + eps, (low + high) / 2, high - eps):
+        if 0 < t < 1 and high - low > 2 * eps:
+            assert winner in first_ids(wb, tilt(weights, j, t))
+    if low > eps:
+        assert winner not in first_ids(wb, tilt(weights, j, low - eps))
+    if high < 1 - eps:
+        assert winner not in first_ids(wb, tilt(weights, j, high + eps))
+
+
+def test_weight_interval_kernel_top_set():
+    values = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.4], [0.1, 0.1]])
+    keep = np.array([True, True, False, False])
+    low, high, _, rival = weight_interval(values, np.array([0.5, 0.5]), keep, 0)
+    # the top 2 {A, B} holds while A (score t) and B (1 − t) beat C (0.4 + 0.1t):
+    # t ≥ 4/9 and t ≤ 6/11
+    assert high == pytest.approx(6 / 11) and rival == 2
+    assert low == pytest.approx(4 / 9)
+
+
+# --------------------------------------------------------------------------- SMAA
+
+
+def test_smaa_two_ideas_uniform_weights_is_a_half():
+    """Lahdelma et al. (1998): with A = (1, 0), B = (0, 1) and uniform weights on the
+    simplex, each idea is first in exactly half of the weight space."""
+    wb = make_wb([[[5], [1]], [[1], [5]]], ids=["A", "B"])
+    r = smaa(wb, samples=40_000, seed=3)
+    assert r.acceptability.loc["A", 1] == pytest.approx(0.5, abs=0.01)
+    assert r.central_weights.loc["A", "c0"] == pytest.approx(0.75, abs=0.01)
+    assert r.central_weights.loc["B", "c0"] == pytest.approx(0.25, abs=0.01)
+
+
+def test_smaa_three_criteria_known_volume():
+    """A = (1, 0, 0) beats C = (½, ½, ½) iff w0 > ½, which has probability (1 − ½)² = ¼
+    under uniform weights, Dirichlet(1, 1, 1), whose marginal is Beta(1, 2)."""
+    cube = [[[5], [1], [1]], [[3], [3], [3]]]
+    r = smaa(make_wb(cube, ids=["A", "C"]), samples=40_000, seed=5)
+    assert r.acceptability.loc["A", 1] == pytest.approx(0.25, abs=0.01)
+
+
+def test_smaa_identical_ideas_share_their_rank():
+    cube = [[[4], [2]], [[4], [2]], [[2], [4]], [[4], [2]], [[1], [1]]]
+    wb = make_wb(cube, ids=["A", "A2", "B", "A3", "Z"])
+    acc = smaa(wb, samples=5_000, seed=1).acceptability
+    assert acc.loc["A"].tolist() == acc.loc["A2"].tolist() == acc.loc["A3"].tolist()
+    # competition ranks: the three copies are all 1st (B 4th) or all 2nd (B 1st)
+    assert acc.loc["A", 1] + acc.loc["A", 2] == pytest.approx(1.0)
+    assert acc.loc["A", 3] == acc.loc["A", 4] == 0
+    assert acc.loc["A", 1] == pytest.approx(acc.loc["B", 4])
+    assert acc.loc["A", 1] == pytest.approx(0.5, abs=0.03)
+    assert acc.loc["Z", 5] == 1.0
+    np.testing.assert_allclose(acc.sum(axis=1), 1.0)
+
+
+def test_smaa_is_reproducible_and_independent_of_chunks_and_threads(sample_path):
+    from prioritisation.workbook import read_workbook
+
+    wb = read_workbook(sample_path)
+    p, w = prepare(wb), resolve_weights(wb)
+    a = smaa_prepared(p, w, 3_000, seed=11, chunk=1_000, workers=1)
+    b = smaa_prepared(p, w, 3_000, seed=11, chunk=128, workers=2)
+    c = smaa_prepared(p, w, 3_000, seed=12)
+    pd.testing.assert_frame_equal(a.acceptability, b.acceptability)
+    np.testing.assert_allclose(a.central_weights.fillna(-1), b.central_weights.fillna(-1))
+    assert not a.acceptability.equals(c.acceptability)
+    assert list(a.acceptability.index) == list(rank(wb).ranked.index)
+    assert "CRM" not in a.acceptability.index, "gated ideas get no rank"
+
+
+def test_zero_weights_take_the_tie_aware_path():
+    """Sampling around weights with a 0 can draw exact zeros; ideas that then tie share."""
+    values = np.array([[1.0, 0.2], [1.0, 0.8], [0.0, 0.5]])
+    chunks = [np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])]
+    counts, first, first_w = smaa_counts(values, chunks, workers=1)
+    assert counts[:, 0].tolist() == [2, 3, 0]
+    assert first.tolist() == [2, 3, 0]
+    assert first_w[1].tolist() == [2.0, 1.0]
+
+
+def test_vary_scores_and_spread_options(sample_path):
+    from prioritisation.workbook import read_workbook
+
+    wb = read_workbook(sample_path)
+    tight = smaa(wb, samples=2_000, seed=1, spread=0.01)
+    loose = smaa(wb, samples=2_000, seed=1)
+    assert tight.p_first.max() > loose.p_first.max()
+    noisy = smaa(wb, samples=1_000, seed=1, vary_scores="sd")
+    np.testing.assert_allclose(noisy.acceptability.sum(axis=1), 1.0)
+    assert noisy.acceptability.iloc[:, 0].sum() == pytest.approx(1.0, abs=0.05)
+    for kwargs in ({"samples": 0}, {"spread": -1.0}, {"top_k": 0}, {"vary_scores": "x"}):
+        with pytest.raises(UsageError):
+            smaa(wb, **kwargs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(matrix=small_cubes, seed=st.integers(0, 1000), spread=st.sampled_from([None, 0.2]))
+def test_acceptabilities_are_distributions_and_dominated_ideas_never_first(matrix, seed, spread):
+    cube = [[[v] for v in row] for row in matrix]
+    wb = make_wb(cube)
+    r = smaa(wb, samples=500, seed=seed, spread=spread)
+    acc = r.acceptability.to_numpy()
+    assert np.all(acc >= 0) and np.allclose(acc.sum(axis=1), 1.0)
+    assert np.allclose(r.expected_rank, acc @ np.arange(1, acc.shape[1] + 1))
+    m = np.array(matrix, dtype=float)
+    for b in range(len(m)):
+        dominated = any(np.all(m[a] >= m[b]) and np.any(m[a] > m[b]) for a in range(len(m)))
+        if dominated:
+            assert r.acceptability.loc[f"I{b:03d}", 1] == 0.0
+
+
+def test_robustness_bundles_everything(sample_path):
+    from prioritisation.workbook import read_workbook
+
+    wb = read_workbook(sample_path)
+    result = robustness(wb, samples=1_000, seed=2)
+    doc = result.to_dict()
+    assert doc["winner"] == "ELOKET" and set(doc["stability"]) == set(wb.criteria.index)
+    assert {r["id"] for r in doc["not_ranked"]} == {"CRM", "APP", "BOEKH", "COLLBEH"}
+    assert len(doc["ranking"][0]["rank_acceptability"]) == len(doc["ranking"])
+
+
+def test_identical_ideas_share_first_place_on_both_paths():
+    """Copies of one idea: the fast path (positive weights) and the tie-aware path (a zero
+    weight) count 'first' once per draw for each copy, never once per copy per draw."""
+    values = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    chunks = [np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([[1.0, 0.0]])]
+    counts, first, first_w = smaa_counts(values, chunks, workers=1)
+    assert first.tolist() == [2, 2, 1]
+    assert counts[:, 0].tolist() == [2, 2, 1] and counts[:, 1].tolist() == [1, 1, 0]
+    assert counts[2].tolist() == [1, 0, 2]
+    assert first_w[0].tolist() == pytest.approx([1.9, 0.1])
+
+
+def brute_force(values, weights):
+    """Competition ranks straight from the definition: 1 + the number scoring higher."""
+    s = weights @ values.T
+    n = values.shape[0]
+    counts = np.zeros((n, n), np.int64)
+    first = np.zeros(n, np.int64)
+    for row in s:
+        ranks = (row[None, :] > row[:, None]).sum(axis=1)
+        counts[np.arange(n), ranks] += 1
+        first += ranks == 0
+    return counts, first
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(st.integers(0, 3), min_size=3, max_size=3), min_size=1, max_size=7),
+       w=st.lists(st.lists(st.integers(0, 4), min_size=3, max_size=3).filter(any), min_size=1,
+                  max_size=9),
+       seed=st.integers(0, 10_000), chunk=st.integers(1, 4), workers=st.sampled_from([1, 2]))  # fmt: skip
+def test_kernel_equals_the_definition(rows, w, seed, chunk, workers):
+    """Duplicates, zero weights, any chunking and threads: the counts are the definition's.
+
+    Draws without a zero weight are continuous (ties between distinct ideas then have
+    probability 0 and the fast path relies on it); integer weights with a zero go through
+    the tie-aware path, where distinct ideas can tie exactly.
+    """
+    values = np.array(rows, dtype=float) / 3
+    weights = np.array(w, dtype=float)
+    continuous = np.random.default_rng(seed).dirichlet(np.ones(3), len(weights))
+    weights = np.where((weights == 0).any(axis=1, keepdims=True), weights, continuous)
+    weights /= weights.sum(axis=1, keepdims=True)
+    chunks = [weights[i : i + chunk] for i in range(0, len(weights), chunk)]
+    counts, first, _ = smaa_counts(values, chunks, workers=workers)
+    expected_counts, expected_first = brute_force(values, weights)
+    assert counts.tolist() == expected_counts.tolist()
+    assert first.tolist() == expected_first.tolist()
