@@ -15,7 +15,7 @@ import datetime as dt
 import html
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +129,74 @@ register(
             "rep.lowest": "Laagste score (van wie)",
             "rep.combined_short": "Samengevoegd",
             "rep.highest": "Hoogste score (van wie)",
+            "rep.funded_fact": "Gefinancierd",
+            "rep.funded": "gefinancierd",
+            "rep.not_funded": "niet gefinancierd",
+            "rep.funded_summary": "{n} ideeën, {cost} van {budget}",
+            "rep.s_portfolio": "Gefinancierd binnen het budget",
+            "rep.portfolio_intro": "De beste combinatie van ideeën binnen het budget van {budget}: "
+            "de hoogste totale score, rekening houdend met drempels, afhankelijkheden en "
+            "exclusieve groepen. {n} ideeën kosten samen {cost}; er blijft {remaining} over.",
+            "rep.portfolio_not_optimal": "De rekentijd was op voor het optimum bewezen was; dit is "
+            "de beste combinatie die gevonden werd (afwijking hoogstens {gap}).",
+            "rep.portfolio_infeasible": "Binnen dit budget en deze voorwaarden bestaat geen "
+            "geldige combinatie: {conflicts}.",
+            "rep.no_budget": "Er is geen budget opgegeven (instelling 'budget' in de werkmap of "
+            "--budget), dus er is geen selectie binnen een budget.",
+            "rep.total": "Totaal",
+            "rep.frontier": "Wat meer of minder budget oplevert",
+            "rep.frontier_intro": "Boven: de hoogste totale score die elk budgetniveau kan kopen "
+            "(de stippellijn is het huidige budget). Onder: bij welke budgetten elk idee in de "
+            "beste combinatie zit; waar een balk stopt, duwt een groter project het eruit.",
+            "rep.s_roadmap": "Roadmap",
+            "rep.roadmap_intro": "De gefinancierde ideeën verdeeld over de jaren, binnen het "
+            "budget van elk jaar{cap} en met de afhankelijkheden eerst. Omdat elk jaar een eigen "
+            "plafond heeft, kan deze selectie verschillen van die hierboven.",
+            "rep.roadmap_cap": " en het totale budget van {budget}",
+            "rep.year": "Jaar",
+            "rep.year_budget": "Budget",
+            "rep.spend": "Uitgegeven",
+            "rep.remaining": "Over",
+            "rep.running": "Lopende ideeën",
+            "rep.s_robustness": "Hoe stevig is de rangschikking?",
+            "rep.stability_intro": "Per criterium: binnen welk bereik het gewicht mag liggen (de "
+            "andere gewichten schuiven in verhouding mee) zonder dat {winner} zijn eerste plaats "
+            "verliest, en wie er dan eerste wordt.",
+            "rep.weight_now": "Gewicht nu",
+            "rep.winner_stays": "{winner} blijft eerste tussen",
+            "rep.rival_below": "Eerste onder het bereik",
+            "rep.rival_above": "Eerste boven het bereik",
+            "rep.top_stays": "Top {k} blijft dezelfde tussen",
+            "rep.smaa_intro": "Rangaanvaardbaarheid (SMAA): de gewichten werden {samples} keer "
+            "willekeurig getrokken (seed {seed}); per idee het aandeel trekkingen waarin het "
+            "eerste wordt, in de top {k} eindigt, en de gemiddelde rang.",
+            "rep.p_first": "Kans op 1e plaats",
+            "rep.p_top": "Kans op top {k}",
+            "rep.expected_rank": "Gemiddelde rang",
+            "rep.consensus": "Kendalls W = {w}: {meaning} onder de {n} beoordelaars over de "
+            "volgorde van de ideeën (0 = geen, 1 = volledige eensgezindheid; p {p}).",
+            "rep.w_strong": "sterke overeenstemming",
+            "rep.w_moderate": "matige overeenstemming",
+            "rep.w_weak": "zwakke overeenstemming",
+            "rep.w_none": "De overeenstemming tussen de beoordelaars kan niet berekend worden "
+            "(minstens twee beoordelaars en twee ideeën nodig).",
+            "rep.member_ranks": "De ideeën waarvan de rang het meest verschilt tussen de leden: "
+            "elke stip is de rang volgens één lid, het streepje de rang van de groep.",
+            "rep.robustness_wsm_only": "De stabiliteitsanalyse geldt voor de gewogen som; deze "
+            "rangschikking gebruikt {method}.",
+            "kind.not_eligible": "Drempel",
+            "kind.budget": "Budgetlijn",
+            "kind.prerequisite": "Afhankelijkheid",
+            "kind.prereq_blocked": "Afhankelijkheid",
+            "kind.group": "Exclusieve groep",
+            "kind.theme_max": "Themaplafond",
+            "kind.too_expensive": "Te duur",
+            "kind.excluded": "Uitgesloten",
+            "kind.no_cost": "Geen kost",
+            "kind.negative": "Lage score",
+            "rep.not_funded_intro": "Elk idee dat niet gefinancierd wordt, met de reden in "
+            "woorden: de drempel die het niet haalt, de budgetlijn waar het onder valt, of het "
+            "idee waarvan het afhangt — en wat dat zou veranderen.",
             "usage.report_lang": "onbekende taal '{value}'; kies nl, en of nl,en",
             "usage.report_budget": "budget '{value}' is geen bedrag ≥ 0",
             "usage.report_scenario": "scenario's vragen de scenario-opslag, die in deze versie nog "
@@ -232,6 +300,74 @@ register(
             "rep.lowest": "Lowest score (by whom)",
             "rep.combined_short": "Combined",
             "rep.highest": "Highest score (by whom)",
+            "rep.funded_fact": "Funded",
+            "rep.funded": "funded",
+            "rep.not_funded": "not funded",
+            "rep.funded_summary": "{n} ideas, {cost} of {budget}",
+            "rep.s_portfolio": "Funded within the budget",
+            "rep.portfolio_intro": "The best combination of ideas within the budget of {budget}: "
+            "the highest total score, respecting thresholds, dependencies and mutually exclusive "
+            "groups. {n} ideas cost {cost} together; {remaining} is left.",
+            "rep.portfolio_not_optimal": "The time limit was reached before the optimum was "
+            "proven; this is the best combination found (at most {gap} off).",
+            "rep.portfolio_infeasible": "No valid combination exists within this budget and these "
+            "conditions: {conflicts}.",
+            "rep.no_budget": "No budget was given (the workbook's 'budget' setting or --budget), "
+            "so there is no selection within a budget.",
+            "rep.total": "Total",
+            "rep.frontier": "What more or less budget would buy",
+            "rep.frontier_intro": "Top: the highest total score each budget level can buy (the "
+            "dashed line is the current budget). Bottom: at which budgets each idea is in the best "
+            "combination; where a bar stops, a bigger project pushes it out.",
+            "rep.s_roadmap": "Roadmap",
+            "rep.roadmap_intro": "The funded ideas spread over the years, within each year's "
+            "budget{cap} and with dependencies first. Because every year has its own ceiling, "
+            "this selection can differ from the one above.",
+            "rep.roadmap_cap": " and the total budget of {budget}",
+            "rep.year": "Year",
+            "rep.year_budget": "Budget",
+            "rep.spend": "Spent",
+            "rep.remaining": "Left",
+            "rep.running": "Ideas running",
+            "rep.s_robustness": "How solid is the ranking?",
+            "rep.stability_intro": "Per criterion: the range its weight may take (the other "
+            "weights move in proportion) without {winner} losing first place, and who comes "
+            "first beyond it.",
+            "rep.weight_now": "Weight now",
+            "rep.winner_stays": "{winner} stays first between",
+            "rep.rival_below": "First below the range",
+            "rep.rival_above": "First above the range",
+            "rep.top_stays": "Top {k} stays the same between",
+            "rep.smaa_intro": "Rank acceptability (SMAA): the weights were drawn at random "
+            "{samples} times (seed {seed}); per idea the share of draws in which it comes first, "
+            "ends in the top {k}, and its mean rank.",
+            "rep.p_first": "Chance of 1st place",
+            "rep.p_top": "Chance of top {k}",
+            "rep.expected_rank": "Mean rank",
+            "rep.consensus": "Kendall's W = {w}: {meaning} among the {n} assessors on the order of "
+            "the ideas (0 = none, 1 = complete agreement; p {p}).",
+            "rep.w_strong": "strong agreement",
+            "rep.w_moderate": "moderate agreement",
+            "rep.w_weak": "weak agreement",
+            "rep.w_none": "The agreement among the assessors cannot be computed (at least two "
+            "assessors and two ideas are needed).",
+            "rep.member_ranks": "The ideas whose rank differs most between members: each dot is "
+            "the rank by one member, the tick the group's rank.",
+            "rep.robustness_wsm_only": "The stability analysis is for the weighted sum; this "
+            "ranking uses the {method}.",
+            "kind.not_eligible": "Threshold",
+            "kind.budget": "Budget line",
+            "kind.prerequisite": "Dependency",
+            "kind.prereq_blocked": "Dependency",
+            "kind.group": "Exclusive group",
+            "kind.theme_max": "Theme ceiling",
+            "kind.too_expensive": "Too expensive",
+            "kind.excluded": "Excluded",
+            "kind.no_cost": "No cost",
+            "kind.negative": "Low score",
+            "rep.not_funded_intro": "Every idea that is not funded, with its reason in words: the "
+            "threshold it misses, the budget line it falls under, or the idea it depends on — and "
+            "what would change that.",
             "usage.report_lang": "unknown language '{value}'; choose nl, en or nl,en",
             "usage.report_budget": "budget '{value}' is not an amount ≥ 0",
             "usage.report_scenario": "scenarios need the scenario store, which this version does "
@@ -270,7 +406,11 @@ class ReportContext:
     scenario_version: str | None = None
     weights_spec: str | None = None
     budget: float | None = None
-    extras: dict = field(default_factory=dict)
+    portfolio: object | None = None  # prioritisation.portfolio.Portfolio
+    explanation: object | None = None  # prioritisation.explain.Explanation
+    frontier: object | None = None  # prioritisation.frontier.Frontier
+    roadmap: object | None = None  # prioritisation.roadmap.Roadmap
+    robustness: object | None = None  # prioritisation.sensitivity.Robustness
 
     @property
     def n_ideas(self) -> int:
@@ -323,13 +463,47 @@ def build_context(
                    aggregate=aggregate or None, lang=lang)  # fmt: skip
     if budget is None or budget == "":
         budget = wb.settings.get("budget")
-    return ReportContext(
+    ctx = ReportContext(
         wb=wb, ranking=ranking, lang=lang,
         title=title or wb.title or tr("rep.default_title", lang),
         date=dt.date.fromisoformat(date) if date else dt.date.today(),
         scenario=None, scenario_version=None, weights_spec=weights or None,
         budget=parse_budget(budget),
     )  # fmt: skip
+    return with_engines(ctx, method=method or None, weights=weights or None,
+                        aggregate=aggregate or None)  # fmt: skip
+
+
+# Sample counts and budget levels of the analyses in the report (fixed: a reproducible record).
+SMAA_SAMPLES = 10_000
+SMAA_SEED = 0
+FRONTIER_LEVELS = 30
+
+
+def with_engines(ctx: ReportContext, method=None, weights=None, aggregate=None) -> ReportContext:
+    """Add what the decision engines say: the funded set and why not, the budget frontier,
+    the roadmap (when the workbook has yearly budgets) and robustness (weighted sum)."""
+    from .explain import explain_portfolio
+    from .frontier import budget_frontier
+    from .portfolio import select_portfolio
+    from .roadmap import plan_roadmap
+    from .sensitivity import robustness
+
+    wb, found = ctx.wb, {}
+    if ctx.budget is not None:
+        p = select_portfolio(wb, ctx.budget, method=method, weights=weights, aggregate=aggregate,
+                             lang=ctx.lang)  # fmt: skip
+        found["portfolio"] = p
+        found["explanation"] = explain_portfolio(p)
+        if p.status != "infeasible":
+            found["frontier"] = budget_frontier(p, levels=FRONTIER_LEVELS)
+        if wb.settings.get("budget_per_year"):
+            found["roadmap"] = plan_roadmap(wb, budget=ctx.budget, method=method, weights=weights,
+                                            aggregate=aggregate, lang=ctx.lang)  # fmt: skip
+    if ctx.ranking.method == "wsm" and ctx.n_eligible:
+        found["robustness"] = robustness(wb, weights=weights, aggregate=aggregate,
+                                         samples=SMAA_SAMPLES, seed=SMAA_SEED, lang=ctx.lang)  # fmt: skip
+    return replace(ctx, **found)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -430,6 +604,11 @@ def cover(ctx: ReportContext) -> Html:
                                    eligible=ctx.n_eligible)),
         (tr("rep.assessors"), str(len(wb.assessors))),
     ]  # fmt: skip
+    p = ctx.portfolio
+    if p is not None and p.status != "infeasible":
+        facts.insert(5, (tr("rep.funded_fact"), tr("rep.funded_summary", None, n=len(p.selected),
+                         cost=fmt_money(p.total_cost, wb.currency),
+                         budget=fmt_money(p.budget, wb.currency))))  # fmt: skip
     facts_html = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
     sha = (wb.sha256 or "")[:12]
     record = [
@@ -534,6 +713,134 @@ def value_cost_section(ctx: ReportContext) -> Html:
     return section("rep.s_value_cost", body, "page-break")
 
 
+def portfolio_section(ctx: ReportContext) -> Html:
+    """The funded set within the budget (portfolio engine) and the budget frontier."""
+    from .charts.report import frontier_print_chart
+
+    p, cur = ctx.portfolio, ctx.wb.currency
+    if p is None:
+        return section("rep.s_portfolio", f"<p>{e(tr('rep.no_budget'))}</p>")
+    if p.status == "infeasible":
+        text = tr("rep.portfolio_infeasible", None, conflicts="; ".join(p.conflicts))
+        return section("rep.s_portfolio", f"<p>{e(text)}</p>")
+    intro = tr("rep.portfolio_intro", None, budget=fmt_money(p.budget, cur), n=len(p.selected),
+               cost=fmt_money(p.total_cost, cur), remaining=fmt_money(p.remaining, cur))  # fmt: skip
+    if not p.optimal:
+        intro += " " + tr("rep.portfolio_not_optimal", None, gap=fmt_percent(p.gap, 1))
+    t = p.table[p.table["funded"]]
+    rows = [
+        ["" if pd.isna(r["rank"]) else str(int(r["rank"])), idea_label(iid, r["title"]),
+         e(r["theme"]), e(fmt_money(r["cost"], cur)), e(score_text(r["score"]))]
+        for iid, r in t.iterrows()
+    ]  # fmt: skip
+    rows.append(["", f"<strong>{e(tr('rep.total'))}</strong>", "",
+                 f"<strong>{e(fmt_money(p.total_cost, cur))}</strong>",
+                 f"<strong>{e(fmt_number(p.total_value, 3))}</strong>"])  # fmt: skip
+    headers = [e(tr(k)) for k in ("rep.rank", "rep.idea", "rep.theme", "rep.cost", "rep.score")]
+    body = f"<p>{e(intro)}</p>" + table(headers, rows, "ranking funded", numeric=(0, 3, 4))
+    if ctx.frontier is not None:
+        body += (
+            f'<div class="keep"><h3>{e(tr("rep.frontier"))}</h3>'
+            f"<p>{e(tr('rep.frontier_intro'))}</p><figure>"
+            + chart_img(frontier_print_chart(ctx.frontier), tr("rep.frontier"))
+            + "</figure></div>"
+        )
+    return section("rep.s_portfolio", body)
+
+
+def roadmap_section(ctx: ReportContext) -> Html:
+    """The roadmap over the years (when the workbook has yearly budgets); else nothing."""
+    from .charts.portfolio import gantt_chart
+
+    rm, cur = ctx.roadmap, ctx.wb.currency
+    if rm is None:
+        return Html("")
+    if rm.status == "infeasible":
+        text = tr("rep.portfolio_infeasible", None, conflicts="; ".join(rm.conflicts))
+        return section("rep.s_roadmap", f"<p>{e(text)}</p>")
+    cap = tr("rep.roadmap_cap", None, budget=fmt_money(ctx.budget, cur)) if ctx.budget else ""
+    rows = [
+        [e(str(int(year))), e(fmt_money(y["budget"], cur)), e(fmt_money(y["spend"], cur)),
+         e(fmt_money(y["remaining"], cur)), e(", ".join(y["running"]))]
+        for year, y in rm.years.iterrows()
+    ]  # fmt: skip
+    headers = [e(tr(k)) for k in ("rep.year", "rep.year_budget", "rep.spend", "rep.remaining",
+                                  "rep.running")]  # fmt: skip
+    body = (
+        f"<p>{e(tr('rep.roadmap_intro', None, cap=cap))}</p><figure>"
+        + chart_img(gantt_chart(rm, width=440), tr("rep.s_roadmap"))
+        + "</figure>"
+        + table(headers, rows, "years", numeric=(1, 2, 3))
+    )
+    return section("rep.s_roadmap", body)
+
+
+def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
+    """Stability intervals, rank acceptability (SMAA) and the group's consensus."""
+    from .charts.robustness import acceptability_chart, member_ranks_chart
+
+    rb = ctx.robustness
+    if rb is None:
+        if ctx.ranking.method != "wsm":
+            text = tr("rep.robustness_wsm_only", None, method=method_words(ctx.ranking.method))
+            return section("rep.s_robustness", f"<p>{e(text)}</p>")
+        return Html("")
+    st, sm, co, labels = rb.stability, rb.smaa, rb.consensus, rb.labels
+    body = ""
+    if st.winner is not None:
+        winner = st.winner
+        rows = []
+        for cid, r in st.table.iterrows():
+            rows.append([e(labels.get(cid, cid)), e(fmt_percent(r["weight"])),
+                         e(f"{fmt_percent(r['low'])} – {fmt_percent(r['high'])}"),
+                         e(r["low_rival"] or "–"), e(r["high_rival"] or "–"),
+                         e(f"{fmt_percent(r['top_low'])} – {fmt_percent(r['top_high'])}")])  # fmt: skip
+        headers = [e(tr("rep.criterion")), e(tr("rep.weight_now")),
+                   e(tr("rep.winner_stays", None, winner=winner)), e(tr("rep.rival_below")),
+                   e(tr("rep.rival_above")), e(tr("rep.top_stays", None, k=st.top_k))]  # fmt: skip
+        body += f"<p>{e(tr('rep.stability_intro', None, winner=winner))}</p>" + table(
+            headers, rows, "stability", numeric=(1, 2, 5)
+        )
+    if len(sm.acceptability):
+        head = list(sm.acceptability.index[:top])
+        rows = [
+            [e(str(int(sm.current_rank.loc[i]))), idea_label(i, sm.titles.loc[i]),
+             e(fmt_percent(sm.p_first.loc[i])), e(fmt_percent(sm.p_top_k.loc[i])),
+             e(fmt_number(sm.expected_rank.loc[i], 1))]
+            for i in head
+        ]  # fmt: skip
+        headers = [e(tr("rep.rank")), e(tr("rep.idea")), e(tr("rep.p_first")),
+                   e(tr("rep.p_top", None, k=sm.top_k)), e(tr("rep.expected_rank"))]  # fmt: skip
+        intro = tr("rep.smaa_intro", None, samples=fmt_number(sm.samples, 0), seed=sm.seed,
+                   k=sm.top_k)  # fmt: skip
+        body += (
+            f'<div class="keep"><p>{e(intro)}</p>'
+            + table(headers, rows, "smaa", numeric=(0, 2, 3, 4))
+            + "</div><figure>"
+            + chart_img(acceptability_chart(sm, top=top, width=380), tr("rep.s_robustness"))
+            + "</figure>"
+        )
+    w = co.kendall_w
+    if w != w:  # NaN
+        body += f"<p>{e(tr('rep.w_none'))}</p>"
+    else:
+        meaning = "rep.w_strong" if w >= 0.7 else "rep.w_moderate" if w >= 0.3 else "rep.w_weak"
+        p = "< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)
+        text = tr("rep.consensus", None, w=fmt_number(w, 2), meaning=tr(meaning),
+                  n=len(co.assessors), p=p)  # fmt: skip
+        body += f"<p>{e(text)}</p>"
+        if len(co.most_changed(1)):
+            titles = ctx.ranking.table["title"]
+            body += (
+                f'<div class="keep"><p>{e(tr("rep.member_ranks"))}</p><figure>'
+                + chart_img(
+                    member_ranks_chart(co, titles, top=8, width=380), tr("rep.s_robustness")
+                )
+                + "</figure></div>"
+            )
+    return section("rep.s_robustness", body)
+
+
 def disagreement_section(ctx: ReportContext, top: int = 10) -> Html:
     """The idea × criterion pairs with the largest spread across assessors, and who scored
     lowest and highest (from the ranking's spread; no consensus model needed)."""
@@ -575,7 +882,14 @@ def _gate_change(failure: dict, labels: dict) -> str:
 
 
 def not_selected_section(ctx: ReportContext) -> Html:
-    """Every idea that did not make it, with its reason in words and what would change it."""
+    """Every idea that did not make it, with its reason in words and what would change it.
+
+    With a budget (portfolio engine): every idea that is not funded — gate, budget line,
+    dependency, group — with the explanation engine's words. Without: the ideas that are
+    not eligible, with the threshold they miss.
+    """
+    if ctx.explanation is not None and ctx.portfolio.status != "infeasible":
+        return _not_funded(ctx)
     r = ctx.ranking
     t = r.table
     out = t[~t["eligible"]]
@@ -599,6 +913,44 @@ def not_selected_section(ctx: ReportContext) -> Html:
     )
 
 
+def _not_funded(ctx: ReportContext) -> Html:
+    ex, r = ctx.explanation, ctx.ranking
+    t = ex.table[~ex.table["funded"]]
+    if t.empty:
+        return section("rep.s_not_selected", f"<p>{e(tr('rep.none_not_selected'))}</p>")
+    items = []
+    for iid, row in t.iterrows():
+        kind = str(row["reason_kind"])
+        label = tr(f"kind.{kind}")
+        label = "" if label == f"kind.{kind}" else label
+        parts = [row["reason"], row["displacement"], row["weight_change"]]
+        bullets = "".join(f"<li>{e(_sentence(part))}</li>" for part in parts if part)
+        change = ""
+        if kind == "not_eligible":
+            gates = r.table.loc[iid, "gates"]
+            change = "; ".join(_gate_change(g, r.labels) for g in gates)
+            change = (
+                f"<p>{e(tr('rep.what_would_change', None, change=change))}</p>" if change else ""
+            )
+        score = (
+            ""
+            if pd.isna(row["score"])
+            else f" · {e(tr('rep.score'))} {e(score_text(row['score']))}"
+        )
+        flag = f'<span class="kind kind-{e(kind)}">{e(label)}</span> ' if label else ""
+        items.append(
+            f'<div class="why-not"><h3>{flag}{idea_label(iid, row["title"])}</h3>'
+            f'<p class="meta">{e(row["theme"])} · {e(fmt_money(row["cost"], ctx.wb.currency))}'
+            f"{score}</p><ul>{bullets}</ul>{change}</div>"
+        )
+    return section("rep.s_not_selected", f"<p>{e(tr('rep.not_funded_intro'))}</p>" + "".join(items))
+
+
+def _sentence(text: str) -> str:
+    text = str(text).strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def idea_card(ctx: ReportContext, iid: str) -> str:
     """One idea: description, facts, scores per criterion with spread, comments."""
     wb, r = ctx.wb, ctx.ranking
@@ -611,6 +963,15 @@ def idea_card(ctx: ReportContext, iid: str) -> str:
     )
     meta = [e(row["theme"]), e(fmt_money(row["cost"], wb.currency)),
             f"{e(tr('rep.score'))} {e(score_text(row['score']))} ({e(standing)})"]  # fmt: skip
+    p = ctx.portfolio
+    if p is not None and p.status != "infeasible":
+        if bool(p.table.loc[iid, "funded"]):
+            meta.append(f'<strong class="ok">{e(tr("rep.funded"))}</strong>')
+        else:
+            kind = str(p.table.loc[iid, "reason_kind"])
+            label = tr(f"kind.{kind}")
+            label = f" ({label.lower()})" if label != f"kind.{kind}" else ""
+            meta.append(f'<strong class="no">{e(tr("rep.not_funded") + label)}</strong>')
     if idea.get("owner"):
         meta.append(f"{e(tr('rep.owner'))}: {e(idea['owner'])}")
     deps = idea.get("depends_on") or ()

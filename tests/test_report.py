@@ -209,13 +209,17 @@ def test_pdf_holds_winner_reasons_labels_and_sha(batch, lang):
         labels = ("Innovatiewaarde", "Wenselijkheid", "Financiële leefbaarheid",
                   "Technische haalbaarheid")  # fmt: skip
         for phrase in ("Ideeën die het niet haalden", "onder de drempel 2,00 (0,29 te laag)",
-                       "€ 1.500.000", "Beslissingsrecord", "pagina 2 /"):  # fmt: skip
+                       "€ 1.500.000", "Beslissingsrecord", "pagina 2 /",
+                       "Gefinancierd binnen het budget", "Budgetlijn", "Afhankelijkheid",
+                       "Roadmap", "Hoe stevig is de rangschikking?"):  # fmt: skip
             assert phrase in text, phrase
     else:
         labels = ("Innovation value", "Desirability", "Financial viability",
                   "Technical feasibility")  # fmt: skip
         for phrase in ("Ideas that did not make it", "below the threshold 2.00 (0.29 short)",
-                       "€1,500,000", "Decision record", "page 2 /"):  # fmt: skip
+                       "€1,500,000", "Decision record", "page 2 /",
+                       "Funded within the budget", "Budget line", "Dependency", "Roadmap",
+                       "How solid is the ranking?"):  # fmt: skip
             assert phrase in text, phrase
     for label in labels:
         assert label in text, label
@@ -278,3 +282,49 @@ def test_disagreement_lists_the_largest_spreads_with_who_scored(ctx):
     top = ctx.ranking.spread.stack().idxmax()
     assert f'<span class="id">{top[0]}</span>' in html
     assert "Geert (VVSG)" in html or "Bart (Bib Brugge)" in html
+
+
+def test_portfolio_section_lists_the_funded_set_within_the_budget(ctx):
+    p = ctx.portfolio
+    assert p is not None and p.selected
+    html = report_sections.portfolio_section(ctx)
+    for iid in p.selected:
+        assert f'<span class="id">{iid}</span>' in html
+    assert "€ 1.500.000" in html and "Totaal" in html
+    assert "data:image/svg+xml;base64," in html  # the frontier
+
+
+def test_not_funded_gives_gate_budget_and_dependency_reasons(ctx):
+    html = report_sections.not_selected_section(ctx)
+    t = ctx.portfolio.table
+    for iid in t.index[~t["funded"]]:
+        assert f'<span class="id">{iid}</span>' in html
+    kinds = set(t.loc[~t["funded"], "reason_kind"])
+    assert {"not_eligible", "budget", "prerequisite"} <= kinds
+    assert "Drempel" in html and "Budgetlijn" in html and "Afhankelijkheid" in html
+    assert "onder de budgetlijn" in html and "eeft ZOEK nodig" in html
+    assert "onder de drempel 2,00 (0,29 te laag)" in html
+
+
+def test_roadmap_and_robustness_sections(ctx):
+    roadmap = report_sections.roadmap_section(ctx)
+    assert "2027" in roadmap and "2029" in roadmap and "Roadmap" in roadmap
+    robust = report_sections.robustness_section(ctx)
+    winner = ctx.ranking.winner
+    assert f"{winner} blijft eerste tussen" in robust
+    assert "10.000" in robust and "Kendalls W" in robust
+
+
+def test_without_budget_there_is_no_portfolio_but_gates_still_explain(tmp_path):
+    path = xlsx(
+        tmp_path,
+        criteria=[["id", "threshold"], ["innovation", 2], ["desirability", None]],
+        ideas=[["id", "title", "cost"], ["A", "Goed", 10], ["B", "Zwak", 20]],
+        scores=[["idea_id", "assessor", "innovation", "desirability"],
+                ["A", "x", 4, 4], ["B", "x", 1, 5]],
+    )  # fmt: skip
+    c = report_sections.build_context(str(path), lang="en")
+    assert c.portfolio is None and c.roadmap is None
+    assert "No budget was given" in report_sections.portfolio_section(c)
+    assert report_sections.roadmap_section(c) == ""
+    assert "innovation 1.00 below the threshold 2.00" in report_sections.not_selected_section(c)

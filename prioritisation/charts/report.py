@@ -18,8 +18,14 @@ from . import ranking as _ranking  # noqa: F401 - registers the chart.* messages
 
 register(
     {
-        "nl": {"chart.cost_eur": "Kost (euro, logaritmische schaal)"},
-        "en": {"chart.cost_eur": "Cost (euro, logarithmic scale)"},
+        "nl": {
+            "chart.cost_eur": "Kost (euro, logaritmische schaal)",
+            "chart.total_score": "Totale score",
+        },
+        "en": {
+            "chart.cost_eur": "Cost (euro, logarithmic scale)",
+            "chart.total_score": "Total score",
+        },
     }
 )
 
@@ -135,3 +141,60 @@ def value_cost_bubbles(ranking: Ranking, width: int = 520, height: int = 380) ->
         width=width, height=height
     )
     return configure(layers)
+
+
+def frontier_print_chart(frontier, width: int = 460, height: int = 180) -> alt.Chart:
+    """The budget frontier for print: best total score per budget level (a step line, the
+    current budget dashed) above a strip per idea showing the levels at which it is funded.
+
+    Same content as :func:`prioritisation.charts.portfolio.frontier_chart`, with money axes
+    in euro at a readable tick density and a short axis title (no tooltips on paper).
+    """
+    from . import portfolio as _portfolio  # noqa: F401 - registers the chart.* messages
+
+    pts = frontier.points.dropna(subset=["value"])
+    top = float(frontier.points["budget"].max()) or 1.0
+    scale = alt.Scale(domain=[0, top], nice=False)
+    axis = alt.Axis(format="$,.2~s", tickCount=6, labelFlush=True)
+    line = (
+        alt.Chart(pts[["budget", "value"]])
+        .mark_line(interpolate="step-after", strokeWidth=2)
+        .encode(x=alt.X("budget:Q", scale=scale, axis=axis, title=None),
+                y=alt.Y("value:Q", title=tr("chart.total_score")))
+    )  # fmt: skip
+    layers = [line]
+    rule = None
+    if frontier.budget == frontier.budget and frontier.budget:
+        rule = pd.DataFrame({"budget": [frontier.budget]})
+        layers.append(
+            alt.Chart(rule)
+            .mark_rule(strokeDash=[5, 4], color="#555")
+            .encode(x=alt.X("budget:Q", scale=scale))
+        )
+    upper = alt.layer(*layers).properties(width=width, height=height)
+    step = top / max(len(frontier.points) - 1, 1)
+    entries = frontier.entries.dropna(subset=["enters_at"]).sort_values("enters_at", kind="stable")
+    names = [f"{i} · {t if len(t) <= 30 else t[:29] + '…'}"
+             for i, t in zip(entries.index, entries["title"], strict=True)]  # fmt: skip
+    name_of = dict(zip(entries.index, names, strict=True))
+    cells = pd.DataFrame(
+        [{"idea": name_of[i], "budget": b, "stop": min(b + step, top),
+          "theme": frontier.entries.loc[i, "theme"]}
+         for b, chosen in zip(frontier.points["budget"], frontier.points["selected"], strict=True)
+         for i in chosen if i in name_of],
+        columns=["idea", "budget", "stop", "theme"],
+    )  # fmt: skip
+    strip = (
+        alt.Chart(cells)
+        .mark_rect()
+        .encode(x=alt.X("budget:Q", scale=scale, axis=axis, title=tr("chart.budget")),
+                x2="stop:Q", y=alt.Y("idea:N", sort=names, title=None),
+                color=alt.Color("theme:N", title=tr("chart.theme"),
+                                legend=alt.Legend(orient="bottom", columns=2)))
+        .properties(width=width, height=alt.Step(12))
+    )  # fmt: skip
+    if rule is not None:
+        strip = strip + alt.Chart(rule).mark_rule(strokeDash=[5, 4], color="#555").encode(
+            x=alt.X("budget:Q", scale=scale)
+        )
+    return configure(alt.vconcat(upper, strip, spacing=16, bounds="flush"))
