@@ -37,15 +37,57 @@ FORMAT_LOCALES = {
 }  # fmt: skip
 
 
-def report_svg(chart, lang: str | None = None) -> str:
-    """The chart as SVG, with the language's number format and no network access."""
+LABEL_LIMIT = 26  # characters of an "ID · title" label drawn in a printed chart
+
+
+def report_svg(chart, lang: str | None = None, label_limit: int | None = LABEL_LIMIT) -> str:
+    """The chart as SVG, with the language's number format and no network access.
+
+    Idea labels (``"ID · title"``, as every chart module writes them) are shortened to
+    ``label_limit`` characters: on paper the tables carry the full titles, and measuring
+    long labels is most of vl-convert's time (≈0,6 s for the 26 labels of the sample).
+    """
     import vl_convert as vlc
 
+    spec = chart.to_dict()
+    if label_limit:
+        spec = compact_labels(spec, label_limit)
     return vlc.vegalite_to_svg(
-        chart.to_dict(),
-        format_locale=FORMAT_LOCALES[get_language(lang)],
-        allowed_base_urls=[],
+        spec, format_locale=FORMAT_LOCALES[get_language(lang)], allowed_base_urls=[]
     )
+
+
+def compact_labels(spec, limit: int):
+    """``spec`` with every ``"ID · title"`` string longer than ``limit`` cut to ``limit``
+    characters (with "…"), everywhere it occurs (data, sort orders), unless two labels would
+    become the same."""
+    found: set[str] = set()
+
+    def collect(node):
+        if isinstance(node, dict):
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+        elif isinstance(node, str) and " · " in node and len(node) > limit:
+            found.add(node)
+
+    collect(spec)
+    if not found:
+        return spec
+    short = {s: s[: limit - 1].rstrip() + "…" for s in found}
+    if len(set(short.values())) < len(short):
+        return spec
+
+    def rewrite(node):
+        if isinstance(node, dict):
+            return {k: rewrite(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        return short.get(node, node) if isinstance(node, str) else node
+
+    return rewrite(spec)
 
 
 def place_labels(
@@ -177,13 +219,22 @@ def frontier_print_chart(frontier, width: int = 460, height: int = 180) -> alt.C
     names = [f"{i} · {t if len(t) <= 30 else t[:29] + '…'}"
              for i, t in zip(entries.index, entries["title"], strict=True)]  # fmt: skip
     name_of = dict(zip(entries.index, names, strict=True))
-    cells = pd.DataFrame(
-        [{"idea": name_of[i], "budget": b, "stop": min(b + step, top),
-          "theme": frontier.entries.loc[i, "theme"]}
-         for b, chosen in zip(frontier.points["budget"], frontier.points["selected"], strict=True)
-         for i in chosen if i in name_of],
-        columns=["idea", "budget", "stop", "theme"],
-    )  # fmt: skip
+    spans: list[dict] = []  # one rect per run of consecutive levels that fund an idea
+    open_: dict[str, dict] = {}
+    for b, chosen in zip(frontier.points["budget"], frontier.points["selected"], strict=True):
+        for i in list(open_):
+            if i not in chosen:
+                spans.append(open_.pop(i))
+        for i in chosen:
+            if i not in name_of:
+                continue
+            if i in open_:
+                open_[i]["stop"] = min(b + step, top)
+            else:
+                open_[i] = {"idea": name_of[i], "budget": b, "stop": min(b + step, top),
+                            "theme": frontier.entries.loc[i, "theme"]}  # fmt: skip
+    spans += open_.values()
+    cells = pd.DataFrame(spans, columns=["idea", "budget", "stop", "theme"])
     strip = (
         alt.Chart(cells)
         .mark_rect()
