@@ -48,6 +48,7 @@ register(
             "report.failed": "Het rapport '{name}' kon niet worden gemaakt: {detail}",
             "report.cell_error": "cel {cell} van het rapport gaf een fout: {error}",
             "report.timeout": "cel {cell} van het rapport liep langer dan {seconds} s",
+            "report.timeout_any": "een cel van het rapport liep langer dan {seconds} s",
             "report.incomplete": "het rapport liep niet tot het einde (cel {cell} werd niet "
             "afgewerkt)",
             "report.kernel": "de Python-kernel startte niet: {error}",
@@ -61,6 +62,7 @@ register(
             "report.failed": "The report '{name}' could not be made: {detail}",
             "report.cell_error": "cell {cell} of the report raised an error: {error}",
             "report.timeout": "cell {cell} of the report ran longer than {seconds} s",
+            "report.timeout_any": "a cell of the report ran longer than {seconds} s",
             "report.incomplete": "the report did not run to its end (cell {cell} did not finish)",
             "report.kernel": "the Python kernel did not start: {error}",
             "report.render": "the PDF could not be laid out: {error}",
@@ -252,7 +254,6 @@ def kernel_manager_class(folder: Path):
 
 def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
     """Run the report notebook for ``job`` into ``folder``; the executed, checked notebook."""
-    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -263,31 +264,27 @@ def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
     # papermill (and nbclient through it) log to stderr; the failures are reported below.
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
-        pm.execute_notebook(
+        nb = pm.execute_notebook(
             str(NOTEBOOK), str(executed), parameters=job.parameters(), kernel_name="python3",
             language="python", progress_bar=False, log_output=False, cwd=str(folder),
             execution_timeout=timeout, start_timeout=60,
-            kernel_manager_class=kernel_manager_class(folder),
+            # the notebook is written once at the end, not twice per cell
+            request_save_on_cell_execute=False,
+            kernel_manager_class=kernel_manager_class(folder), shutdown_kernel="immediate",
         )  # fmt: skip
     except PapermillExecutionError as exc:
         raise ReportError(
             job.name, tr("report.cell_error", None, cell=exc.exec_count or exc.cell_index,
                          error=f"{exc.ename}: {_first_line(exc.evalue)}"),
         ) from None  # fmt: skip
+    except TimeoutError:  # nbclient's CellTimeoutError; papermill lets it through
+        raise ReportError(job.name, tr("report.timeout_any", None, seconds=timeout)) from None
     except Exception as exc:
-        if not executed.exists():
-            detail = _describe(exc)
-            log = folder / "kernel.log"
-            if log.exists() and log.read_text(errors="replace").strip():
-                detail += " — " + log.read_text(errors="replace").strip().splitlines()[-1]
-            raise ReportError(job.name, tr("report.kernel", None, error=detail)) from None
-        if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower():
-            cell = _first_unfinished(nbformat.read(executed, as_version=4))
-            raise ReportError(
-                job.name, tr("report.timeout", None, cell=cell, seconds=timeout)
-            ) from None
-        raise ReportError(job.name, _describe(exc)) from None
-    nb = nbformat.read(executed, as_version=4)
+        detail = _describe(exc)
+        log = folder / "kernel.log"
+        if log.exists() and log.read_text(errors="replace").strip():
+            detail += " — " + log.read_text(errors="replace").strip().splitlines()[-1]
+        raise ReportError(job.name, tr("report.kernel", None, error=detail)) from None
     check_executed(nb, job.name, timeout)
     return nb
 
