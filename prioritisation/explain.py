@@ -72,6 +72,7 @@ class Displacement:
     added: tuple[str, ...] = ()  # besides the idea itself (its prerequisites, cheaper swaps)
     value_change: float = math.nan  # total score of that portfolio minus the current one
     text: str = ""
+    x: np.ndarray | None = field(default=None, repr=False)  # that portfolio (problem order)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def explain_portfolio(portfolio: Portfolio, hints: int = 3, displace: bool = Tru
             ordered = sorted(fundable, key=lambda i: (-float(table.loc[i, "score"]), i))
             for iid in ordered[:hints]:
                 tried_hints.append(iid)
-                change = weight_change(portfolio, iid)
+                known = displacements.get(iid)
+                change = weight_change(portfolio, iid, forced=None if known is None else known.x)
                 if change is not None:
                     weight_changes[iid] = change
     tried = set(tried_hints)
@@ -197,11 +199,16 @@ def displacement(portfolio: Portfolio, idea: str) -> Displacement:
     params = {"dropped": ", ".join(dropped) or "—", "change": fmt_number(change, 3, lang)}
     key = "explain.displace_with" if added else "explain.displace"
     text = tr(key, lang, added=", ".join(added), **params)
-    return Displacement(idea, True, dropped, added, change, text)
+    return Displacement(idea, True, dropped, added, change, text, solution.x)
 
 
-def weight_change(portfolio: Portfolio, idea: str, max_rounds: int = 8) -> WeightChange | None:
-    """The smallest verified change of the criterion weights that funds ``idea`` (WSM only)."""
+def weight_change(
+    portfolio: Portfolio, idea: str, max_rounds: int = 8, forced: np.ndarray | None = None
+) -> WeightChange | None:
+    """The smallest verified change of the criterion weights that funds ``idea`` (WSM only).
+
+    ``forced``: the best portfolio with the idea at the current weights, when already known
+    (:func:`displacement` computes it)."""
     if not METHODS[portfolio.method].additive:
         return None
     problem = portfolio.problem
@@ -210,7 +217,7 @@ def weight_change(portfolio: Portfolio, idea: str, max_rounds: int = 8) -> Weigh
     w0 = portfolio.weights.to_numpy(float)
     current = np.isin(np.array(problem.ids), portfolio.selected)
     for delta in DELTAS:
-        shares = _weight_search(problem, normalised, w0, current, k, delta, max_rounds)
+        shares = _weight_search(problem, normalised, w0, current, k, delta, max_rounds, forced)
         if shares is None:
             return None  # no weights fund it against the competitors found: more margin won't help
         candidates = [_round_away(shares * 100, w0 * 100), _round_points(shares * 100, 0),
@@ -234,14 +241,16 @@ def _strict(problem, values, x, k) -> bool:
     return float(values[x].sum()) > float(values[without.x].sum()) + 1e-6
 
 
-def _weight_search(problem, normalised, w0, current, k, delta, max_rounds):
+def _weight_search(problem, normalised, w0, current, k, delta, max_rounds, forced=None):
     m = len(w0)
     competitors = [current]
     shares = w0
-    best_with = solve(problem, normalised @ w0, force=[k])
-    if not best_with.feasible:
-        return None
-    q = best_with.x
+    if forced is None:
+        best_with = solve(problem, normalised @ w0, force=[k])
+        if not best_with.feasible:
+            return None
+        forced = best_with.x
+    q = forced
     # variables: w (m), u (m), v (m); w = w0 + u − v; minimise Σu + Σv
     c = np.concatenate([np.zeros(m), np.ones(2 * m)])
     a_eq = np.vstack([np.hstack([np.eye(m), -np.eye(m), np.eye(m)]),

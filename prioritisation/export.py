@@ -34,6 +34,9 @@ def atomic_path(path, suffix: str = ""):
         prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent
     )
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a user's export is an ordinary file
     try:
         yield Path(tmp)
         os.replace(tmp, path)

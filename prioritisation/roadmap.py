@@ -32,8 +32,6 @@ from .errors import UsageError
 from .i18n import fmt_money, get_language, register, tr
 from .model import Workbook
 from .portfolio import (
-    SCALE,
-    TIE,
     Constraints,
     InfeasibleError,
     Problem,
@@ -89,7 +87,7 @@ register(
     }
 )
 
-TIME_TIE = 0.4  # total tie-breaker for earlier starts (with the cost tie-breaker below 1)
+SCALE = 1_000  # the roadmap compares total scores to 0.001, the precision rank prints
 
 
 def parse_budget_per_year(spec) -> dict[int, float]:
@@ -225,7 +223,7 @@ def _rows(model: RoadmapModel, drop: frozenset):
 def solve_roadmap(model: RoadmapModel, values, drop: frozenset = frozenset(),
                   time_limit: float | None = None) -> Solution:  # fmt: skip
     """Best start years; ``Solution.x`` is per column (see ``model.pairs``)."""
-    problem, horizon = model.problem, max(1, len(model.years))
+    problem = model.problem
     nv = len(model.pairs)
     if nv == 0:
         feasible_empty = not problem.must.any() or all(("must", int(i)) in drop
@@ -234,12 +232,31 @@ def solve_roadmap(model: RoadmapModel, values, drop: frozenset = frozenset(),
                         status="optimal" if feasible_empty else "infeasible", gap=0.0)  # fmt: skip
     matrix, lo, hi = _rows(model, drop)
     values = np.nan_to_num(np.asarray(values, dtype=float))
-    total = float(problem.costs.sum()) or 1.0
     idea = np.array([p[0] for p in model.pairs])
-    start = np.array([p[1] for p in model.pairs])
-    c = -(np.round(values[idea] * SCALE) - TIE * problem.costs[idea] / total
-          - TIME_TIE * start / (horizon * max(problem.n, 1)))  # fmt: skip
-    return solve_lp_model(c, matrix, lo, hi, np.zeros(nv), np.ones(nv), time_limit)
+    # whole units of 0.001 score (as printed) and no fractional tie-breaker: HiGHS then knows
+    # the objective is integral and prunes every node that cannot gain one unit
+    c = -np.round(values[idea] * SCALE)
+    # Solve in the cumulative variables z[i, s] = "started by year s" (y = D z): the same
+    # LP bound, but branching on "started by s" splits the symmetric year choices evenly,
+    # which proves optimality far sooner than branching on single start years.
+    rows = np.arange(nv)
+    prev = np.array([v - 1 if v > 0 and idea[v - 1] == idea[v] else -1 for v in range(nv)])
+    has = prev >= 0
+    diff = csr_array(
+        (np.concatenate([np.ones(nv), -np.ones(has.sum())]),
+         (np.concatenate([rows, rows[has]]), np.concatenate([rows, prev[has]]))),
+        shape=(nv, nv),
+    )  # fmt: skip
+    matrix_z = vstack([matrix @ diff, diff]).tocsr()
+    lo_z = np.concatenate([lo, np.zeros(nv)])
+    hi_z = np.concatenate([hi, np.full(nv, np.inf)])
+    solution = solve_lp_model(
+        diff.T @ c, matrix_z, lo_z, hi_z, np.zeros(nv), np.ones(nv), time_limit
+    )
+    if solution.x is None:
+        return solution
+    y = (diff @ solution.x.astype(float)) > 0.5
+    return Solution(x=y, status=solution.status, gap=solution.gap, message=solution.message)
 
 
 # --------------------------------------------------------------------------- result
@@ -372,6 +389,34 @@ def plan_roadmap(
                             lang, time_limit)  # fmt: skip
 
 
+def left_shift(model: RoadmapModel, start: np.ndarray) -> np.ndarray:
+    """Move funded ideas to earlier years while every year still fits and every prerequisite
+    has finished: the same set and value, each idea as early as the others allow."""
+    problem, horizon = model.problem, len(model.years)
+    start = start.copy()
+    d = model.durations
+    per_year = problem.costs / np.maximum(d, 1)
+    spend = np.zeros(horizon)
+    for i in np.flatnonzero(start >= 0):
+        spend[start[i] : start[i] + d[i]] += per_year[i]
+    direct: list[list[int]] = [[] for _ in range(problem.n)]
+    for i, j in problem.requires:
+        direct[i].append(j)
+    moved = True
+    while moved:
+        moved = False
+        for i in sorted(np.flatnonzero(start >= 0), key=lambda k: (start[k], k)):
+            first = max([model.not_before[i]] + [start[j] + d[j] for j in direct[i]])
+            for s in range(first, start[i]):
+                trial = spend.copy()
+                trial[start[i] : start[i] + d[i]] -= per_year[i]
+                trial[s : s + d[i]] += per_year[i]
+                if np.all(trial <= model.budgets + 1e-6):
+                    spend, start[i], moved = trial, s, True
+                    break
+    return start
+
+
 def _roadmap(model, ranking, values, solution, lang, currency, capped) -> Roadmap:
     problem, years = model.problem, model.years
     n, horizon = problem.n, len(years)
@@ -385,6 +430,7 @@ def _roadmap(model, ranking, values, solution, lang, currency, capped) -> Roadma
         conflicts = _conflicts(model, ranking, lang, currency, capped)
     else:
         conflicts = [solution.message]
+    start = left_shift(model, start)
     funded = start >= 0
     spend = np.zeros(horizon)
     running = [[] for _ in range(horizon)]

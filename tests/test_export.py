@@ -32,3 +32,15 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path):
         raise RuntimeError
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_file_gets_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "x.csv") as tmp:
+            tmp.write_text("a")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644

@@ -63,6 +63,9 @@ def add_selection_options(parser, budget: bool = True) -> None:
                         help='maximum share of the budget for a theme, e.g. "E-inclusie=40%%"')  # fmt: skip
     parser.add_argument("--no-groups", action="store_true",
                         help="ignore the mutually exclusive groups of the workbook")  # fmt: skip
+    parser.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                        help="stop the solver after this long and report the best plan found "
+                        "with its proven gap (default 60)")  # fmt: skip
 
 
 def selection_kwargs(args) -> dict:
@@ -70,6 +73,7 @@ def selection_kwargs(args) -> dict:
         "method": args.method, "weights": args.weights, "aggregate": args.aggregate,
         "must": args.must, "exclude": args.exclude, "theme_min": args.theme_min,
         "theme_max": args.theme_max, "groups": not args.no_groups,
+        "time_limit": args.time_limit,
     }  # fmt: skip
 
 
