@@ -456,6 +456,7 @@ def build_context(
     "the workbook's own setting".
     """
     set_language(lang)
+    warm_up_charts()
     if scenario:
         raise UsageError("report_scenario")
     wb = read_workbook(workbook)
@@ -507,6 +508,23 @@ def with_engines(ctx: ReportContext, method=None, weights=None, aggregate=None) 
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def warm_up_charts() -> None:
+    """Start vl-convert's JavaScript engine in the background (≈0,5–0,8 s, outside the GIL)
+    while the workbook is read and the engines run."""
+    import threading
+
+    def work():
+        try:
+            import vl_convert as vlc
+
+            vlc.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "point",
+                                 "encoding": {"x": {"field": "a", "type": "quantitative"}}})  # fmt: skip
+        except Exception:  # pragma: no cover - the real chart reports any problem
+            pass
+
+    threading.Thread(target=work, name="vl-convert-warm-up", daemon=True).start()
 
 
 def svg_img(svg: str, css_class: str = "chart", alt: str = "") -> str:
