@@ -68,3 +68,26 @@ def rank_correlation(ranks: pd.DataFrame) -> pd.DataFrame:
             tau = kendalltau(complete[a], complete[b]).statistic if len(complete) > 1 else np.nan
             out.loc[a, b] = out.loc[b, a] = tau
     return out
+
+
+def needs_discussion(
+    wb: Workbook, top: int = 8, weights=None, aggregate: str | None = None
+) -> pd.DataFrame:
+    """The ideas most worth discussing in the group: where members' rankings differ most, or
+    where the assessors' scores on one criterion are furthest apart.
+
+    Per eligible idea: the group's rank, the lowest and highest rank a member's own view gives
+    (see :func:`prioritisation.group.consensus`), the largest standard deviation of the scores on
+    one criterion and which criterion that is; sorted by rank range, then by that spread.
+    """
+    from .group import consensus
+
+    result = consensus(wb, weights=weights, aggregate=aggregate)
+    spread = result.spread.drop(columns="mean", errors="ignore")
+    labels = wb.criterion_labels()
+    out = result.changes[["group_rank", "min_rank", "max_rank", "range"]].copy()
+    out["largest_sd"] = spread.max(axis=1).reindex(out.index)
+    out["on_criterion"] = spread.idxmax(axis=1).reindex(out.index).map(labels)
+    out.insert(0, "title", wb.ideas["title"].reindex(out.index))
+    out = out.sort_values(["range", "largest_sd"], ascending=False)
+    return out.head(top)

@@ -43,3 +43,13 @@ def test_compare_methods_and_correlation(sample_path):
     assert np.allclose(np.diag(corr), 1.0)
     same = rank_correlation(pd.DataFrame({"a": [1, 2, 3], "b": [1, 2, 3], "c": [3, 2, 1]}))
     assert same.loc["a", "b"] == 1.0 and same.loc["a", "c"] == -1.0
+
+
+def test_needs_discussion_sorted_by_rank_range(sample_path):
+    from prioritisation.analysis import needs_discussion
+
+    wb = read_workbook(sample_path)
+    table = needs_discussion(wb, top=5)
+    assert len(table) == 5 and table["range"].is_monotonic_decreasing
+    assert (table["max_rank"] - table["min_rank"] == table["range"]).all()
+    assert set(table["on_criterion"]) <= set(wb.criterion_labels().values())

@@ -34,6 +34,48 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
+def test_xlsx_holds_no_formula_element(tmp_path):
+    """Checked in the file itself: no ``<f>`` element, so Excel has nothing to run."""
+    import zipfile
+
+    evil = ['=HYPERLINK("http://evil","klik")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
+    frame = pd.DataFrame({"title": evil, "score": [0.5, -1.0, 2.0, 3.0, 4.0]})
+    path = write_xlsx({"s": frame}, tmp_path / "x.xlsx")
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+    ws = load_workbook(path)["s"]
+    assert [ws.cell(row=r, column=1).value for r in range(2, 7)] == evil
+    assert [ws.cell(row=r, column=2).data_type for r in range(2, 7)] == ["n"] * 5
+
+
+@pytest.mark.parametrize("command", [["rank"], ["portfolio", "--budget", "100"]])
+def test_cli_exports_keep_user_text_as_text(tmp_path, command):
+    """Rank and portfolio exports, end to end: formula-looking titles stay text, numbers numbers."""
+    import zipfile
+
+    from tests.conftest import run_cli, xlsx
+
+    evil = '=HYPERLINK("http://evil","klik")'
+    book = xlsx(tmp_path, ideas=[["id", "title", "theme", "cost"], ["A", evil, "@thema", 60],
+                                 ["B", "-1+2", "+x", 50]],
+                scores=[["idea_id", "assessor", "innovation", "desirability", "viability", "feasibility"],
+                        ["A", "An", 4, 4, 4, 4], ["B", "An", 3, 3, 3, 3]])  # fmt: skip
+    csv_out = run_cli(*command, book, "--format", "csv", check_exit=0).stdout
+    assert "'=HYPERLINK" in csv_out and "'@thema" in csv_out and "'-1+2" in csv_out
+    assert "\n=" not in csv_out and ",=" not in csv_out
+    out = tmp_path / "out.xlsx"
+    run_cli(*command, book, "--format", "xlsx", "--out", out, check_exit=0)
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and all("<f>" not in s and "<f " not in s for s in sheets)
+    ws = load_workbook(out).worksheets[0]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert evil in values and "-1+2" in values
+    costs = [c for row in ws.iter_rows() for c in row if c.value in (60, 50)]
+    assert costs and all(c.data_type == "n" for c in costs)
+
+
 def test_atomic_file_gets_ordinary_permissions(tmp_path):
     import os
 

@@ -1,0 +1,148 @@
+"""``prioritisation scenario …`` and ``prioritisation audit`` end to end, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import SAMPLE, run_cli
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "ronde.xlsx"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def book_with_x(tmp_path_factory):
+    path = tmp_path_factory.mktemp("x") / "ronde.xlsx"
+    shutil.copy(SAMPLE, path)
+    run_cli("scenario", "save", path, "--name", "X", "--author", "An",
+            env={"PRIORITISATION_STORE": ""}, check_exit=0)  # fmt: skip
+    return path
+
+
+def test_save_list_show_compare_audit(book):
+    env = {"PRIORITISATION_STORE": ""}
+    run_cli("scenario", "save", book, "--name", "Basis", "--author", "An", env=env, check_exit=0)
+    proc = run_cli("scenario", "save", book, "--name", "Basis", "--author", "Bart", "--weights",
+                   "innovation=60", "--thresholds", "feasibility=3", "--budget", "900000",
+                   "--note", "strenger", env=env, check_exit=0)  # fmt: skip
+    assert "versie 2" in proc.stdout and "Bart" in proc.stdout
+    assert (book.parent / "ronde.scenarios.sqlite").exists()  # the default store, beside it
+    run_cli("scenario", "save", book, "--name", "Lezen", "--author", "Carla", "--weights",
+            "desirability=90", "--format", "json", env=env, check_exit=0)  # fmt: skip
+
+    records = json.loads(run_cli("scenario", "list", book, "--format", "json", env=env,
+                                 check_exit=0).stdout)  # fmt: skip
+    assert [(r["name"], r["version"], r["author"]) for r in records] == [
+        ("Basis", 1, "An"), ("Basis", 2, "Bart"), ("Lezen", 1, "Carla")]  # fmt: skip
+    assert all({"name", "version", "author", "created", "weights"} <= set(r) for r in records)
+    assert list(records[0]["weights"]) == ["innovation", "desirability", "viability", "feasibility"]
+    assert records[1]["budget"]["total"] == 900000 and records[1]["same_workbook"] is True
+
+    table = run_cli("scenario", "list", book, env=env, check_exit=0).stdout
+    assert "Basis" in table and "Carla" in table
+
+    shown = json.loads(run_cli("scenario", "show", book, "Basis", "--version", "1", "--format",
+                               "json", env=env, check_exit=0).stdout)  # fmt: skip
+    assert shown["scenario"]["version"] == 1 and shown["weights"]["innovation"] == pytest.approx(
+        0.3
+    )
+    text = run_cli("--lang", "en", "scenario", "show", book, "Basis", env=env, check_exit=0).stdout
+    assert "version 2" in text and "Note: strenger" in text
+
+    doc = json.loads(run_cli("scenario", "compare", book, "Basis@1", "Lezen", "--format", "json",
+                             env=env, check_exit=0).stdout)  # fmt: skip
+    assert doc["a"]["version"] == 1 and doc["b"]["name"] == "Lezen"
+    assert doc["moved"] and len(doc["funded"]) == 26
+    assert set(doc["funded_changed"]) == {r["id"] for r in doc["funded"] if r["changed"]}
+    assert {r["id"] for r in doc["ranking"]} >= set(doc["moved"])
+    text = run_cli("scenario", "compare", book, "Basis@1", "Basis@2", env=env, check_exit=0).stdout
+    assert "Gewichten" in text and "drempel Technische haalbaarheid" in text
+
+    audit = json.loads(run_cli("audit", book, "--format", "json", env=env, check_exit=0).stdout)
+    assert {a["actor"] for a in audit} == {"An", "Bart", "Carla"}
+    change = [a for a in audit if a["field"] == "threshold" and a["item"] == "feasibility"]
+    assert change and change[0]["actor"] == "Bart" and change[0]["new"] == "3.0"
+    table = run_cli("audit", book, "--scenario", "Basis", env=env, check_exit=0).stdout
+    assert "Bart" in table and "Carla" not in table
+
+
+def test_store_option_and_environment_variable(book, tmp_path):
+    other = tmp_path / "elders" / "gedeeld.sqlite"
+    run_cli("scenario", "save", book, "--name", "X", "--author", "An", "--store", other,
+            check_exit=0)  # fmt: skip
+    assert other.exists() and not (book.parent / "ronde.scenarios.sqlite").exists()
+    env = {"PRIORITISATION_STORE": f"sqlite:///{other}"}
+    records = json.loads(run_cli("scenario", "list", book, "--format", "json", env=env,
+                                 check_exit=0).stdout)  # fmt: skip
+    assert [r["name"] for r in records] == ["X"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scenario", "show", "{book}", "Nope"], ["scenario", "show", "{book}", "X", "--version", "9"],
+     ["scenario", "save", "{book}", "--name", "Y", "--author", " "],
+     ["scenario", "save", "{book}", "--name", "Y", "--author", "An", "--thresholds", "innovation=7"],
+     ["scenario", "save", "{book}", "--name", "Y", "--author", "An", "--budget", "veel"],
+     ["scenario", "save", "{book}", "--name", "Y", "--author", "An", "--weights", "x=1"],
+     ["scenario", "list", "{missing}"], ["scenario", "list", "{book}", "--format", "xlsx"],
+     ["scenario", "list", "{book}", "--store", "nosuchdialect://x"],
+     ["scenario", "compare", "{book}", "X", "Nope"]],
+)  # fmt: skip
+def test_bad_input_exit_2_without_traceback(book_with_x, args):
+    env = {"PRIORITISATION_STORE": ""}
+    book = book_with_x
+    args = [a.format(book=book, missing=book.parent / "absent.xlsx") for a in args]
+    proc = run_cli(*args, env=env)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr and proc.stderr.strip()
+
+
+def test_exports_keep_formula_text_as_text(book, tmp_path):
+    env = {"PRIORITISATION_STORE": ""}
+    evil = '=HYPERLINK("http://x","klik")'
+    run_cli("scenario", "save", book, "--name", "@SUM(A1)", "--author", "+An", "--note", evil,
+            env=env, check_exit=0)  # fmt: skip
+    csv_text = run_cli("scenario", "list", book, "--format", "csv", env=env, check_exit=0).stdout
+    row = csv_text.splitlines()[1]
+    assert row.startswith("'@SUM(A1),1,'+An,") and "'=HYPERLINK" in row
+    out = tmp_path / "scenarios.xlsx"
+    run_cli("scenario", "list", book, "--format", "xlsx", "--out", out, env=env, check_exit=0)
+    ws = load_workbook(out)["scenarios"]
+    header = [c.value for c in ws[1]]
+    note = ws.cell(row=2, column=header.index("note") + 1)
+    assert note.value == evil and note.data_type == "s"
+    assert ws.cell(row=2, column=header.index("version") + 1).value == 1  # numbers stay numbers
+    audit = tmp_path / "audit.csv"
+    run_cli("audit", book, "--format", "csv", "--out", audit, env=env, check_exit=0)
+    assert "'=HYPERLINK" in audit.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.slow
+def test_concurrent_cli_saves_on_a_new_store(book):
+    """Six members press "save" at the same moment on a store that does not exist yet."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PRIORITISATION_STORE": ""}
+    procs = [subprocess.Popen([sys.executable, "-m", "prioritisation", "scenario", "save", str(book),
+                               "--name", "Samen", "--author", f"lid{k}"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k in range(6)]  # fmt: skip
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    records = json.loads(run_cli("scenario", "list", book, "--format", "json", env={
+        "PRIORITISATION_STORE": ""}, check_exit=0).stdout)  # fmt: skip
+    assert sorted(r["version"] for r in records) == [1, 2, 3, 4, 5, 6]
+    assert sorted(r["author"] for r in records) == [f"lid{k}" for k in range(6)]
