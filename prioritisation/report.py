@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -99,6 +100,8 @@ class ReportJob:
     lang: str = "nl"
     title: str = ""
     scenario: str = ""
+    scenario_version: int | None = None
+    store: str = ""
     weights: str = ""
     method: str = ""
     aggregate: str = ""
@@ -108,7 +111,8 @@ class ReportJob:
     def parameters(self) -> dict:
         return {
             "workbook": self.workbook, "lang": self.lang, "title": self.title,
-            "scenario": self.scenario, "weights": self.weights, "method": self.method,
+            "scenario": self.scenario, "scenario_version": self.scenario_version,
+            "store": self.store, "weights": self.weights, "method": self.method,
             "aggregate": self.aggregate, "budget": self.budget, "date": self.date,
         }  # fmt: skip
 
@@ -147,34 +151,43 @@ def plan_jobs(
     budget=None,
     date: str | None = None,
     wb=None,
+    store: str | None = None,
 ) -> list[ReportJob]:
     """Check every input in this process and return the reports to make.
 
+    ``scenarios``: names of stored scenarios (``NAME`` = its latest version, ``NAME@2`` a
+    given one, ``all`` = the latest version of every scenario) in the store at ``store``
+    (default: ``$PRIORITISATION_STORE``, else the SQLite file beside the workbook); each is
+    resolved to a fixed version here, so the report shows the version that was asked for.
     With one report, ``out`` is the file; with several, each file is named after ``out``
     with ``-SCENARIO`` and/or ``-LANG`` added before ``.pdf`` (``out`` may also be a folder).
     """
     if wb is None:
         wb = read_workbook(path)  # WorkbookError (exit 2) before any kernel starts
-    if any(scenarios):
-        raise UsageError("report_scenario")
+    refs = [s for s in scenarios if s]
+    if refs and (weights or method or aggregate or budget not in (None, "")):
+        raise UsageError("report_scenario_options")
     method = check_method(method) if method else ""
     aggregate = check_aggregate(aggregate) if aggregate else ""
     resolve_weights(wb, weights or None)
     budget = parse_budget(budget)
+    stored = resolve_scenarios(wb, path, refs, store) if refs else [("", None, "")]
     langs = list(langs)
     folder = _is_folder(out)
-    out = Path(out)
-    single = len(langs) * len(scenarios) == 1 and not folder
+    out = Path(out).absolute()
+    single = len(langs) * len(stored) == 1 and not folder
     jobs = []
-    for scenario in scenarios:
+    for name, version, url in stored:
         for lang in langs:
             jobs.append(
                 ReportJob(
                     workbook=str(Path(path).resolve()),
-                    out=out if single else _batch_name(out, folder, path, scenario, lang, langs),
+                    out=out if single else _batch_name(out, folder, path, name, lang, langs),
                     lang=lang,
                     title=title or "",
-                    scenario=scenario or "",
+                    scenario=name,
+                    scenario_version=version,
+                    store=url,
                     weights=weights or "",
                     method=method,
                     aggregate=aggregate,
@@ -185,11 +198,45 @@ def plan_jobs(
     return jobs
 
 
+def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):
+    """``[(name, version, store URL)]`` for the scenario references (UsageError if absent)."""
+    from .store import check_fits, default_store_path, open_store, store_url
+
+    url = store_url(path, store)
+    if not store and not os.environ.get("PRIORITISATION_STORE"):
+        beside = default_store_path(path)
+        if not beside.exists():  # do not create an empty store just to find nothing in it
+            raise UsageError("report_no_scenarios", store=str(beside))
+    with open_store(path, url=url) as st:
+        if any(r.strip().lower() in ("all", "alle") for r in refs):
+            names = st.names()
+            if not names:
+                raise UsageError("report_no_scenarios", store=st.display)
+            pairs = [(n, None) for n in names]
+        else:
+            pairs = [_parse_ref(r) for r in refs]
+        out = []
+        for name, version in pairs:
+            scenario = st.get(name, version)
+            check_fits(wb, scenario)
+            if (scenario.name, scenario.version) not in [(n, v) for n, v, _ in out]:
+                out.append((scenario.name, int(scenario.version), url))
+    return out
+
+
+def _parse_ref(text: str) -> tuple[str, int | None]:
+    """``"Leesklimaat@2"`` → ``("Leesklimaat", 2)``; ``"Leesklimaat"`` → (name, None)."""
+    match = re.fullmatch(r"(.+)@(\d+)", text.strip())
+    return (match.group(1), int(match.group(2))) if match else (text.strip(), None)
+
+
 def _is_folder(out) -> bool:
     return Path(out).is_dir() or str(out).endswith(("/", os.sep))
 
 
-def _batch_name(out: Path, folder: bool, path, scenario, lang: str, langs: Sequence[str]) -> Path:
+def _batch_name(
+    out: Path, folder: bool, path, scenario: str, lang: str, langs: Sequence[str]
+) -> Path:
     if folder:
         where, stem = out, Path(path).stem
     else:
@@ -266,7 +313,8 @@ def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
     try:
         nb = pm.execute_notebook(
             str(NOTEBOOK), str(executed), parameters=job.parameters(), kernel_name="python3",
-            language="python", progress_bar=False, log_output=False, cwd=str(folder),
+            # no cwd=: papermill would chdir this whole process, and reports run side by side
+            language="python", progress_bar=False, log_output=False,
             execution_timeout=timeout, start_timeout=60,
             # the notebook is written once at the end, not twice per cell
             request_save_on_cell_execute=False,

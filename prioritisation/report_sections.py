@@ -199,8 +199,19 @@ register(
             "idee waarvan het afhangt — en wat dat zou veranderen.",
             "usage.report_lang": "onbekende taal '{value}'; kies nl, en of nl,en",
             "usage.report_budget": "budget '{value}' is geen bedrag ≥ 0",
-            "usage.report_scenario": "scenario's vragen de scenario-opslag, die in deze versie nog "
-            "ontbreekt; gebruik --weights, --method en --budget",
+            "usage.report_scenario_options": "--scenario neemt gewichten, methode, aggregatie en "
+            "budget uit het opgeslagen scenario; laat --weights, --method, --aggregate en "
+            "--budget dan weg",
+            "usage.report_no_scenarios": "er zijn nog geen scenario's opgeslagen in {store}",
+            "rep.scenario_label": "{name} (versie {version})",
+            "rep.scenario_saved": "opgeslagen op {created} door {author}",
+            "rep.scenario_note": "Toelichting bij het scenario",
+            "rep.scenario_other_workbook": "Let op: dit scenario werd opgeslagen bij een andere "
+            "versie van de werkmap (SHA-256 {saved}); dit rapport rekent met de huidige "
+            "(SHA-256 {current}).",
+            "rep.selection": "Vastgelegd door de stuurgroep: {text}.",
+            "rep.include": "altijd financieren: {ids}",
+            "rep.exclude": "niet financieren: {ids}",
         },
         "en": {
             "rep.default_title": "Prioritisation of innovation projects",
@@ -370,8 +381,19 @@ register(
             "what would change that.",
             "usage.report_lang": "unknown language '{value}'; choose nl, en or nl,en",
             "usage.report_budget": "budget '{value}' is not an amount ≥ 0",
-            "usage.report_scenario": "scenarios need the scenario store, which this version does "
-            "not have yet; use --weights, --method and --budget",
+            "usage.report_scenario_options": "--scenario takes weights, method, aggregation and "
+            "budget from the stored scenario; leave out --weights, --method, --aggregate and "
+            "--budget",
+            "usage.report_no_scenarios": "no scenarios have been saved yet in {store}",
+            "rep.scenario_label": "{name} (version {version})",
+            "rep.scenario_saved": "saved on {created} by {author}",
+            "rep.scenario_note": "Note on the scenario",
+            "rep.scenario_other_workbook": "Note: this scenario was saved with another version of "
+            "the workbook (SHA-256 {saved}); this report uses the current one (SHA-256 "
+            "{current}).",
+            "rep.selection": "Set by the steering group: {text}.",
+            "rep.include": "always fund: {ids}",
+            "rep.exclude": "do not fund: {ids}",
         },
     }
 )
@@ -404,6 +426,7 @@ class ReportContext:
     date: dt.date
     scenario: str | None = None
     scenario_version: str | None = None
+    stored: object | None = None  # prioritisation.store.Scenario
     weights_spec: str | None = None
     budget: float | None = None
     portfolio: object | None = None  # prioritisation.portfolio.Portfolio
@@ -448,31 +471,56 @@ def build_context(
     aggregate: str = "",
     budget=None,
     scenario: str = "",
+    scenario_version=None,
+    store: str = "",
     date: str = "",
 ) -> ReportContext:
     """Read the workbook and rank it with the run's settings (the notebook's first call).
 
     All arguments are JSON-simple (they come from papermill parameters); empty means
-    "the workbook's own setting".
+    "the workbook's own setting". With ``scenario`` (and ``scenario_version``, default the
+    latest, from the store at ``store``, default the one beside the workbook) the stored
+    scenario's weights, method, aggregation, thresholds, budget and selection apply.
     """
     set_language(lang)
     warm_up_charts()
-    if scenario:
-        raise UsageError("report_scenario")
     wb = read_workbook(workbook)
+    when = dt.date.fromisoformat(date) if date else dt.date.today()
+    if scenario:
+        return _scenario_context(wb, scenario, scenario_version, store, lang, title, when)
     ranking = rank(wb, method=method or None, weights=weights or None,
                    aggregate=aggregate or None, lang=lang)  # fmt: skip
     if budget is None or budget == "":
         budget = wb.settings.get("budget")
     ctx = ReportContext(
         wb=wb, ranking=ranking, lang=lang,
-        title=title or wb.title or tr("rep.default_title", lang),
-        date=dt.date.fromisoformat(date) if date else dt.date.today(),
+        title=title or wb.title or tr("rep.default_title", lang), date=when,
         scenario=None, scenario_version=None, weights_spec=weights or None,
         budget=parse_budget(budget),
     )  # fmt: skip
     return with_engines(ctx, method=method or None, weights=weights or None,
                         aggregate=aggregate or None)  # fmt: skip
+
+
+def _scenario_context(wb, name, version, store, lang, title, when) -> ReportContext:
+    from .store import open_store, scenario_weights, scenario_workbook
+
+    with open_store(wb.source, url=store or None) as st:
+        sc = st.get(name, None if version in (None, "") else int(version))
+    swb = scenario_workbook(wb, sc)
+    shares = scenario_weights(wb, sc)
+    ranking = rank(swb, method=sc.method, weights=shares, aggregate=sc.aggregate, lang=lang)
+    selection = sc.selection or {}
+    ctx = ReportContext(
+        wb=swb, ranking=ranking, lang=lang,
+        title=title or wb.title or tr("rep.default_title", lang), date=when,
+        scenario=tr("rep.scenario_label", lang, name=sc.name, version=sc.version),
+        scenario_version=str(sc.version), stored=sc,
+        budget=parse_budget(swb.settings.get("budget")),
+    )  # fmt: skip
+    return with_engines(ctx, method=sc.method, weights=shares, aggregate=sc.aggregate,
+                        must=list(selection.get("include") or []) or None,
+                        exclude=list(selection.get("exclude") or []) or None)  # fmt: skip
 
 
 # Sample counts and budget levels of the analyses in the report (fixed: a reproducible record).
@@ -481,9 +529,12 @@ SMAA_SEED = 0
 FRONTIER_LEVELS = 30
 
 
-def with_engines(ctx: ReportContext, method=None, weights=None, aggregate=None) -> ReportContext:
+def with_engines(
+    ctx: ReportContext, method=None, weights=None, aggregate=None, must=None, exclude=None
+) -> ReportContext:
     """Add what the decision engines say: the funded set and why not, the budget frontier,
-    the roadmap (when the workbook has yearly budgets) and robustness (weighted sum)."""
+    the roadmap (when the workbook has yearly budgets) and robustness (weighted sum).
+    ``must``/``exclude``: ideas the group forces into or out of the funded set."""
     from .explain import explain_portfolio
     from .frontier import budget_frontier
     from .portfolio import select_portfolio
@@ -493,14 +544,15 @@ def with_engines(ctx: ReportContext, method=None, weights=None, aggregate=None) 
     wb, found = ctx.wb, {}
     if ctx.budget is not None:
         p = select_portfolio(wb, ctx.budget, method=method, weights=weights, aggregate=aggregate,
-                             lang=ctx.lang)  # fmt: skip
+                             must=must, exclude=exclude, lang=ctx.lang)  # fmt: skip
         found["portfolio"] = p
         found["explanation"] = explain_portfolio(p)
         if p.status != "infeasible":
             found["frontier"] = budget_frontier(p, levels=FRONTIER_LEVELS)
-        if wb.settings.get("budget_per_year"):
-            found["roadmap"] = plan_roadmap(wb, budget=ctx.budget, method=method, weights=weights,
-                                            aggregate=aggregate, lang=ctx.lang)  # fmt: skip
+    if wb.settings.get("budget_per_year"):
+        found["roadmap"] = plan_roadmap(wb, budget=ctx.budget, method=method, weights=weights,
+                                        aggregate=aggregate, must=must, exclude=exclude,
+                                        lang=ctx.lang)  # fmt: skip
     if ctx.ranking.method == "wsm" and ctx.n_eligible:
         found["robustness"] = robustness(wb, weights=weights, aggregate=aggregate,
                                          samples=SMAA_SAMPLES, seed=SMAA_SEED, lang=ctx.lang)  # fmt: skip
@@ -627,6 +679,8 @@ def cover(ctx: ReportContext) -> Html:
         facts.insert(5, (tr("rep.funded_fact"), tr("rep.funded_summary", None, n=len(p.selected),
                          cost=fmt_money(p.total_cost, wb.currency),
                          budget=fmt_money(p.budget, wb.currency))))  # fmt: skip
+    sc_facts, sc_html = _scenario_cover(ctx)
+    facts[2:2] = sc_facts
     facts_html = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
     sha = (wb.sha256 or "")[:12]
     record = [
@@ -651,11 +705,41 @@ def cover(ctx: ReportContext) -> Html:
         f'<p class="kicker">{e(tr("rep.subtitle"))}</p>'
         f"<h1>{e(ctx.title)}</h1>"
         f'<p class="summary">{e(summary)}</p>'
-        f'<table class="facts">{facts_html}</table>'
+        f'<table class="facts">{facts_html}</table>{sc_html}'
         f'<div class="record"><h3>{e(tr("rep.record"))}</h3>'
         f'<p>{e(tr("rep.record_intro"))}</p><table class="facts">{record_html}</table></div>'
         f"{note_html}</section>"
     )
+
+
+def _scenario_cover(ctx: ReportContext) -> tuple[list[tuple[str, str]], str]:
+    """A stored scenario on the cover: its version, who saved it when, its selection, its
+    note, and a warning when it was saved with another version of the workbook."""
+    sc, wb = ctx.stored, ctx.wb
+    if sc is None:
+        return [], ""
+    created = "—"
+    if sc.created:
+        created = sc.created.strftime("%Y-%m-%d %H:%M" if ctx.lang == "en" else "%d-%m-%Y %H:%M")
+        created += " UTC"
+    saved = tr("rep.scenario_saved", None, created=created, author=sc.author)
+    facts = [(tr("rep.scenario_version"), f"{sc.version} — {saved}")]
+    out = ""
+    selection = sc.selection or {}
+    parts = []
+    if selection.get("include"):
+        parts.append(tr("rep.include", None, ids=", ".join(selection["include"])))
+    if selection.get("exclude"):
+        parts.append(tr("rep.exclude", None, ids=", ".join(selection["exclude"])))
+    if parts:
+        out += f"<p>{e(tr('rep.selection', None, text='; '.join(parts)))}</p>"
+    if sc.note:
+        out += f'<p class="note"><strong>{e(tr("rep.scenario_note"))}:</strong> {e(sc.note)}</p>'
+    if sc.workbook_sha256 and wb.sha256 and sc.workbook_sha256 != wb.sha256:
+        text = tr("rep.scenario_other_workbook", None, saved=sc.workbook_sha256[:12],
+                  current=wb.sha256[:12])  # fmt: skip
+        out += f'<p class="warning">{e(text)}</p>'
+    return facts, out
 
 
 def criteria_section(ctx: ReportContext) -> Html:

@@ -107,7 +107,7 @@ def test_appendix_has_one_card_per_idea_with_comments(ctx):
     assert "Spreiding" in html
 
 
-def test_scenario_without_store_is_a_clear_usage_error():
+def test_scenario_without_a_store_is_a_clear_usage_error():
     with pytest.raises(UsageError, match="scenario"):
         plan_jobs(SAMPLE, "x.pdf", scenarios=["basis"])
 
@@ -247,7 +247,7 @@ def test_bad_workbook_exits_2_and_leaves_no_pdf(tmp_path):
 
 
 @pytest.mark.slow
-def test_scenario_option_is_a_clear_error_until_the_store_exists(tmp_path):
+def test_scenario_without_a_store_exits_2_and_leaves_no_pdf(tmp_path):
     proc = run_cli("report", SAMPLE, "--out", tmp_path / "r.pdf", "--scenario", "basis")
     assert proc.returncode == 2 and "scenario" in proc.stderr
     assert not (tmp_path / "r.pdf").exists()
@@ -328,3 +328,76 @@ def test_without_budget_there_is_no_portfolio_but_gates_still_explain(tmp_path):
     assert "No budget was given" in report_sections.portfolio_section(c)
     assert report_sections.roadmap_section(c) == ""
     assert "innovation 1.00 below the threshold 2.00" in report_sections.not_selected_section(c)
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+@pytest.fixture
+def stored(tmp_path):
+    """A copy of the sample with two saved scenarios (Basis has two versions)."""
+    import shutil
+
+    from prioritisation.store import make_scenario, open_store
+    from prioritisation.workbook import read_workbook
+
+    path = tmp_path / "sample.xlsx"
+    shutil.copy(SAMPLE, path)
+    wb = read_workbook(path)
+    with open_store(path) as st:
+        st.save(make_scenario(wb, "Basis", "An"))
+        st.save(make_scenario(wb, "Lezen <eerst>", "Bart", weights="desirability=50",
+                              budget="2027=600000,2028=500000", note="Voorstel <b>werkgroep</b>"))  # fmt: skip
+        st.save(make_scenario(wb, "Basis", "Carla", weights="equal", exclude="PERSO"))
+    return path
+
+
+def test_plan_jobs_resolves_scenarios_to_fixed_versions(stored, tmp_path):
+    jobs = plan_jobs(stored, tmp_path / "r.pdf", scenarios=["all"], langs=["nl", "en"])
+    assert [(j.scenario, j.scenario_version, j.lang) for j in jobs] == [
+        ("Basis", 2, "nl"), ("Basis", 2, "en"), ("Lezen <eerst>", 1, "nl"), ("Lezen <eerst>", 1, "en")
+    ]  # fmt: skip
+    assert jobs[2].out.name == "r-Lezen__eerst_-nl.pdf"
+    assert jobs[0].store.startswith("sqlite:///")
+    one = plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Basis@1"])
+    assert (one[0].scenario, one[0].scenario_version, one[0].out.name) == ("Basis", 1, "r.pdf")
+    with pytest.raises(UsageError, match="Nope"):
+        plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Nope"])
+    with pytest.raises(UsageError):
+        plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Basis"], weights="equal")
+
+
+def test_no_store_is_a_usage_error_and_creates_nothing(tmp_path):
+    import shutil
+
+    path = tmp_path / "sample.xlsx"
+    shutil.copy(SAMPLE, path)
+    with pytest.raises(UsageError):
+        plan_jobs(path, tmp_path / "r.pdf", scenarios=["all"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sample.xlsx"]
+
+
+def test_scenario_context_uses_the_stored_settings(stored):
+    jobs = plan_jobs(stored, "r.pdf", scenarios=["Basis@2", "Lezen <eerst>"])
+    basis = report_sections.build_context(**{k: v for k, v in jobs[0].parameters().items()})
+    assert basis.scenario == "Basis (versie 2)" and basis.scenario_version == "2"
+    assert basis.ranking.weights.round(6).nunique() == 1  # equal weights
+    assert "PERSO" in basis.portfolio.table.index[~basis.portfolio.table["funded"]]
+    cover = report_sections.cover(basis)
+    assert "Carla" in cover and "niet financieren: PERSO" in cover
+    lezen = report_sections.build_context(**jobs[1].parameters())
+    cover = report_sections.cover(lezen)
+    assert "Lezen &lt;eerst&gt; (versie 1)" in cover and "<eerst>" not in cover
+    assert "Voorstel &lt;b&gt;werkgroep&lt;/b&gt;" in cover
+    assert lezen.roadmap is not None and list(lezen.roadmap.years.index) == [2027, 2028]
+
+
+@pytest.mark.slow
+def test_pdf_for_every_scenario_in_one_call(stored, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("report", stored, "--scenario", "all", "--out", f"{out}/")
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["sample-Basis.pdf", "sample-Lezen__eerst_.pdf"]
+    text = pdf_text(out / "sample-Basis.pdf")
+    assert "Basis (versie 2)" in text and "Carla" in text

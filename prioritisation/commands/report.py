@@ -25,11 +25,13 @@ def register(sub) -> None:
     parser.add_argument("--lang", dest="report_lang", default=None,
                         help="nl, en or nl,en for both (default: --lang, else the workbook's "
                         "language, else nl)")  # fmt: skip
-    parser.add_argument(
-        "--scenario",
-        default=None,
-        help="a stored scenario's name, or 'all' (needs the scenario store)",
-    )
+    parser.add_argument("--scenario", action="append", default=None, metavar="NAME",
+                        help="a stored scenario (NAME = its latest version, NAME@2 = version 2; "
+                        "repeat the option for several) or 'all'; takes weights, method, "
+                        "aggregation, thresholds and budget from the scenario")  # fmt: skip
+    parser.add_argument("--store", default=None, metavar="URL",
+                        help="the scenario store (default: $PRIORITISATION_STORE, else the "
+                        "SQLite file beside the workbook)")  # fmt: skip
     parser.add_argument(
         "--weights",
         default=None,
@@ -63,7 +65,7 @@ def run(args) -> int:
     default_lang = args.lang or str(wb.settings.get("language") or get_language())
     jobs = plan_jobs(
         args.path, args.out, langs=parse_languages(args.report_lang, default_lang or "nl"),
-        scenarios=[args.scenario] if args.scenario else [""], title=args.title or "",
+        scenarios=args.scenario or [""], store=args.store, title=args.title or "",
         weights=args.weights, method=args.method, aggregate=args.aggregate, budget=args.budget,
         wb=wb,
     )  # fmt: skip
