@@ -1,8 +1,9 @@
 """The ``prioritisation`` command: argument parsing and one call into the engine per command.
 
-Each command lives in its own module in :mod:`prioritisation.commands` with a
-``register(subparsers)`` function that adds its parser and sets ``func``; they are found
-automatically. Every user error (a bad workbook, a bad option value) is printed as plain
+Each command lives in its own module in :mod:`prioritisation.commands`, named like the
+command, with a ``register(subparsers)`` function that adds its parser and sets ``func``; they
+are found automatically. Only the module of the command being run is imported (all of them
+for ``--help`` or an unknown command), so a command never pays for another's libraries. Every user error (a bad workbook, a bad option value) is printed as plain
 lines on stderr with exit code 2 — never a traceback. An unexpected exception is reported
 in one line with exit code 1 (``PRIORITISATION_DEBUG=1`` shows the traceback).
 """
@@ -27,7 +28,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_in(argv: list[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not a global option)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="prioritisation",
         description="Score, weigh, fund and explain innovation projects.",
@@ -39,14 +51,17 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    names = sorted(
+        i.name for i in pkgutil.iter_modules(commands.__path__) if not i.name.startswith("_")
+    )
+    chosen = _command_in(sys.argv[1:] if argv is None else argv)
+    for name in [chosen] if chosen in names else names:
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)

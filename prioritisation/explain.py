@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from .i18n import fmt_money, fmt_number, register, tr
 from .methods import METHODS
@@ -261,6 +260,8 @@ def _weight_search(problem, normalised, w0, current, k, delta, max_rounds, force
         diffs = np.array([(q.astype(float) - p.astype(float)) @ normalised for p in competitors])
         a_ub = np.hstack([-diffs, np.zeros((len(diffs), 2 * m))])
         b_ub = -np.full(len(diffs), delta)
+        from scipy.optimize import linprog  # imported here: keeps CLI start-up light
+
         res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         if res.status != 0:
             return None

@@ -82,6 +82,7 @@ class Consensus:
             return None if v is None or np.isnan(v) else round(float(v), 10)
 
         members = list(self.member_ranks.columns)
+        spread_cols = ["mean", *[c for c in self.spread.columns if c != "mean"]]
         return {
             "kendall_w": num(self.kendall_w), "chi2": num(self.chi2), "p_value": num(self.p_value),
             "assessors": self.assessors,
@@ -100,8 +101,9 @@ class Consensus:
                  "ranks": {m: int(v) for m, v in self.member_ranks.loc[i].items()}}
                 for i, r in self.most_changed(top).iterrows()
             ],
-            "spread": dict(zip(self.spread.index, np.round(self.spread["mean"].to_numpy(), 10).tolist(),
-                               strict=True)),
+            "spread": {i: dict(zip(spread_cols, row, strict=True)) for i, row in zip(
+                self.spread.index, np.round(self.spread[spread_cols].to_numpy(), 10).tolist(),
+                strict=True)},
         }  # fmt: skip
 
 

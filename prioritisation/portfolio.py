@@ -34,8 +34,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 from .errors import PrioritisationError, UsageError
 from .i18n import fmt_money, fmt_number, fmt_percent, get_language, register, tr
@@ -322,6 +320,8 @@ def constraint_rows(problem: Problem, drop: frozenset = frozenset()):
         if ("theme_max", t) not in drop:
             members = problem.themes.get(t, np.array([], dtype=int))
             add(members, problem.costs[members], -np.inf, share * problem.budget + 1e-6)
+    from scipy.sparse import csr_array  # imported here: keeps CLI start-up light
+
     matrix = csr_array((vals, (rows, cols)), shape=(len(lo), n))
     lb = np.zeros(n)
     ub = problem.fundable.astype(float)
@@ -350,6 +350,8 @@ def solve_lp_model(c, matrix, lo, hi, lb, ub, time_limit: float | None = None) -
         options["time_limit"] = float(time_limit)
     if np.any(lb > ub):
         return Solution(x=None, status="infeasible", gap=math.nan)
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     constraints = [LinearConstraint(matrix, lo, hi)] if matrix.shape[0] else []
     res = milp(c, integrality=np.ones(n), bounds=Bounds(lb, ub), constraints=constraints,
                options=options)  # fmt: skip

@@ -240,6 +240,7 @@ class AHPAnalysis:
     group: AHPResult
     members: dict[str, AHPResult]
     random_index_table: dict[int, float] = field(default_factory=lambda: dict(RANDOM_INDEX))
+    excluded: list[str] = field(default_factory=list)  # judgments do not connect all criteria
 
     @property
     def inconsistent(self) -> list[str]:
@@ -250,6 +251,7 @@ class AHPAnalysis:
             **self.group.to_dict(),
             "members": {name: r.to_dict() for name, r in self.members.items()},
             "inconsistent_members": self.inconsistent,
+            "excluded_members": list(self.excluded),
             "random_index": {"source": RANDOM_INDEX_SOURCE,
                              "table": {str(k): v for k, v in self.random_index_table.items()}},
         }  # fmt: skip
@@ -360,15 +362,16 @@ def ahp(wb: Workbook) -> AHPAnalysis:
     if wb.pairwise is None or wb.pairwise.empty:
         raise UsageError("ahp_missing")
     criteria = list(wb.criteria.index)
-    matrices, members = [], {}
+    matrices, members, excluded = [], {}, []
     for name, judgments in wb.pairwise.groupby("assessor", sort=True):
         matrix = pairwise_matrix(judgments, criteria)
         matrices.append(matrix)
         try:
             members[str(name)] = _result(matrix, criteria)
         except UsageError:
-            continue
-    return AHPAnalysis(group=_result(group_matrix(matrices), criteria), members=members)
+            excluded.append(str(name))
+    return AHPAnalysis(group=_result(group_matrix(matrices), criteria), members=members,
+                       excluded=excluded)  # fmt: skip
 
 
 def ahp_scheme(wb: Workbook) -> pd.Series:

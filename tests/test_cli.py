@@ -110,3 +110,24 @@ def test_csv_injection_in_exports(tmp_path):
     run_cli("rank", path, "--format", "xlsx", "--out", out, check_exit=0)
     cell = load_workbook(out)["ranking"]["B2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_a_command_imports_only_what_it_needs():
+    """Start-up: `rank` does not load the scenario store's or the solver's libraries."""
+    code = (
+        "import sys; from prioritisation.cli import build_parser; "
+        "p = build_parser(['--lang', 'en', 'rank', 'x.xlsx']); "
+        "print(sorted(m for m in ('sqlalchemy', 'scipy.optimize', 'scipy.sparse') if m in sys.modules)); "
+        "print(sorted(p._subparsers._group_actions[0].choices))"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "['rank']"]
+
+
+def test_help_lists_every_command():
+    proc = run_cli("--help", check_exit=0)
+    for command in ("validate", "rank", "init", "weights", "sensitivity", "portfolio", "scenario"):
+        assert command in proc.stdout

@@ -122,6 +122,7 @@ def test_ahp_for_a_workbook_group_members_and_inconsistency_reported():
     assert set(result.members) == {"Ann", "Bob"}, "Cas never compares c2: left out, still in group"
     assert result.members["Ann"].consistent and not result.members["Bob"].consistent
     assert result.inconsistent == ["Bob"]
+    assert result.excluded == ["Cas"]
     assert result.group.weights.sum() == pytest.approx(1.0)
     g01 = (3 * (1 / 3) * 2) ** (1 / 3)
     assert result.group.matrix.loc["c0", "c1"] == pytest.approx(g01)
@@ -129,6 +130,7 @@ def test_ahp_for_a_workbook_group_members_and_inconsistency_reported():
     doc = result.to_dict()
     assert doc["members"]["Bob"]["consistent"] is False
     assert doc["random_index"]["table"]["3"] == 0.58
+    assert doc["excluded_members"] == ["Cas"]
     shares = resolve_weights(with_pairwise(wb, rows), "ahp")
     assert shares.tolist() == pytest.approx(result.group.weights.tolist())
 

@@ -31,9 +31,13 @@ def add_ranking_options(parser) -> None:
 
     parser.add_argument("--method", default=None, help=f"one of {', '.join(sorted(METHODS))} "
                         "(default: the workbook's setting, else wsm)")  # fmt: skip
-    parser.add_argument("--weights", default=None,
-                        help="e.g. innovation=3,desirability=2 (others keep the workbook's "
-                        "weight), or a scheme name such as 'equal'")  # fmt: skip
+    from ..weights import SCHEMES
+
+    parser.add_argument(
+        "--weights", default=None,
+        help="e.g. innovation=3,desirability=2 (others keep the workbook's weight), or a scheme: "
+        + ", ".join(sorted(SCHEMES)),
+    )  # fmt: skip
     parser.add_argument("--aggregate", default=None, choices=AGGREGATIONS,
                         help="how assessors' scores combine (default: mean)")  # fmt: skip
 

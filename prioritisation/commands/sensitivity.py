@@ -135,8 +135,9 @@ def dumps(doc: dict) -> str:
         if record.get("central_weights"):
             record["central_weights"] = inline(record["central_weights"])
     consensus = doc.get("consensus") or {}
-    if consensus.get("member_ranks"):
-        consensus["member_ranks"] = {k: inline(v) for k, v in consensus["member_ranks"].items()}
+    for key in ("member_ranks", "spread"):
+        if consensus.get(key):
+            consensus[key] = {k: inline(v) for k, v in consensus[key].items()}
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default)
     return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: compact[int(m.group(1))], text)
 

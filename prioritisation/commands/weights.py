@@ -29,6 +29,8 @@ register_messages(
             "weights.incomplete": " (onvolledig: ontbrekende paren: {n})",
             "weights.ri": "Random index: Saaty (1980), n = {n}: {ri}",
             "weights.no_ahp": "Geen blad 'pairwise': geen AHP-gewichten.",
+            "weights.excluded": "  {name}: vergelijkingen verbinden niet alle criteria; telt "
+            "mee voor de groep, geen eigen gewichten",
         },
         "en": {
             "help.weights": "show the weights (also ROC, swing and AHP with consistency)",
@@ -41,6 +43,8 @@ register_messages(
             "weights.incomplete": " (incomplete: pairs missing: {n})",
             "weights.ri": "Random index: Saaty (1980), n = {n}: {ri}",
             "weights.no_ahp": "No 'pairwise' sheet: no AHP weights.",
+            "weights.excluded": "  {name}: comparisons do not connect all criteria; counted for "
+            "the group, no weights of their own",
         },
     }
 )
@@ -87,6 +91,8 @@ def weights_text(wb, report: dict) -> str:
     for name, r in ahp["members"].items():
         lines.append(tr("weights.member_cr", None, name=name,
                         cr=fmt_number(r["consistency_ratio"], 3), flag=flag(r)))  # fmt: skip
+    for name in ahp["excluded_members"]:
+        lines.append(tr("weights.excluded", None, name=name))
     n = len(report["weights"])
     lines.append(
         tr(
