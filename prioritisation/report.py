@@ -49,6 +49,7 @@ register(
             "report.failed": "Het rapport '{name}' kon niet worden gemaakt: {detail}",
             "report.cell_error": "cel {cell} van het rapport gaf een fout: {error}",
             "report.timeout": "cel {cell} van het rapport liep langer dan {seconds} s",
+            "usage.report_out": "kan het rapport niet schrijven naar {path}: {error}",
             "report.timeout_any": "een cel van het rapport liep langer dan {seconds} s",
             "report.incomplete": "het rapport liep niet tot het einde (cel {cell} werd niet "
             "afgewerkt)",
@@ -63,6 +64,7 @@ register(
             "report.failed": "The report '{name}' could not be made: {detail}",
             "report.cell_error": "cell {cell} of the report raised an error: {error}",
             "report.timeout": "cell {cell} of the report ran longer than {seconds} s",
+            "usage.report_out": "cannot write the report to {path}: {error}",
             "report.timeout_any": "a cell of the report ran longer than {seconds} s",
             "report.incomplete": "the report did not run to its end (cell {cell} did not finish)",
             "report.kernel": "the Python kernel did not start: {error}",
@@ -195,7 +197,19 @@ def plan_jobs(
                     date=date or dt.date.today().isoformat(),
                 )  # fmt: skip
             )
+    for job in jobs:
+        _check_writable(job.out)
     return jobs
+
+
+def _check_writable(out: Path) -> None:
+    """The folder of ``out`` exists (it is created) and can be written, before any work."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError("report_out", path=str(out), error=exc.strerror or str(exc)) from None
+    if out.is_dir() or not os.access(out.parent, os.W_OK):
+        raise UsageError("report_out", path=str(out), error=os.strerror(13))
 
 
 def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):

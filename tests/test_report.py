@@ -401,3 +401,10 @@ def test_pdf_for_every_scenario_in_one_call(stored, tmp_path):
     assert names == ["sample-Basis.pdf", "sample-Lezen__eerst_.pdf"]
     text = pdf_text(out / "sample-Basis.pdf")
     assert "Basis (versie 2)" in text and "Carla" in text
+
+
+def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "bestand.txt"
+    blocker.write_text("x")
+    with pytest.raises(UsageError, match="bestand.txt"):
+        plan_jobs(SAMPLE, blocker / "r.pdf")
