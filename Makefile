@@ -56,3 +56,8 @@ sample: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## The steering group's report of the sample as PDF, Dutch and English, in reports/.
+.PHONY: report
+report: setup
+	$(VENV)/bin/prioritisation report data/sample.xlsx --lang nl,en --out reports/sample.pdf
