@@ -294,6 +294,8 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
             s = np.einsum("cm,cnm->cn", w, np.clip(draws, 0.0, 1.0))
         else:
             s = w @ columns_t
+        # equal up to floating-point noise is a tie, as in scoring.rank_positions
+        s = np.round(s, TIE_DECIMALS)
         order = np.argsort(s, axis=1)
         above = _ideas_above(s, order, ones)
         counts = np.bincount((order * n + above).ravel(), minlength=n * n)
@@ -387,6 +389,9 @@ class _single_threaded_blas:
         if self.limits is not None:
             self.limits.restore_original_limits()
         return False
+
+
+TIE_DECIMALS = 12  # scores equal to 12 decimals tie (the matrix product's noise is ~1e-16)
 
 
 def _ideas_above(s, order, mult):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from prioritisation.errors import UsageError
@@ -222,7 +222,7 @@ def test_identical_ideas_share_first_place_on_both_paths():
 
 def brute_force(values, weights):
     """Competition ranks straight from the definition: 1 + the number scoring higher."""
-    s = weights @ values.T
+    s = np.round(weights @ values.T, 12)  # ties up to floating-point noise, as the kernel
     n = values.shape[0]
     counts = np.zeros((n, n), np.int64)
     first = np.zeros(n, np.int64)
@@ -234,6 +234,8 @@ def brute_force(values, weights):
 
 
 @settings(max_examples=60, deadline=None)
+# two distinct ideas whose scores are equal in exact arithmetic (10/3) but not bit for bit
+@example(rows=[[1, 3, 0], [2, 1, 0]], w=[[0, 0, 1], [4, 2, 0]], seed=0, chunk=1, workers=1)
 @given(rows=st.lists(st.lists(st.integers(0, 3), min_size=3, max_size=3), min_size=1, max_size=7),
        w=st.lists(st.lists(st.integers(0, 4), min_size=3, max_size=3).filter(any), min_size=1,
                   max_size=9),
