@@ -56,7 +56,7 @@ CSS = """
   font-size: 12px; font-weight: bold; margin: 6px 4px -4px 4px; line-height: 1.2; }
 .pw-ends span { max-width: 48%; }
 .pw-ends span:last-child { text-align: right; }
-.pw-funded-list .pw-id { margin-right: 2px; }
+.pw-funded-list .pw-id { font-weight: 600; }
 .pw-dl a { font-weight: bold; font-size: 15px; color: #1f5f99; text-decoration: underline; }
 .pw-chart svg { max-width: 100%; height: auto; }
 </style>
