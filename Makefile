@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: setup system-deps app rank lab test lint format bench sample clean
+.PHONY: setup system-deps app rank lab screenshots test lint format bench sample clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ rank: setup
 lab: setup
 	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=8888 \
 		--ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+## Retake the member guide's screenshots from the current app (docs/img, headless Chromium).
+screenshots: setup system-deps
+	$(PY) -m tests.appserver screenshots docs/img
 
 ## Lint and the whole test suite.
 test: setup system-deps
