@@ -24,12 +24,16 @@ _current: str | None = None
 
 
 def register(messages: Mapping[str, Mapping[str, str]]) -> None:
-    """Add messages: ``{"nl": {key: text}, "en": {key: text}}``. Both languages are required."""
+    """Add messages: ``{"nl": {key: text}, "en": {key: text}}``. Both languages are required;
+    a key another module registered already must keep its text (prefix a module's own keys)."""
     keys_nl, keys_en = set(messages["nl"]), set(messages["en"])
     if keys_nl != keys_en:
         missing = sorted(keys_nl ^ keys_en)
         raise ValueError(f"messages without a translation: {missing}")
     for lang in LANGUAGES:
+        clashes = sorted(k for k, v in messages[lang].items() if _catalogue[lang].get(k, v) != v)
+        if clashes:  # the text would depend on which module was imported last
+            raise ValueError(f"messages registered twice with different texts: {clashes}")
         _catalogue[lang].update(messages[lang])
 
 

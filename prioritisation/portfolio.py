@@ -906,13 +906,13 @@ register(
             "pfunded.always": "(bijna) altijd", "pfunded.usually": "meestal",
             "pfunded.toss": "kop of munt", "pfunded.sometimes": "soms",
             "pfunded.rarely": "(bijna) nooit", "pfunded.never": "nooit (kan niet)",
-            "usage.samples": "aantal steekproeven '{value}' moet een geheel getal ≥ 1 zijn",
+            "usage.p_funded_samples": "aantal steekproeven '{value}' moet een geheel getal ≥ 1 zijn",
         },
         "en": {
             "pfunded.always": "(almost) always", "pfunded.usually": "usually",
             "pfunded.toss": "coin toss", "pfunded.sometimes": "sometimes",
             "pfunded.rarely": "(almost) never", "pfunded.never": "never (cannot be)",
-            "usage.samples": "number of samples '{value}' must be a whole number ≥ 1",
+            "usage.p_funded_samples": "number of samples '{value}' must be a whole number ≥ 1",
         },
     }
 )  # fmt: skip
@@ -961,7 +961,7 @@ def funding_probability(
     from .sampling import weight_chunks
 
     if not isinstance(samples, int | np.integer) or samples < 1:
-        raise UsageError("samples", value=samples)
+        raise UsageError("p_funded_samples", value=samples)
     if portfolio.status == "infeasible":
         portfolio.raise_if_infeasible()
     problem, prepared = portfolio.problem, portfolio.prepared

@@ -138,10 +138,10 @@ class BudgetPanel:
         return set(p.selected)
 
     def _table(self, rows, title, lang, currency) -> str:
-        head = (f"<th class='num'>{_e(tr('col.rank', lang))}</th><th>{_e(tr('col.idea', lang))}</th>"
-                f"<th class='num'>{_e(tr('col.score', lang))}</th>"
-                f"<th class='num'>{_e(tr('col.cost', lang))}</th>"
-                f"<th>{_e(tr('col.reason', lang))}</th>")  # fmt: skip
+        head = (f"<th class='num'>{_e(tr('app.col.rank', lang))}</th><th>{_e(tr('app.col.idea', lang))}</th>"
+                f"<th class='num'>{_e(tr('app.col.score', lang))}</th>"
+                f"<th class='num'>{_e(tr('app.col.cost', lang))}</th>"
+                f"<th>{_e(tr('app.col.reason', lang))}</th>")  # fmt: skip
         body = "".join(
             f"<tr data-id='{_e(i)}'><td class='num'>{'' if np.isnan(r['rank']) else int(r['rank'])}</td>"
             f"<td><span class='pw-id'>{_e(i)}</span> {_e(r['title'])}</td>"

@@ -94,7 +94,7 @@ class RobustnessPanel:
         )
         head = "".join(
             f"<th class='{c}'>{_e(tr(k, lang))}</th>"
-            for k, c in [("col.rank", "num"), ("col.idea", ""), ("rob.p_first", "num"),
+            for k, c in [("app.col.rank", "num"), ("app.col.idea", ""), ("rob.p_first", "num"),
                          ("rob.p_top", "num"), ("rob.expected", "num")]
         )  # fmt: skip
         self.smaa.value = (

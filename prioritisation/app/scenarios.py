@@ -189,10 +189,10 @@ class ScenarioPanel:
             f"<td class='num'>{'' if str(r.moved) == '<NA>' else f'{int(r.moved):+d}'}</td></tr>"
             for i, r in moved.iterrows()
         )
-        head_w = (f"<th>{_e(tr('col.criterion'))}</th><th class='num'>A</th>"
+        head_w = (f"<th>{_e(tr('app.col.criterion'))}</th><th class='num'>A</th>"
                   "<th class='num'>B</th>")  # fmt: skip
-        head_r = (f"<th>{_e(tr('col.idea'))}</th><th class='num'>{_e(tr('col.rank'))} A</th>"
-                  f"<th class='num'>{_e(tr('col.rank'))} B</th>"
+        head_r = (f"<th>{_e(tr('app.col.idea'))}</th><th class='num'>{_e(tr('app.col.rank'))} A</th>"
+                  f"<th class='num'>{_e(tr('app.col.rank'))} B</th>"
                   f"<th class='num'>{_e(tr('scen.moved'))}</th>")  # fmt: skip
         same = f"<p class='pw-muted'>{_e(tr('scen.same_order'))}</p>" if not cmp.moved else ""
         self.comparison.value = (

@@ -184,9 +184,9 @@ def ranking_table_html(
         )
     head = "".join(
         f'<th class="{cls}">{_e(tr(k, lang))}</th>'
-        for k, cls in [("col.rank", "num"), ("col.idea", ""), ("col.theme", ""),
-                       ("col.score", "num"), ("col.makeup", ""), ("col.cost", "num"),
-                       ("col.eligible", ""), ("col.reason", "")]
+        for k, cls in [("app.col.rank", "num"), ("app.col.idea", ""), ("app.col.theme", ""),
+                       ("app.col.score", "num"), ("app.col.makeup", ""), ("app.col.cost", "num"),
+                       ("app.col.eligible", ""), ("app.col.reason", "")]
     )  # fmt: skip
     ranked = int(t["eligible"].sum())
     summary = tr("ranking.summary", lang, ranked=ranked, excluded=len(t) - ranked)
@@ -226,9 +226,9 @@ def members_html(
                                                       np.nan_to_num(group.table.at[i, "rank"], nan=1e9)))  # fmt: skip
     order = order[:limit]
     head = (
-        f"<th>{_e(tr('col.idea', lang))}</th><th class='num'>{_e(tr('col.group', lang))}</th>"
+        f"<th>{_e(tr('app.col.idea', lang))}</th><th class='num'>{_e(tr('app.col.group', lang))}</th>"
         + "".join(f"<th class='num' title='{_e(m)}'>{_e(short_name(m))}</th>" for m in members)
-        + f"<th class='num'>{_e(tr('col.difference', lang))}</th>"
+        + f"<th class='num'>{_e(tr('app.col.difference', lang))}</th>"
     )
     rows = []
     for iid in order:
@@ -272,7 +272,7 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
         status = tr("detail.not_ranked", lang) + ": " + "; ".join(row["reasons"])
     else:
         status = tr("detail.rank", lang, rank=int(row["rank"]), n=n_ranked)
-    status += f" · {tr('col.score', lang)} {fmt_number(row['score'], 3, lang)}"
+    status += f" · {tr('app.col.score', lang)} {fmt_number(row['score'], 3, lang)}"
 
     def ids_text(ids) -> str:
         if not ids:
@@ -291,7 +291,7 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
 
     needed_by = [i for i, deps in wb.ideas["depends_on"].items() if idea_id in (deps or ())]
     facts = [
-        (tr("col.theme", lang), _e(idea.get("theme"))),
+        (tr("app.col.theme", lang), _e(idea.get("theme"))),
         (tr("detail.owner", lang), _e(idea.get("owner"))),
         (tr("detail.cost", lang), _e(fmt_money(idea.get("cost"), wb.currency, lang))),
     ]
@@ -325,15 +325,15 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
         )
     crit_head = "".join(
         f"<th class='{c}'>{_e(tr(k, lang))}</th>"
-        for k, c in [("col.criterion", ""), ("col.weight", "num"), ("col.mean", "num"),
-                     ("col.normalised", "num"), ("col.contribution", "num"),
-                     ("col.spread", "num"), ("col.assessors", "num")]
+        for k, c in [("app.col.criterion", ""), ("app.col.weight", "num"), ("app.col.mean", "num"),
+                     ("app.col.normalised", "num"), ("app.col.contribution", "num"),
+                     ("app.col.spread", "num"), ("app.col.assessors", "num")]
     )  # fmt: skip
 
     s = wb.scores[wb.scores["idea_id"] == idea_id]
     wide = s.pivot_table(index="assessor", columns="criterion_id", values="score", aggfunc="first",
                          dropna=False).reindex(columns=wb.criteria.index)  # fmt: skip
-    ass_head = f"<th>{_e(tr('col.assessor', lang))}</th>" + "".join(
+    ass_head = f"<th>{_e(tr('app.col.assessor', lang))}</th>" + "".join(
         f"<th class='num'>{_e(labels.get(c, c))}</th>" for c in wb.criteria.index
     )
     ass_rows = "".join(
@@ -443,9 +443,9 @@ def value_cost_svg(
         v += ystep
     parts.append(
         f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" font-size="12" '
-        f'font-weight="bold">{_e(tr("col.cost", lang))} ({_e(currency)})</text>'
+        f'font-weight="bold">{_e(tr("app.col.cost", lang))} ({_e(currency)})</text>'
         f'<text transform="translate(14 {top + ph / 2:.0f}) rotate(-90)" text-anchor="middle" '
-        f'font-size="12" font-weight="bold">{_e(tr("col.score", lang))}</text>'
+        f'font-size="12" font-weight="bold">{_e(tr("app.col.score", lang))}</text>'
     )
     # the dots are obstacles for the labels, and so is every label already placed
     placed = [
@@ -457,7 +457,7 @@ def value_cost_svg(
         cx, cy = x(row["cost"]), y(row["score"])
         fill = colour[str(row["theme"] if isinstance(row["theme"], str) else "")]
         eligible = bool(row["eligible"])
-        tip = _e(f"{iid} · {row['title']} — {tr('col.score', lang)} "
+        tip = _e(f"{iid} · {row['title']} — {tr('app.col.score', lang)} "
                  f"{fmt_score(float(row['score']), lang)}, {fmt_money(row['cost'], currency, lang)}"
                  + ("" if eligible else f" ({tr('not_eligible', lang)})"))  # fmt: skip
         style = (f'fill="{fill}" fill-opacity="0.85"' if eligible
