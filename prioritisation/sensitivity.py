@@ -467,6 +467,16 @@ def smaa_prepared(
     )  # fmt: skip
 
 
+def _check_sampling(samples, spread, vary_scores) -> None:
+    """The SMAA options as :func:`smaa` and :func:`robustness` take them (UsageError if bad)."""
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise UsageError("samples", value=samples)
+    if spread is not None and not (np.isfinite(spread) and spread > 0):
+        raise UsageError("spread", value=spread)
+    if vary_scores not in (False, True, "sem", "sd"):
+        raise UsageError("vary_scores", value=vary_scores)
+
+
 def smaa(
     wb: Workbook,
     weights: str | Mapping | pd.Series | None = None,
@@ -490,12 +500,7 @@ def smaa(
     deviation itself (as uncertain as the members disagree). Memory stays bounded whatever ``samples`` (chunks);
     ``progress=None`` shows a progress bar on a terminal for runs longer than a second.
     """
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
-        raise UsageError("samples", value=samples)
-    if spread is not None and not (np.isfinite(spread) and spread > 0):
-        raise UsageError("spread", value=spread)
-    if vary_scores not in (False, True, "sem", "sd"):
-        raise UsageError("vary_scores", value=vary_scores)
+    _check_sampling(samples, spread, vary_scores)
     top_k = _check_top(top_k)
     return smaa_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), int(samples),
                          seed, spread, vary_scores, top_k, progress)  # fmt: skip
@@ -573,12 +578,7 @@ def robustness(
     """Stability intervals, SMAA and consensus in one call (validating wrapper)."""
     from .group import VIEWS, consensus_prepared
 
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
-        raise UsageError("samples", value=samples)
-    if spread is not None and not (np.isfinite(spread) and spread > 0):
-        raise UsageError("spread", value=spread)
-    if vary_scores not in (False, True, "sem", "sd"):
-        raise UsageError("vary_scores", value=vary_scores)
+    _check_sampling(samples, spread, vary_scores)
     if view not in VIEWS:
         raise UsageError("view", name=view, choices=", ".join(VIEWS))
     top_k = _check_top(top_k)
