@@ -56,7 +56,7 @@ bench: setup
 
 ## Rebuild data/sample.xlsx from prioritisation/sample.py.
 sample: setup
-	$(PY) -m prioritisation.sample data/sample.xlsx
+	$(PY) -m prioritisation.data.sample data/sample.xlsx
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -27,7 +27,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from prioritisation.export import write_xlsx  # noqa: E402
+from prioritisation.data.export import write_xlsx  # noqa: E402
 from tests.appserver import AppServer, browser, browser_missing, first_rows  # noqa: E402
 
 THEMES = [
@@ -102,7 +102,7 @@ def wait_kernels_idle(server, timeout: float = 120) -> None:
 def swapping_criterion(path: Path) -> str:
     """A criterion whose slider at 100 or at 0 puts different ideas first (so End/Home swap)."""
     from prioritisation import prepare, rank_prepared, read_workbook
-    from prioritisation.weights import normalise_weights
+    from prioritisation.engine.weights import normalise_weights
 
     wb = read_workbook(path)
     prepared = prepare(wb)

@@ -13,19 +13,19 @@ import time
 import numpy as np
 import pandas as pd
 
-from prioritisation.explain import explain_portfolio
-from prioritisation.frontier import budget_frontier
-from prioritisation.model import Workbook
-from prioritisation.portfolio import (
+from prioritisation.core.model import Workbook
+from prioritisation.data.sample import sample_workbook
+from prioritisation.decisions.frontier import budget_frontier
+from prioritisation.decisions.portfolio import (
     Constraints,
     funding_probability,
     select_portfolio,
     select_prepared,
 )
-from prioritisation.roadmap import plan_roadmap
-from prioritisation.sample import sample_workbook
-from prioritisation.scoring import prepare
-from prioritisation.weights import resolve_weights
+from prioritisation.decisions.roadmap import plan_roadmap
+from prioritisation.engine.scoring import prepare
+from prioritisation.engine.weights import resolve_weights
+from prioritisation.explain.funding import explain_portfolio
 
 
 def synthetic(n: int, seed: int = 11, assessors: int = 3) -> Workbook:

@@ -38,11 +38,11 @@ def cli(*args) -> tuple[float, float]:
 
 
 def phases(folder: Path) -> dict[str, float]:
-    from prioritisation._report_kernel import skip_slow_optional_imports
+    from prioritisation.report.kernel import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     t0 = time.perf_counter()
-    from prioritisation import report
+    from prioritisation.report import pipeline as report
 
     jobs = report.plan_jobs(SAMPLE, folder / "phases.pdf")
     t1 = time.perf_counter()

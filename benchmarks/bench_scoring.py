@@ -12,9 +12,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from prioritisation.model import Workbook
-from prioritisation.scoring import prepare, rank_prepared
-from prioritisation.weights import resolve_weights
+from prioritisation.core.model import Workbook
+from prioritisation.engine.scoring import prepare, rank_prepared
+from prioritisation.engine.weights import resolve_weights
 
 
 def synthetic(n=10_000, m=8, a=50, seed=7) -> Workbook:

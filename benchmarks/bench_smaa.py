@@ -34,7 +34,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from prioritisation.export import write_xlsx  # noqa: E402
+from prioritisation.data.export import write_xlsx  # noqa: E402
 
 N_IDEAS, N_CRIT, N_ASSESSORS, SAMPLES = 1_000, 4, 5, 50_000
 CRITERIA = ["innovation", "desirability", "viability", "feasibility"]

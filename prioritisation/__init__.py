@@ -7,18 +7,12 @@ The public API for notebooks and scripts::
     ranking = rank(wb, weights="innovation=3,desirability=2")
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("prioritisation")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+source"
-
-from .errors import Problem, UsageError, WorkbookError  # noqa: E402
-from .model import Workbook  # noqa: E402
-from .scoring import Ranking, prepare, rank, rank_prepared  # noqa: E402
-from .weights import resolve_weights  # noqa: E402
-from .workbook import check_workbook, read_workbook, write_workbook  # noqa: E402
+from prioritisation.core.errors import Problem, UsageError, WorkbookError  # noqa: E402
+from prioritisation.core.model import Workbook  # noqa: E402
+from prioritisation.core.version import __version__
+from prioritisation.data.workbook import check_workbook, read_workbook, write_workbook  # noqa: E402
+from prioritisation.engine.scoring import Ranking, prepare, rank, rank_prepared  # noqa: E402
+from prioritisation.engine.weights import resolve_weights  # noqa: E402
 
 __all__ = [
     "Problem", "Ranking", "UsageError", "Workbook", "WorkbookError", "__version__",

@@ -17,9 +17,10 @@ import pkgutil
 import sys
 import traceback
 
-from . import __version__, commands
-from .errors import PrioritisationError
-from .i18n import LANGUAGES, set_language, tr
+from prioritisation import commands
+from prioritisation.core.errors import PrioritisationError
+from prioritisation.core.i18n import LANGUAGES, set_language, tr
+from prioritisation.core.version import __version__
 
 
 class _Parser(argparse.ArgumentParser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from prioritisation.methods import MethodInput
+from prioritisation.engine.methods import MethodInput
 
 
 def method_input(matrix, weights, benefit=None, criteria=None, lower=None, upper=None):

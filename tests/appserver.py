@@ -170,7 +170,7 @@ def open_tab(page, index: int) -> None:
 
 def screenshots(target: Path, workbook=None) -> list[Path]:
     """One screenshot per tab, Dutch, at 1366×768, into ``target``."""
-    from prioritisation.sample import sample_path
+    from prioritisation.data.sample import sample_path
 
     target.mkdir(parents=True, exist_ok=True)
     out = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from prioritisation.export import write_xlsx
+from prioritisation.data.export import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample.xlsx"
@@ -19,7 +19,7 @@ SAMPLE = ROOT / "data" / "sample.xlsx"
 @pytest.fixture(autouse=True)
 def _dutch_by_default(monkeypatch):
     """Every test starts in the default language, whatever an earlier test set."""
-    from prioritisation import i18n
+    from prioritisation.core import i18n
 
     monkeypatch.delenv("PRIORITISATION_LANG", raising=False)
     i18n.set_language(None)

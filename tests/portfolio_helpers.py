@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from prioritisation.model import Workbook
+from prioritisation.core.model import Workbook
 
 
 def idea_wb(ideas, weights=(1.0, 1.0), thresholds=None, settings=None) -> Workbook:

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from prioritisation.store import Scenario, open_store, scenarios_table
+from prioritisation.scenarios.store import Scenario, open_store, scenarios_table
 
 WEIGHTS = {"innovation": 0.25, "desirability": 0.25, "viability": 0.25, "feasibility": 0.25}
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from prioritisation.analysis import (
+from prioritisation.data.workbook import read_workbook
+from prioritisation.explain.analysis import (
     assessor_completeness,
     compare_methods,
     rank_correlation,
     score_overview,
 )
-from prioritisation.workbook import read_workbook
 from tests.test_scoring import make_wb
 
 
@@ -46,7 +46,7 @@ def test_compare_methods_and_correlation(sample_path):
 
 
 def test_needs_discussion_sorted_by_rank_range(sample_path):
-    from prioritisation.analysis import needs_discussion
+    from prioritisation.explain.analysis import needs_discussion
 
     wb = read_workbook(sample_path)
     table = needs_discussion(wb, top=5)

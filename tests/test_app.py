@@ -20,7 +20,7 @@ from prioritisation.app import build_app
 from prioritisation.app.notebook import SOURCE, app_notebook
 from prioritisation.app.state import AppState
 from prioritisation.app.views import idea_detail_html, ranking_table_html
-from prioritisation.weights import normalise_weights
+from prioritisation.engine.weights import normalise_weights
 from tests.conftest import ROOT, SAMPLE, run_cli, xlsx
 
 
@@ -56,7 +56,7 @@ def test_first_view_is_the_engines_ranking(app):
 
 def test_slider_reranks_as_the_engine_predicts_without_reading_files(app, monkeypatch):
     import prioritisation.app.state as state_module
-    import prioritisation.workbook as workbook_module
+    import prioritisation.data.workbook as workbook_module
 
     def forbidden(*_a, **_k):
         raise AssertionError("a slider callback read or re-prepared the workbook")

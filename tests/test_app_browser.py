@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from prioritisation import prepare, rank, rank_prepared, read_workbook
-from prioritisation.weights import normalise_weights
+from prioritisation.engine.weights import normalise_weights
 from tests.appserver import AppServer, browser, browser_missing, first_rows, open_app, open_tab
 from tests.conftest import SAMPLE, xlsx
 
@@ -88,18 +88,11 @@ def test_excel_download_is_the_ranking_on_screen(server, context):
 
 
 def test_every_tab_renders_without_errors(server, context):
-    import importlib.util
-
-    def has(module):
-        return importlib.util.find_spec(f"prioritisation.{module}") is not None
-
     page = open_app(context, server.url)
     checks = [(1, ".pw-value-chart svg"), (2, ".pw-members tbody tr"),
               (3, ".pw-detail-criteria tbody tr")]  # fmt: skip
-    if has("portfolio"):
-        checks.append((1, ".pw-budget-summary .pw-note"))
-    if has("sensitivity"):
-        checks.append((2, ".pw-stability-list li"))
+    checks.append((1, ".pw-budget-summary .pw-note"))
+    checks.append((2, ".pw-stability-list li"))
     for index, selector in checks:
         open_tab(page, index)
         page.wait_for_selector(selector, timeout=30_000)
@@ -161,7 +154,6 @@ def test_a_bad_workbook_shows_its_messages(context, tmp_path):
 
 def test_a_saved_scenario_survives_a_restart(context, tmp_path):
     """Save in one server's kernel; stop everything; a new server's page opens it again."""
-    pytest.importorskip("prioritisation.store")
     env = {"PRIORITISATION_STORE": str(tmp_path / "scenarios.sqlite")}
     positions = {"innovation": 100, "desirability": 30, "viability": 20, "feasibility": 20}
     shares = normalise_weights(pd.Series(positions, dtype=float))
@@ -201,7 +193,6 @@ def test_a_saved_scenario_survives_a_restart(context, tmp_path):
 
 def test_the_proxy_user_is_the_scenario_author(context):
     """Behind a trusted proxy (``--user-header``), the header names the author; preheated too."""
-    pytest.importorskip("prioritisation.store")
     with AppServer(SAMPLE, pool_size=1, args=["--user-header", "X-Remote-User"]) as server:
         page = context.new_page()
         page.set_extra_http_headers({"X-Remote-User": "bart"})
@@ -218,7 +209,6 @@ def test_the_proxy_user_is_the_scenario_author(context):
 
 
 def test_generate_pdf_shows_progress_and_offers_the_file(server, context):
-    pytest.importorskip("prioritisation.report")
     page = open_app(context, server.url)
     open_tab(page, 4)
     page.wait_for_selector(".pw-pdf", timeout=30_000)

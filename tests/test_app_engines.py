@@ -15,10 +15,6 @@ from prioritisation.app import build_app
 from tests.conftest import SAMPLE
 
 
-def needs(module: str):
-    return pytest.importorskip(f"prioritisation.{module}")
-
-
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("PRIORITISATION_STORE", str(tmp_path / "scenarios.sqlite"))
@@ -26,7 +22,6 @@ def app(tmp_path, monkeypatch):
 
 
 def test_scenarios_save_open_and_compare(app):
-    needs("store")
     app.tabs.selected_index = 4
     panel = app.scenarios
     assert panel is not None and panel.store is not None
@@ -53,7 +48,8 @@ def test_scenarios_save_open_and_compare(app):
 
 
 def test_budget_marks_the_funded_set_and_explains_the_rest(app):
-    portfolio = needs("portfolio")
+    import prioritisation.decisions.portfolio as portfolio
+
     app.tabs.selected_index = 1
     panel = app.budget
     assert panel is not None
@@ -65,7 +61,6 @@ def test_budget_marks_the_funded_set_and_explains_the_rest(app):
         assert f">{iid}</span>" in panel.funded.value
     assert 'stroke="#1f2933"' in app.value_chart.value  # funded dots have a ring
     assert "pw-below" in panel.below.value
-    needs("explain")
     panel.why.click()
     deadline = time.monotonic() + 60
     while panel._busy and time.monotonic() < deadline:
@@ -74,7 +69,6 @@ def test_budget_marks_the_funded_set_and_explains_the_rest(app):
 
 
 def test_robustness_shows_stability_and_smaa(app):
-    needs("sensitivity")
     app.tabs.selected_index = 2
     panel = app.robustness
     assert "blijft ELOKET eerst" in panel.stability.value
@@ -83,13 +77,13 @@ def test_robustness_shows_stability_and_smaa(app):
 
 
 def test_members_agreement_from_the_group_engine(app):
-    needs("group")
     app.tabs.selected_index = 2
     assert "Kendall" in app.members.value
 
 
 def test_pairwise_mode_sets_the_ahp_weights(app):
-    weights = needs("weights")
+    import prioritisation.engine.weights as weights
+
     if not hasattr(weights, "ahp_kernel"):
         pytest.skip("no AHP in this package")
     app.mode.value = "pairs"
@@ -114,7 +108,6 @@ def test_pairwise_mode_sets_the_ahp_weights(app):
 
 @pytest.mark.slow
 def test_pdf_report_is_offered_for_download(app):
-    needs("report")
     app.tabs.selected_index = 4
     app.pdf.button.click()
     app.pdf.thread.join(300)
@@ -123,16 +116,3 @@ def test_pdf_report_is_offered_for_download(app):
     assert match, app.pdf.status.value
     assert base64.b64decode(match.group(2)).startswith(b"%PDF")
     assert match.group(1) == "rapport.pdf"
-
-
-def test_engines_parts_are_absent_without_their_engine(monkeypatch, tmp_path):
-    """The app does not fake a missing engine: the part is simply not there."""
-    import prioritisation.app.ui as ui
-
-    monkeypatch.setattr(ui, "engine", lambda name: False)
-    monkeypatch.setattr(ui, "has_ahp", lambda: False)
-    plain = build_app(SAMPLE)
-    for index in range(5):
-        plain.tabs.selected_index = index
-    assert plain.scenarios is None and plain.budget is None and plain.pdf is None
-    assert plain.robustness is None and plain.ahp is None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from prioritisation.charts import to_svg
-from prioritisation.charts.robustness import (
+from prioritisation.data.workbook import read_workbook
+from prioritisation.decisions.sensitivity import robustness
+from prioritisation.explain.charts import to_svg
+from prioritisation.explain.charts.robustness import (
     acceptability_chart,
     member_ranks_chart,
     stability_chart,
 )
-from prioritisation.sensitivity import robustness
-from prioritisation.workbook import read_workbook
 
 
 def test_robustness_charts_render(sample_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from prioritisation.explain import explain_portfolio, weight_change
-from prioritisation.portfolio import select_portfolio
-from prioritisation.workbook import read_workbook
+from prioritisation.data.workbook import read_workbook
+from prioritisation.decisions.portfolio import select_portfolio
+from prioritisation.explain.funding import explain_portfolio, weight_change
 
 from .conftest import SAMPLE
 from .portfolio_helpers import idea_wb

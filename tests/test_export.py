@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from prioritisation.export import atomic_path, csv_text, frame_to_csv, write_xlsx
+from prioritisation.data.export import atomic_path, csv_text, frame_to_csv, write_xlsx
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from prioritisation.forms import collect, rubric_levels, write_template
-from prioritisation.workbook import file_sha256, read_workbook
+from prioritisation.data.forms import collect, rubric_levels, write_template
+from prioritisation.data.workbook import file_sha256, read_workbook
 from tests.conftest import SAMPLE, run_cli, xlsx
 
 CRITERIA = [["id", "label", "description", "scale_min", "scale_max"],
@@ -259,8 +259,8 @@ def test_template_for_every_assessor(tmp_path):
 
 
 def test_write_templates_one_form_per_assessor(tmp_path):
-    from prioritisation.forms import form_name, write_templates
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.forms import form_name, write_templates
+    from prioritisation.data.workbook import read_workbook
     from tests.conftest import SAMPLE
 
     wb = read_workbook(SAMPLE)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritisation.errors import UsageError
-from prioritisation.group import chi2_sf, consensus, kendall_w, midranks
-from prioritisation.model import Workbook
+from prioritisation.core.errors import UsageError
+from prioritisation.core.model import Workbook
+from prioritisation.decisions.group import chi2_sf, consensus, kendall_w, midranks
 from tests.test_scoring import make_wb
 
 
@@ -80,7 +80,7 @@ def test_member_views_weights_scores_both():
 
 
 def test_consensus_on_the_sample(sample_path):
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
 
     c = consensus(read_workbook(sample_path))
     assert 0 < c.kendall_w < 1 and c.p_value < 0.05

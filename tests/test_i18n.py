@@ -1,30 +1,71 @@
-"""Messages: one catalogue, no key with two texts, both languages everywhere."""
+"""Messages: one gettext catalogue per language, complete in Dutch, ids literal in the code."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import ast
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
-import prioritisation
-from prioritisation import i18n
+from prioritisation.core import i18n
 
-
-def test_every_module_registers_without_clashes():
-    """Importing every module of the package registers all messages; a key registered twice with
-    another text raises (the text would otherwise depend on import order)."""
-    for info in pkgutil.walk_packages(prioritisation.__path__, "prioritisation."):
-        if not info.name.endswith("__main__"):
-            importlib.import_module(info.name)
-    assert set(i18n._catalogue["nl"]) == set(i18n._catalogue["en"])
+PACKAGE = Path(i18n.__file__).resolve().parents[1]
 
 
-def test_conflicting_registration_is_refused():
-    i18n.register({"nl": {"test.once": "een"}, "en": {"test.once": "one"}})
-    i18n.register({"nl": {"test.once": "een"}, "en": {"test.once": "one"}})  # same text: fine
-    with pytest.raises(ValueError, match="test.once"):
-        i18n.register({"nl": {"test.once": "twee"}, "en": {"test.once": "two"}})
+def _entries(lang):
+    with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return [m for m in read_po(f) if m.id]
+
+
+def _calls():
+    """Every ``tr(...)``/``N_(...)`` call in the package: (file, line, first argument node)."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and node.args:
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                if name in ("tr", "N_"):
+                    yield path.relative_to(PACKAGE.parent), node.lineno, node.args[0]
+
+
+def test_the_dutch_catalogue_is_complete():
+    english = {m.id for m in _entries("en") if m.string}
+    dutch = _entries("nl")
+    assert not [m.id for m in dutch if m.fuzzy], "fuzzy entries in nl"
+    assert not [m.id for m in dutch if not m.string], "untranslated entries in nl"
+    assert {m.id for m in dutch} == english
+
+
+def test_every_message_id_in_the_code_is_literal_and_in_the_catalogue():
+    english = {m.id for m in _entries("en") if m.string}
+    built = [f"{f}:{line}" for f, line, arg in _calls() if not isinstance(arg, ast.Constant)]
+    assert not built, f"message ids built at run time (use a literal or N_): {built}"
+    unknown = [f"{f}:{line} {arg.value}" for f, line, arg in _calls() if arg.value not in english]
+    assert not unknown, f"message ids missing from the catalogue: {unknown}"
+
+
+def test_every_catalogue_entry_is_used():
+    used = {arg.value for _, _, arg in _calls() if isinstance(arg, ast.Constant)}
+    unused = sorted({m.id for m in _entries("en")} - used)
+    assert not unused, f"catalogue entries no code uses: {unused}"
+
+
+def test_a_missing_translation_falls_back_to_english_never_the_id(monkeypatch):
+    dutch = dict(i18n.catalogue("nl"))
+    dutch.pop("col.rank")
+    monkeypatch.setattr(
+        i18n, "catalogue", lambda lang: dutch if lang == "nl" else i18n.catalogue.__wrapped__(lang)
+    )
+    assert i18n.tr("col.rank", "nl") == i18n.catalogue.__wrapped__("en")["col.rank"]
+
+
+def test_an_unknown_id_is_an_error_not_shown_to_the_user():
+    with pytest.raises(KeyError):
+        i18n.tr("no.such.message")
+
+
+def test_languages_come_from_the_locale_folders():
+    assert i18n.LANGUAGES[0] == "nl" and "en" in i18n.LANGUAGES
 
 
 def test_formatting_nl_be_and_en():

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prioritisation.errors import UsageError
-from prioritisation.portfolio import (
+from prioritisation.core.errors import UsageError
+from prioritisation.data.workbook import read_workbook
+from prioritisation.decisions.portfolio import (
     InfeasibleError,
     build_problem,
     funding_probability,
@@ -16,7 +17,6 @@ from prioritisation.portfolio import (
     select_portfolio,
     solve,
 )
-from prioritisation.workbook import read_workbook
 
 from .portfolio_helpers import brute_force, idea_wb
 
@@ -103,7 +103,7 @@ def test_sample_portfolio_fits_and_is_proven_optimal_and_explains_everyone():
     )
     assert t.loc["PERSO", "reason_kind"] == "prereq_blocked" and "CRM" in t.loc["PERSO", "reason"]
     # the score column is exactly what rank prints
-    from prioritisation.scoring import rank
+    from prioritisation.engine.scoring import rank
 
     r = rank(wb)
     assert t["score"].to_dict() == pytest.approx(r.table["score"].to_dict())

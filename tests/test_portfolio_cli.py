@@ -7,12 +7,12 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from prioritisation.charts import to_svg
-from prioritisation.charts.portfolio import frontier_chart, funding_chart, gantt_chart
-from prioritisation.frontier import budget_frontier
-from prioritisation.portfolio import funding_probability, select_portfolio
-from prioritisation.roadmap import plan_roadmap
-from prioritisation.workbook import read_workbook
+from prioritisation.data.workbook import read_workbook
+from prioritisation.decisions.frontier import budget_frontier
+from prioritisation.decisions.portfolio import funding_probability, select_portfolio
+from prioritisation.decisions.roadmap import plan_roadmap
+from prioritisation.explain.charts import to_svg
+from prioritisation.explain.charts.portfolio import frontier_chart, funding_chart, gantt_chart
 
 from .conftest import SAMPLE, run_cli
 

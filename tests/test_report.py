@@ -9,9 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from prioritisation import report, report_sections
-from prioritisation.errors import UsageError, WorkbookError
-from prioritisation.report import ReportError, check_executed, parse_languages, plan_jobs
+from prioritisation.core.errors import UsageError, WorkbookError
+from prioritisation.report import pipeline as report
+from prioritisation.report import sections as report_sections
+from prioritisation.report.pipeline import ReportError, check_executed, parse_languages, plan_jobs
 
 from .conftest import SAMPLE, run_cli, xlsx
 
@@ -338,8 +339,8 @@ def stored(tmp_path):
     """A copy of the sample with two saved scenarios (Basis has two versions)."""
     import shutil
 
-    from prioritisation.store import make_scenario, open_store
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
+    from prioritisation.scenarios.store import make_scenario, open_store
 
     path = tmp_path / "sample.xlsx"
     shutil.copy(SAMPLE, path)

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prioritisation.errors import UsageError
-from prioritisation.frontier import budget_frontier
-from prioritisation.portfolio import select_portfolio
-from prioritisation.roadmap import parse_budget_per_year, plan_roadmap
-from prioritisation.workbook import read_workbook
+from prioritisation.core.errors import UsageError
+from prioritisation.data.workbook import read_workbook
+from prioritisation.decisions.frontier import budget_frontier
+from prioritisation.decisions.portfolio import select_portfolio
+from prioritisation.decisions.roadmap import parse_budget_per_year, plan_roadmap
 
 from .conftest import SAMPLE
 from .portfolio_helpers import brute_force, idea_wb
@@ -79,7 +79,7 @@ def test_roadmap_is_the_joint_optimum_not_a_fixed_set_scheduled():
 def best_plan_value(wb, per_year):
     years = list(per_year)
     ids = list(wb.ideas.index)
-    from prioritisation.scoring import rank
+    from prioritisation.engine.scoring import rank
 
     score = rank(wb).table["score"]
     best = 0.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from prioritisation.sample import sample_workbook
-from prioritisation.workbook import read_workbook
+from prioritisation.data.sample import sample_workbook
+from prioritisation.data.workbook import read_workbook
 
 
 def test_committed_sample_matches_its_source(sample_path):

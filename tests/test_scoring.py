@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritisation.errors import UsageError
-from prioritisation.model import Workbook
-from prioritisation.scoring import aggregate_cube, prepare, rank, rank_positions
+from prioritisation.core.errors import UsageError
+from prioritisation.core.model import Workbook
+from prioritisation.engine.scoring import aggregate_cube, prepare, rank, rank_positions
 
 
 def make_wb(
@@ -131,7 +131,7 @@ def test_weights_override_partially():
 
 
 def test_sample_ranking_is_stable_and_explained(sample_path):
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
 
     r = rank(read_workbook(sample_path))
     ineligible = set(r.table.index[~r.table["eligible"]])

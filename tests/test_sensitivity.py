@@ -8,9 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from prioritisation.errors import UsageError
-from prioritisation.scoring import prepare, rank
-from prioritisation.sensitivity import (
+from prioritisation.core.errors import UsageError
+from prioritisation.decisions.sensitivity import (
     robustness,
     smaa,
     smaa_counts,
@@ -18,7 +17,8 @@ from prioritisation.sensitivity import (
     stability,
     weight_interval,
 )
-from prioritisation.weights import resolve_weights
+from prioritisation.engine.scoring import prepare, rank
+from prioritisation.engine.weights import resolve_weights
 from tests.test_scoring import make_wb
 
 
@@ -59,7 +59,7 @@ def test_stability_of_a_dominating_winner_is_everything():
 
 
 def test_stability_on_the_sample(sample_path):
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
 
     wb = read_workbook(sample_path)
     st_ = stability(wb)
@@ -142,7 +142,7 @@ def test_smaa_identical_ideas_share_their_rank():
 
 
 def test_smaa_is_reproducible_and_independent_of_chunks_and_threads(sample_path):
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
 
     wb = read_workbook(sample_path)
     p, w = prepare(wb), resolve_weights(wb)
@@ -167,7 +167,7 @@ def test_zero_weights_take_the_tie_aware_path():
 
 
 def test_vary_scores_and_spread_options(sample_path):
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
 
     wb = read_workbook(sample_path)
     tight = smaa(wb, samples=2_000, seed=1, spread=0.01)
@@ -198,7 +198,7 @@ def test_acceptabilities_are_distributions_and_dominated_ideas_never_first(matri
 
 
 def test_robustness_bundles_everything(sample_path):
-    from prioritisation.workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
 
     wb = read_workbook(sample_path)
     result = robustness(wb, samples=1_000, seed=2)

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from prioritisation.errors import UsageError
-from prioritisation.scoring import rank
-from prioritisation.store import (
+from prioritisation.core.errors import UsageError
+from prioritisation.data.workbook import read_workbook
+from prioritisation.engine.scoring import rank
+from prioritisation.scenarios.store import (
     compare,
     default_store_path,
     make_scenario,
@@ -24,7 +25,6 @@ from prioritisation.store import (
     scenario_ranking,
     store_url,
 )
-from prioritisation.workbook import read_workbook
 from tests.conftest import ROOT, SAMPLE
 from tests.postgres import PostgresUnavailable, postgres_server
 
@@ -101,7 +101,7 @@ def test_scenario_holds_everything_it_needs(wb, store):
 
 
 def test_budget_spellings():
-    from prioritisation.store import parse_budget
+    from prioritisation.scenarios.store import parse_budget
 
     assert parse_budget("1.500.000") == {"total": 1500000.0, "per_year": {}}
     assert parse_budget("€ 1 500 000")["total"] == 1500000.0
@@ -233,7 +233,7 @@ def test_compare_funded_sets(wb, store):
 
 
 def test_audit_and_settings_in_plain_words(wb, store):
-    from prioritisation.store import describe_change
+    from prioritisation.scenarios.store import describe_change
 
     store.save(make_scenario(wb, "A", "An"))
     store.save(make_scenario(wb, "A", "Bart", weights="innovation=60", thresholds="feasibility=3",

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritisation.methods.topsis import closeness, topsis_kernel
-from prioritisation.scoring import rank
+from prioritisation.engine.methods.topsis import closeness, topsis_kernel
+from prioritisation.engine.scoring import rank
 from tests._methods_helpers import method_input
 from tests.test_scoring import make_wb
 

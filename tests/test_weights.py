@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritisation.errors import UsageError
-from prioritisation.model import Workbook
-from prioritisation.weights import (
+from prioritisation.core.errors import UsageError
+from prioritisation.core.model import Workbook
+from prioritisation.engine.weights import (
     RANDOM_INDEX,
     ahp,
     ahp_kernel,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from prioritisation.errors import WorkbookError
-from prioritisation.workbook import check_workbook, read_workbook, to_number, write_workbook
+from prioritisation.core.errors import WorkbookError
+from prioritisation.data.workbook import check_workbook, read_workbook, to_number, write_workbook
 from tests.conftest import xlsx
 
 IDEAS = [["id", "title", "theme", "cost", "depends_on"], ["A", "Alpha", "T1", 100, None],

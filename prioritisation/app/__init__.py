@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from ..i18n import set_language
+from prioritisation.core.i18n import set_language
 
 WORKBOOK_ENV = "PRIORITISATION_APP_WORKBOOK"
 USER_HEADER_ENV = "PRIORITISATION_APP_USER_HEADER"  # set by ``prioritisation app --user-header``
@@ -47,9 +47,9 @@ def proxy_user(timeout: float = 5.0) -> str | None:
 
 def build_app(path=None, lang: str | None = None):
     """Load the workbook and build the widgets; the returned app displays itself in a notebook."""
-    from ..sample import sample_path
-    from .state import AppState
-    from .ui import App
+    from prioritisation.app.state import AppState
+    from prioritisation.app.ui import App
+    from prioritisation.data.sample import sample_path
 
     path = path or os.environ.get(WORKBOOK_ENV) or sample_path()
     state = AppState.load(path)

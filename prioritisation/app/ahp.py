@@ -3,8 +3,8 @@
 One slider per pair of criteria on Saaty's scale (1 = equally important … 9 = extremely more
 important); the weights are the principal eigenvector of the judgments and the consistency
 ratio tells the member whether the judgments contradict each other
-(:func:`prioritisation.weights.ahp_kernel`). The group's judgments from the workbook's
-``pairwise`` sheet can be taken over with one click (:func:`prioritisation.weights.ahp`).
+(:func:`prioritisation.engine.weights.ahp_kernel`). The group's judgments from the workbook's
+``pairwise`` sheet can be taken over with one click (:func:`prioritisation.engine.weights.ahp`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import itertools
 import ipywidgets as w
 import numpy as np
 
-from ..i18n import fmt_number, get_language, tr
+from prioritisation.core.i18n import fmt_number, get_language, tr
 
 SCALE = (9, 7, 5, 3, 1, 1 / 3, 1 / 5, 1 / 7, 1 / 9)  # value of "A compared with B"
 CR_LIMIT = 0.1
@@ -82,7 +82,7 @@ class AhpPanel:
         return m
 
     def apply(self) -> None:
-        from ..weights import ahp_kernel
+        from prioritisation.engine.weights import ahp_kernel
 
         weights, _lam, _ci, cr = ahp_kernel(self.matrix())
         self.show_consistency(cr)
@@ -108,7 +108,7 @@ class AhpPanel:
             self.apply()
 
     def _on_workbook(self, _button) -> None:
-        from ..weights import ahp
+        from prioritisation.engine.weights import ahp
 
         result = ahp(self.app.state.wb).group
         self.show_consistency(result.consistency_ratio, tr("ahp.group_source") + " ")

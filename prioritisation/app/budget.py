@@ -1,8 +1,8 @@
 """The budget part of the "value and cost" tab: which ideas the budget funds, and why not others.
 
-Uses the portfolio engine (:func:`prioritisation.portfolio.select_prepared`: the exact best set
+Uses the portfolio engine (:func:`prioritisation.decisions.portfolio.select_prepared`: the exact best set
 for the budget, prerequisites included) on the already prepared workbook, and
-:func:`prioritisation.explain.explain_portfolio` on demand for "what would it take".
+:func:`prioritisation.explain.funding.explain_portfolio` on demand for "what would it take".
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import threading
 import ipywidgets as w
 import numpy as np
 
-from ..i18n import fmt_money, get_language, tr
-from . import views
+from prioritisation.app import views
+from prioritisation.core.i18n import fmt_money, get_language, tr
 
 BELOW = 6  # ideas shown just below the line
 
@@ -60,7 +60,7 @@ class BudgetPanel:
         self.why.on_click(self._on_why)
 
     def _default_budget(self, top: int) -> int:
-        from ..portfolio import resolve_budget
+        from prioritisation.decisions.portfolio import resolve_budget
 
         try:
             return int(resolve_budget(self.app.state.wb))
@@ -87,7 +87,7 @@ class BudgetPanel:
 
     def render(self) -> set[str]:
         """Select for the current weights and budget; the funded ids (for the chart)."""
-        from ..portfolio import select_prepared
+        from prioritisation.decisions.portfolio import select_prepared
 
         self.explained.value = ""
         state = self.app.state
@@ -169,7 +169,7 @@ class BudgetPanel:
         threading.Thread(target=self._explain, args=(self.portfolio,), daemon=True).start()
 
     def _explain(self, portfolio) -> None:
-        from ..explain import explain_portfolio
+        from prioritisation.explain.funding import explain_portfolio
 
         try:
             explanation = explain_portfolio(portfolio, hints=3)

@@ -1,6 +1,6 @@
 """The "Generate PDF" part of the "save and share" tab: the report pipeline, with progress.
 
-The report (:mod:`prioritisation.report`: papermill → HTML → WeasyPrint) is built in a
+The report (:mod:`prioritisation.report.pipeline`: papermill → HTML → WeasyPrint) is built in a
 background thread with the current weights, so the sliders keep working meanwhile; a progress
 bar follows its three steps and the finished PDF is offered as a download link.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..i18n import get_language, tr
-from . import views
+from prioritisation.app import views
+from prioritisation.core.i18n import get_language, tr
 
 
 def _e(value) -> str:
@@ -70,7 +70,7 @@ class PdfPanel:
         self.progress.value = min(self.progress.max, self.progress.value + 1)
 
     def _build(self, spec: str, lang: str, budget: float | None) -> None:
-        from ..report import build, plan_jobs
+        from prioritisation.report.pipeline import build, plan_jobs
 
         state = self.app.state
         name = ("rapport" if lang == "nl" else "report") + ".pdf"

@@ -1,6 +1,6 @@
 """The scenario panel: save the current weights with a name and author, open one, compare two.
 
-Uses the scenario store (:mod:`prioritisation.store`): an append-only SQLite file beside the
+Uses the scenario store (:mod:`prioritisation.scenarios.store`): an append-only SQLite file beside the
 workbook (or ``PRIORITISATION_STORE``), so a saved scenario survives a reload, a kernel restart
 and a restart of the app, and every save is a new version with its audit entries.
 """
@@ -12,9 +12,9 @@ import html
 import ipywidgets as w
 import numpy as np
 
-from ..errors import PrioritisationError
-from ..i18n import fmt_percent, get_language, tr
-from . import views
+from prioritisation.app import views
+from prioritisation.core.errors import PrioritisationError
+from prioritisation.core.i18n import fmt_percent, get_language, tr
 
 
 def _e(value) -> str:
@@ -25,7 +25,7 @@ class ScenarioPanel:
     """Widgets and callbacks of the scenario part of the "save and share" tab."""
 
     def __init__(self, app):
-        from ..store import open_store
+        from prioritisation.scenarios.store import open_store
 
         self.app = app
         self.store = None
@@ -53,7 +53,7 @@ class ScenarioPanel:
         self.compare = w.Button(description=tr("scen.compare"), layout=w.Layout(width="260px"))
         self.compare.add_class("pw-scen-compare")
         self.comparison = w.HTML().add_class("pw-scen-comparison")
-        from . import proxy_user
+        from prioritisation.app import proxy_user
 
         user = proxy_user()
         if user:  # the reverse proxy says who this is: that is the author
@@ -124,7 +124,7 @@ class ScenarioPanel:
     # ------------------------------------------------------------------ callbacks
 
     def _on_save(self) -> None:
-        from ..store import make_scenario
+        from prioritisation.scenarios.store import make_scenario
 
         state = self.app.state
         weights = state.weights()
@@ -166,7 +166,7 @@ class ScenarioPanel:
         self.opened.value = "".join(f"<p class='pw-note'>{_e(n)}</p>" for n in notes)
 
     def _on_compare(self) -> None:
-        from ..store import compare
+        from prioritisation.scenarios.store import compare
 
         if not self.a.value or not self.b.value:
             return

@@ -1,7 +1,7 @@
 """What one member's session holds: the loaded workbook, its prepared scores, the weights.
 
 No widgets here. The workbook is read and prepared once (:meth:`AppState.load`); a weight
-change only calls :func:`~prioritisation.scoring.rank_prepared`, the fast path (~ms).
+change only calls :func:`~prioritisation.engine.scoring.rank_prepared`, the fast path (~ms).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem
-from ..i18n import get_language
-from ..model import Workbook
-from ..scoring import Prepared, Ranking, prepare, rank_prepared
-from ..weights import normalise_weights, resolve_weights
-from ..workbook import check_workbook
+from prioritisation.core.errors import Problem
+from prioritisation.core.i18n import get_language
+from prioritisation.core.model import Workbook
+from prioritisation.data.workbook import check_workbook
+from prioritisation.engine.scoring import Prepared, Ranking, prepare, rank_prepared
+from prioritisation.engine.weights import normalise_weights, resolve_weights
 
 SLIDER_TOTAL = 100  # the workbook's weights are shown as slider positions summing to this
 
@@ -110,7 +110,7 @@ class AppState:
         if weights is None:
             return pd.DataFrame(), None
         try:
-            from ..group import consensus_prepared
+            from prioritisation.decisions.group import consensus_prepared
         except ImportError:
             ranks = {m: r.table["rank"] for m, r in self.member_rankings().items()}
             return pd.DataFrame(ranks), None

@@ -17,26 +17,13 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
-from ..export import write_xlsx
-from ..i18n import get_language, set_language, tr
-from . import views
-from .state import AppState
+from prioritisation.app import views
+from prioritisation.app.state import AppState
+from prioritisation.core.i18n import get_language, set_language, tr
+from prioritisation.data.export import write_xlsx
 
 LANG_OPTIONS = [("Nederlands", "nl"), ("English", "en")]
 TABS = ("ranking", "value", "members", "detail", "save")
-
-
-def engine(name: str) -> bool:
-    """Whether an engine module of the package is there (the app adds its parts when it is)."""
-    import importlib.util
-
-    return importlib.util.find_spec(f"prioritisation.{name}") is not None
-
-
-def has_ahp() -> bool:
-    from .. import weights
-
-    return hasattr(weights, "ahp_kernel")
 
 
 def guarded(method):
@@ -128,14 +115,12 @@ class App:
         rows += [self.reset, self.weights_note]
         self.slider_box = w.VBox(rows[1:])
         self.ahp = None
-        side = [rows[0], self.slider_box]
-        if has_ahp():  # the pairwise panel itself is built when first asked for
-            self.mode = w.ToggleButtons(
-                options=[(tr("ahp.mode_sliders"), "sliders"), (tr("ahp.mode_pairs"), "pairs")],
-                value="sliders", style={"button_width": "128px"},
-            ).add_class("pw-weight-mode")  # fmt: skip
-            self.mode.observe(self._on_mode, names="value")
-            side = [rows[0], self.mode, self.slider_box]
+        self.mode = w.ToggleButtons(
+            options=[(tr("ahp.mode_sliders"), "sliders"), (tr("ahp.mode_pairs"), "pairs")],
+            value="sliders", style={"button_width": "128px"},
+        ).add_class("pw-weight-mode")  # fmt: skip
+        self.mode.observe(self._on_mode, names="value")
+        side = [rows[0], self.mode, self.slider_box]
         self.sidebar = w.VBox(side, layout=w.Layout(flex="0 0 290px", width="290px",
                                                     padding="0 14px 0 0"))  # fmt: skip
         self.sidebar.add_class("pw-sidebar")
@@ -211,27 +196,25 @@ class App:
             return
         self.built.add(tab)
         box = self.tab_boxes.get(tab)
-        if tab == "value" and engine("portfolio"):
-            from .budget import BudgetPanel
+        if tab == "value":
+            from prioritisation.app.budget import BudgetPanel
 
             self.budget = BudgetPanel(self)
             box.children = [self.budget.head(), *box.children, self.budget.tail()]
-        elif tab == "members" and engine("sensitivity"):
-            from .robustness import RobustnessPanel
+        elif tab == "members":
+            from prioritisation.app.robustness import RobustnessPanel
 
             self.robustness = RobustnessPanel(self)
             box.children = [*box.children, self.robustness.widget()]
         elif tab == "save":
-            if engine("store"):
-                from .scenarios import ScenarioPanel
+            from prioritisation.app.scenarios import ScenarioPanel
 
-                self.scenarios = ScenarioPanel(self)
-                box.children = [self.scenarios.widget(), *box.children]
-            if engine("report"):
-                from .pdf import PdfPanel
+            self.scenarios = ScenarioPanel(self)
+            box.children = [self.scenarios.widget(), *box.children]
+            from prioritisation.app.pdf import PdfPanel
 
-                self.pdf = PdfPanel(self)
-                box.children = [*box.children, self.pdf.widget()]
+            self.pdf = PdfPanel(self)
+            box.children = [*box.children, self.pdf.widget()]
 
     def render_visible(self) -> None:
         tab = self.visible
@@ -325,7 +308,7 @@ class App:
     def _on_mode(self, change) -> None:
         if change["new"] == "pairs":
             if self.ahp is None:
-                from .ahp import AhpPanel
+                from prioritisation.app.ahp import AhpPanel
 
                 self.ahp = AhpPanel(self)
             self.sidebar.children = [self.sidebar.children[0], self.mode, self.ahp.widget(),

@@ -11,11 +11,10 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
-from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, tr
-from ..model import Workbook
-from ..scoring import Ranking
-from . import messages  # noqa: F401  (registers the texts)
+from prioritisation.core.errors import Problem
+from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.model import Workbook
+from prioritisation.engine.scoring import Ranking
 
 CSS = """
 <style>

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..i18n import get_language, set_language
-from ..model import AGGREGATIONS
-from ..sample import sample_path
-from ..workbook import read_workbook
+from prioritisation.core.i18n import get_language, set_language
+from prioritisation.core.model import AGGREGATIONS
+from prioritisation.data.sample import sample_path
+from prioritisation.data.workbook import read_workbook
 
 
 def add_workbook_argument(parser, optional: bool = False) -> None:
@@ -27,11 +27,11 @@ def add_workbook_argument(parser, optional: bool = False) -> None:
 
 
 def add_ranking_options(parser) -> None:
-    from ..methods import METHODS
+    from prioritisation.engine.methods import METHODS
 
     parser.add_argument("--method", default=None, help=f"one of {', '.join(sorted(METHODS))} "
                         "(default: the workbook's setting, else wsm)")  # fmt: skip
-    from ..weights import SCHEMES
+    from prioritisation.engine.weights import SCHEMES
 
     parser.add_argument(
         "--weights", default=None,
@@ -58,7 +58,7 @@ def load(args):
 
 def emit_text(text: str, out: str | None) -> None:
     if out:
-        from ..export import atomic_path
+        from prioritisation.data.export import atomic_path
 
         with atomic_path(out) as tmp:
             Path(tmp).write_text(text, encoding="utf-8")

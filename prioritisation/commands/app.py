@@ -16,31 +16,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..i18n import get_language, tr
-from ..i18n import register as register_messages
-from ._common import add_workbook_argument
+from prioritisation.commands._common import add_workbook_argument
+from prioritisation.core.i18n import get_language, tr
 
 APP_DIR = Path(__file__).resolve().parents[1] / "app"
 CONFIG_DIR = APP_DIR / "config"  # voila.json
 DATA_DIR = APP_DIR / "jupyter"  # the "prioritisation" Voila template (lab without CDN links)
 
-register_messages(
-    {
-        "nl": {
-            "help.app": "start de app voor de stuurgroep (Voila) op deze computer",
-            "app.serving": "De app draait op {url}  (stoppen: Ctrl+C)",
-            "app.problems": "Let op: de werkmap heeft problemen; de app toont ze:",
-            "app.token_made": "Toegang vanaf andere computers: gebruik deze adresregel (met "
-            "sleutel): {url}",
-        },
-        "en": {
-            "help.app": "start the steering-group app (Voila) on this computer",
-            "app.serving": "The app runs at {url}  (stop: Ctrl+C)",
-            "app.problems": "Note: the workbook has problems; the app shows them:",
-            "app.token_made": "Access from other computers: use this address (with its key): {url}",
-        },
-    }
-)
 
 
 def register(sub) -> None:
@@ -90,7 +72,7 @@ def voila_argv(notebook: Path, args) -> list[str]:
 
 def kernel_environment(path: str, lang: str | None) -> dict[str, str]:
     """What the kernels need: the workbook, the language, this package on their path."""
-    from ..app import WORKBOOK_ENV
+    from prioritisation.app import WORKBOOK_ENV
 
     env = {WORKBOOK_ENV: str(Path(path).resolve())}
     jupyter_path = os.environ.get("JUPYTER_PATH", "")
@@ -110,9 +92,9 @@ def kernel_environment(path: str, lang: str | None) -> dict[str, str]:
 def run(args) -> int:
     from voila.app import Voila
 
-    from ..app.notebook import write_app_notebook
-    from ..sample import sample_path
-    from ..workbook import check_workbook
+    from prioritisation.app.notebook import write_app_notebook
+    from prioritisation.data.sample import sample_path
+    from prioritisation.data.workbook import check_workbook
 
     path = args.path or str(sample_path())
     _wb, problems = check_workbook(path)
@@ -127,7 +109,7 @@ def run(args) -> int:
     )
     os.environ.update(kernel_environment(path, lang))
     if args.user_header:
-        from ..app import USER_HEADER_ENV
+        from prioritisation.app import USER_HEADER_ENV
 
         os.environ[USER_HEADER_ENV] = args.user_header
     folder = Path(tempfile.mkdtemp(prefix="prioritisation-app-"))

@@ -4,29 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..export import frame_to_csv, write_xlsx
-from ..i18n import register as register_messages
-from ..i18n import tr
-from ..store import describe_change
-from ._common import add_workbook_argument, emit_json, emit_text, text_table
-from .scenario import _needs_out, _store, add_store_option
-
-register_messages(
-    {
-        "nl": {
-            "help.audit": "het auditlogboek: wie wijzigde wat en wanneer",
-            "audit.empty": "Het auditlogboek van {store} is nog leeg.",
-            "col.when": "tijdstip (UTC)", "col.who": "wie", "col.what": "wat",
-            "col.scenario": "scenario",
-        },
-        "en": {
-            "help.audit": "the audit log: who changed what and when",
-            "audit.empty": "The audit log of {store} is still empty.",
-            "col.when": "time (UTC)", "col.who": "who", "col.what": "what",
-            "col.scenario": "scenario",
-        },
-    }
-)  # fmt: skip
+from prioritisation.commands._common import add_workbook_argument, emit_json, emit_text, text_table
+from prioritisation.commands.scenario import _needs_out, _store, add_store_option
+from prioritisation.core.i18n import tr
+from prioritisation.data.export import frame_to_csv, write_xlsx
+from prioritisation.scenarios.store import describe_change
 
 
 def register(sub) -> None:
@@ -69,7 +51,7 @@ def run(args) -> int:
 
 def _labels(path) -> dict:
     """The criteria's labels when the workbook reads; ids otherwise (the log stays readable)."""
-    from ..workbook import check_workbook
+    from prioritisation.data.workbook import check_workbook
 
     try:
         wb, _ = check_workbook(path)

@@ -12,47 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import UsageError
-from ..forms import collect, write_collected
-from ..i18n import fmt_number, fmt_percent, tr
-from ..i18n import register as register_messages
-from ._common import add_workbook_argument, emit_json, emit_text, load, text_table
-from .template import check_out
-
-register_messages(
-    {
-        "nl": {
-            "help.collect": "voeg teruggestuurde beoordelingsformulieren samen in de scores",
-            "usage.collect_in_place": "--out is de werkmap zelf; die overschrijf ik alleen met "
-            "--overwrite (er blijft dan een kopie van het origineel naast staan)",
-            "collect.report": "Formulieren per beoordelaar:",
-            "collect.changes": "Gewijzigde scores (oud → nieuw):",
-            "collect.written": "Samengevoegd in {path}: {new} nieuwe en {changed} gewijzigde "
-            "scores.",
-            "collect.backup": "Kopie van het origineel: {path}",
-            "collect.not_written": "Niets geschreven: los eerst de problemen hieronder op.",
-            "collect.other_workbook": "Let op: {form} werd gemaakt op een andere versie van de "
-            "werkmap.",
-            "col.assessor": "beoordelaar", "col.form": "formulier", "col.filled": "ingevuld",
-            "col.new": "nieuw", "col.changed": "gewijzigd", "col.unchanged": "ongewijzigd",
-            "col.duplicates": "dubbel", "col.problems": "problemen", "col.missing": "onvolledig",
-        },
-        "en": {
-            "help.collect": "merge returned assessment forms into the scores",
-            "usage.collect_in_place": "--out is the workbook itself; I overwrite it only with "
-            "--overwrite (a copy of the original is then kept beside it)",
-            "collect.report": "Forms per assessor:",
-            "collect.changes": "Changed scores (old → new):",
-            "collect.written": "Merged into {path}: {new} new and {changed} changed scores.",
-            "collect.backup": "Copy of the original: {path}",
-            "collect.not_written": "Nothing written: first fix the problems below.",
-            "collect.other_workbook": "Note: {form} was made on another version of the workbook.",
-            "col.assessor": "assessor", "col.form": "form", "col.filled": "filled",
-            "col.new": "new", "col.changed": "changed", "col.unchanged": "unchanged",
-            "col.duplicates": "duplicate", "col.problems": "problems", "col.missing": "incomplete",
-        },
-    }
-)  # fmt: skip
+from prioritisation.commands._common import (
+    add_workbook_argument,
+    emit_json,
+    emit_text,
+    load,
+    text_table,
+)
+from prioritisation.commands.template import check_out
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import fmt_number, fmt_percent, tr
+from prioritisation.data.forms import collect, write_collected
 
 
 def register(sub) -> None:

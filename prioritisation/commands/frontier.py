@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import UsageError
-from ..export import frame_to_csv, write_xlsx
-from ..frontier import budget_frontier
-from ..i18n import fmt_money, fmt_number, tr
-from ..i18n import register as register_messages
-from ..portfolio import parse_budget, select_portfolio
-from ._common import (
+from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
@@ -19,22 +13,12 @@ from ._common import (
     load,
     text_table,
 )
-from .portfolio import add_selection_options, selection_kwargs, write_chart
-
-register_messages(
-    {
-        "nl": {
-            "help.frontier": "beste totale score per budgetniveau en waar elk idee erbij komt",
-            "col.budget": "budget", "col.value": "totale score", "col.count": "ideeën",
-            "col.entering": "komt erbij", "col.leaving": "valt weg",
-        },
-        "en": {
-            "help.frontier": "best total score per budget level and where each idea enters",
-            "col.budget": "budget", "col.value": "total score", "col.count": "ideas",
-            "col.entering": "enters", "col.leaving": "leaves",
-        },
-    }
-)  # fmt: skip
+from prioritisation.commands.portfolio import add_selection_options, selection_kwargs, write_chart
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.data.export import frame_to_csv, write_xlsx
+from prioritisation.decisions.frontier import budget_frontier
+from prioritisation.decisions.portfolio import parse_budget, select_portfolio
 
 
 def register(sub) -> None:
@@ -63,7 +47,7 @@ def run(args) -> int:
     top = None if args.max_budget is None else parse_budget(args.max_budget)
     frontier = budget_frontier(portfolio, levels=args.levels, max_budget=top)
     if args.chart:
-        from ..charts.portfolio import frontier_chart
+        from prioritisation.explain.charts.portfolio import frontier_chart
 
         write_chart(frontier_chart(frontier), args.chart)
     flat = frontier.points.copy()

@@ -4,26 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError
-from ..i18n import register as register_messages
-from ..i18n import tr
-from ..sample import write_sample
-
-register_messages(
-    {
-        "nl": {
-            "help.init": "schrijf een kopie van de voorbeeldwerkmap in een map",
-            "init.done": "Voorbeeldwerkmap geschreven: {path}\nVolgende stap: prioritisation "
-            "validate {path}",
-            "usage.init_exists": "{path} bestaat al; ik overschrijf niets. Kies een andere map.",
-        },
-        "en": {
-            "help.init": "write a copy of the sample workbook into a folder",
-            "init.done": "Sample workbook written: {path}\nNext: prioritisation validate {path}",
-            "usage.init_exists": "{path} already exists; nothing is overwritten. Choose another folder.",
-        },
-    }
-)
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import tr
+from prioritisation.data.sample import write_sample
 
 
 def register(sub) -> None:

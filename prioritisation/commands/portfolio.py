@@ -6,13 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import UsageError
-from ..explain import explain_portfolio
-from ..export import atomic_path, frame_to_csv, write_xlsx
-from ..i18n import fmt_money, fmt_number, fmt_percent, tr
-from ..i18n import register as register_messages
-from ..portfolio import funding_probability, select_portfolio
-from ._common import (
+from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
@@ -21,31 +15,11 @@ from ._common import (
     load,
     text_table,
 )  # fmt: skip
-
-register_messages(
-    {
-        "nl": {
-            "help.portfolio": "kies de beste set ideeën binnen een budget (exact), met redenen",
-            "portfolio.header": "Budget {budget}: {count} ideeën gefinancierd voor {cost} (over: "
-            "{remaining}), totale score {value} — {status}",
-            "portfolio.optimal": "bewezen optimaal (HiGHS)",
-            "portfolio.not_optimal": "niet bewezen optimaal ({status}, gap {gap})",
-            "col.status": "status", "col.p_funded": "P(gefinancierd)",
-            "usage.chart_format": "grafiek '{path}': kies een bestand op .svg of .png",
-            "usage.chart_needs_p_funded": "--chart tekent P(gefinancierd): geef ook --p-funded N",
-        },
-        "en": {
-            "help.portfolio": "choose the best set of ideas within a budget (exactly), with reasons",
-            "portfolio.header": "Budget {budget}: {count} ideas funded for {cost} (left: "
-            "{remaining}), total score {value} — {status}",
-            "portfolio.optimal": "proven optimal (HiGHS)",
-            "portfolio.not_optimal": "not proven optimal ({status}, gap {gap})",
-            "col.status": "status", "col.p_funded": "P(funded)",
-            "usage.chart_format": "chart '{path}': choose a .svg or .png file",
-            "usage.chart_needs_p_funded": "--chart draws P(funded): give --p-funded N as well",
-        },
-    }
-)  # fmt: skip
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.data.export import atomic_path, frame_to_csv, write_xlsx
+from prioritisation.decisions.portfolio import funding_probability, select_portfolio
+from prioritisation.explain.funding import explain_portfolio
 
 
 def add_selection_options(parser, budget: bool = True) -> None:
@@ -79,7 +53,7 @@ def selection_kwargs(args) -> dict:
 
 def write_chart(chart, path: str) -> Path:
     """Write an altair chart as ``.svg`` or ``.png`` (rendered offline), atomically."""
-    from ..charts import to_svg
+    from prioritisation.explain.charts import to_svg
 
     suffix = Path(path).suffix.lower()
     if suffix not in (".svg", ".png"):
@@ -131,7 +105,7 @@ def run(args) -> int:
         else None
     )  # fmt: skip
     if args.chart:
-        from ..charts.portfolio import funding_chart
+        from prioritisation.explain.charts.portfolio import funding_chart
 
         write_chart(funding_chart(probability, lang=portfolio.lang), args.chart)
     frame = portfolio.frame()

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import UsageError
-from ..export import frame_to_csv, write_xlsx
-from ..i18n import fmt_number, tr
-from ..i18n import register as register_messages
-from ..scoring import Ranking, rank
-from ._common import (
+from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
@@ -18,27 +13,10 @@ from ._common import (
     load,
     text_table,
 )  # fmt: skip
-
-register_messages(
-    {
-        "nl": {
-            "help.rank": "rangschik de ideeën van een werkmap",
-            "col.rank": "rang", "col.id": "id", "col.title": "titel", "col.theme": "thema",
-            "col.score": "score", "col.reason": "reden", "col.cost": "kost",
-            "rank.header": "Methode {method}, aggregatie {aggregate}; gewichten: {weights}",
-            "rank.not_eligible": "niet in aanmerking",
-            "usage.xlsx_needs_out": "--format xlsx schrijft een bestand: geef --out BESTAND.xlsx",
-        },
-        "en": {
-            "help.rank": "rank the ideas of a workbook",
-            "col.rank": "rank", "col.id": "id", "col.title": "title", "col.theme": "theme",
-            "col.score": "score", "col.reason": "reason", "col.cost": "cost",
-            "rank.header": "Method {method}, aggregation {aggregate}; weights: {weights}",
-            "rank.not_eligible": "not eligible",
-            "usage.xlsx_needs_out": "--format xlsx writes a file: give --out FILE.xlsx",
-        },
-    }
-)  # fmt: skip
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import fmt_number, tr
+from prioritisation.data.export import frame_to_csv, write_xlsx
+from prioritisation.engine.scoring import Ranking, rank
 
 
 def register(sub) -> None:

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from ..i18n import get_language, tr
-from ..i18n import register as register_messages
-from ._common import add_workbook_argument
-
-register_messages(
-    {
-        "nl": {
-            "help.report": "maak het rapport van de stuurgroep als PDF (papermill → WeasyPrint)"
-        },
-        "en": {"help.report": "make the steering group's report as a PDF (papermill → WeasyPrint)"},
-    }
-)
+from prioritisation.commands._common import add_workbook_argument
+from prioritisation.core.i18n import get_language, tr
 
 
 def register(sub) -> None:
@@ -58,8 +48,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from ..report import make_reports, parse_languages, plan_jobs
-    from ..workbook import read_workbook
+    from prioritisation.data.workbook import read_workbook
+    from prioritisation.report.pipeline import make_reports, parse_languages, plan_jobs
 
     wb = read_workbook(args.path)  # a bad workbook: exit 2 before any kernel starts
     default_lang = args.lang or str(wb.settings.get("language") or get_language())

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import UsageError
-from ..export import frame_to_csv, write_xlsx
-from ..i18n import fmt_money, fmt_number, tr
-from ..i18n import register as register_messages
-from ..roadmap import plan_roadmap
-from ._common import (
+from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
@@ -18,26 +13,11 @@ from ._common import (
     load,
     text_table,
 )
-from .portfolio import add_selection_options, selection_kwargs, write_chart
-
-register_messages(
-    {
-        "nl": {
-            "help.roadmap": "plan de beste set ideeën over de jaren binnen jaarbudgetten (exact)",
-            "roadmap.header": "Jaarbudgetten {years}: {count} ideeën voor {cost}, totale score "
-            "{value} — {status}",
-            "col.start": "start", "col.end": "einde", "col.per_year": "per jaar",
-            "col.year": "jaar", "col.spend": "uitgaven", "col.left": "over", "col.running": "loopt",
-        },
-        "en": {
-            "help.roadmap": "plan the best set of ideas over the years within yearly budgets (exactly)",
-            "roadmap.header": "Yearly budgets {years}: {count} ideas for {cost}, total score "
-            "{value} — {status}",
-            "col.start": "start", "col.end": "end", "col.per_year": "per year",
-            "col.year": "year", "col.spend": "spend", "col.left": "left", "col.running": "running",
-        },
-    }
-)  # fmt: skip
+from prioritisation.commands.portfolio import add_selection_options, selection_kwargs, write_chart
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.data.export import frame_to_csv, write_xlsx
+from prioritisation.decisions.roadmap import plan_roadmap
 
 
 def register(sub) -> None:
@@ -61,7 +41,7 @@ def run(args) -> int:
     roadmap = plan_roadmap(wb, args.budget_per_year, budget=args.budget, **selection_kwargs(args))
     roadmap.raise_if_infeasible()
     if args.chart:
-        from ..charts.portfolio import gantt_chart
+        from prioritisation.explain.charts.portfolio import gantt_chart
 
         write_chart(gantt_chart(roadmap), args.chart)
     years = roadmap.years.copy()

@@ -12,12 +12,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem, UsageError, WorkbookError
-from ..export import frame_to_csv, write_xlsx
-from ..i18n import fmt_money, fmt_number, tr
-from ..i18n import register as register_messages
-from ..model import AGGREGATIONS
-from ..store import (
+from prioritisation.commands._common import (
+    add_workbook_argument,
+    emit_json,
+    emit_text,
+    load,
+    text_table,
+)
+from prioritisation.commands.rank import ranking_json, ranking_text
+from prioritisation.core.errors import Problem, UsageError, WorkbookError
+from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.core.model import AGGREGATIONS
+from prioritisation.data.export import frame_to_csv, write_xlsx
+from prioritisation.data.workbook import file_sha256
+from prioritisation.scenarios.store import (
     Scenario,
     _value_text,
     compare,
@@ -26,89 +34,6 @@ from ..store import (
     scenario_ranking,
     scenarios_frame,
 )
-from ..workbook import file_sha256
-from ._common import add_workbook_argument, emit_json, emit_text, load, text_table
-from .rank import ranking_json, ranking_text
-
-register_messages(
-    {
-        "nl": {
-            "help.scenario": "bewaar, toon en vergelijk scenario's (niets wordt ooit overschreven)",
-            "help.scenario_save": "bewaar een scenario als nieuwe versie",
-            "help.scenario_list": "alle bewaarde versies",
-            "help.scenario_show": "één scenario met zijn rangschikking",
-            "help.scenario_backup": "kopieer de scenario-opslag (SQLite) naar één bestand",
-            "scenario.backup": "Back-up van {store} geschreven: {path} ({n} versies).",
-            "help.scenario_compare": "twee scenario's naast elkaar (NAAM of NAAM@VERSIE)",
-            "help.store": "de scenario-opslag: een SQLAlchemy-URL of een .sqlite-bestand (standaard: "
-            "$PRIORITISATION_STORE, anders WERKMAP.scenarios.sqlite naast de werkmap)",
-            "scenario.saved": "Scenario '{name}' versie {version} bewaard door {author} ({created}) in "
-            "{store}.",
-            "scenario.none": "Nog geen scenario's in {store}.",
-            "scenario.header": "Scenario '{name}' versie {version} — {author}, {created}",
-            "scenario.settings": "Methode {method}, aggregatie {aggregate}; budget {budget}",
-            "scenario.thresholds": "Drempels: {thresholds}",
-            "scenario.selection": "Selectie: in {include}; uit {exclude}",
-            "scenario.note": "Toelichting: {note}",
-            "scenario.other_workbook": "Let op: {names} werd gemaakt op een andere versie van de "
-            "werkmap (SHA-256 verschilt).",
-            "compare.header": "A = {a}; B = {b}",
-            "compare.settings": "Instellingen die verschillen:",
-            "compare.same_settings": "Dezelfde instellingen (methode, aggregatie, drempels, budget).",
-            "compare.weights": "Gewichten:",
-            "compare.ranking": "Rangschikking ({n} ideeën van plaats veranderd):",
-            "compare.no_budget": "(Geen gefinancierde set: een van beide scenario's heeft geen budget.)",
-            "compare.funded_total": "Gefinancierd in {side}: {n} ideeën, {cost} van {budget}.",
-            "compare.funded_changed": "{n} ideeën gefinancierd in het ene scenario en niet in het "
-            "andere:",
-            "compare.funded_same": "Beide scenario's financieren dezelfde ideeën.",
-            "compare.in": "gefinancierd", "compare.out": "niet",
-            "col.name": "naam", "col.version": "versie", "col.author": "auteur",
-            "col.created": "tijdstip", "col.method": "methode", "col.aggregate": "aggregatie",
-            "col.weights": "gewichten", "col.note": "toelichting", "col.workbook": "werkmap",
-            "col.setting": "instelling", "col.criterion": "criterium", "col.difference": "verschil",
-            "col.moved": "verschuiving", "workbook.this": "deze", "workbook.other": "andere",
-            "none": "geen",
-        },
-        "en": {
-            "help.scenario": "save, show and compare scenarios (nothing is ever overwritten)",
-            "help.scenario_save": "save a scenario as a new version",
-            "help.scenario_list": "every saved version",
-            "help.scenario_show": "one scenario with its ranking",
-            "help.scenario_backup": "copy the scenario store (SQLite) into one file",
-            "scenario.backup": "Backup of {store} written: {path} ({n} versions).",
-            "help.scenario_compare": "two scenarios side by side (NAME or NAME@VERSION)",
-            "help.store": "the scenario store: a SQLAlchemy URL or a .sqlite file (default: "
-            "$PRIORITISATION_STORE, else WORKBOOK.scenarios.sqlite beside the workbook)",
-            "scenario.saved": "Scenario '{name}' version {version} saved by {author} ({created}) in "
-            "{store}.",
-            "scenario.none": "No scenarios yet in {store}.",
-            "scenario.header": "Scenario '{name}' version {version} — {author}, {created}",
-            "scenario.settings": "Method {method}, aggregation {aggregate}; budget {budget}",
-            "scenario.thresholds": "Thresholds: {thresholds}",
-            "scenario.selection": "Selection: in {include}; out {exclude}",
-            "scenario.note": "Note: {note}",
-            "scenario.other_workbook": "Note: {names} was made on another version of the workbook "
-            "(SHA-256 differs).",
-            "compare.header": "A = {a}; B = {b}",
-            "compare.settings": "Settings that differ:",
-            "compare.same_settings": "Same settings (method, aggregation, thresholds, budget).",
-            "compare.weights": "Weights:",
-            "compare.ranking": "Ranking ({n} ideas changed place):",
-            "compare.no_budget": "(No funded set: one of the scenarios has no budget.)",
-            "compare.funded_total": "Funded in {side}: {n} ideas, {cost} of {budget}.",
-            "compare.funded_changed": "{n} ideas funded in one scenario and not in the other:",
-            "compare.funded_same": "Both scenarios fund the same ideas.",
-            "compare.in": "funded", "compare.out": "not",
-            "col.name": "name", "col.version": "version", "col.author": "author",
-            "col.created": "time", "col.method": "method", "col.aggregate": "aggregation",
-            "col.weights": "weights", "col.note": "note", "col.workbook": "workbook",
-            "col.setting": "setting", "col.criterion": "criterion", "col.difference": "difference",
-            "col.moved": "moved", "workbook.this": "this", "workbook.other": "other",
-            "none": "none",
-        },
-    }
-)  # fmt: skip
 
 
 def add_store_option(parser) -> None:

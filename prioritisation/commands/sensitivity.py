@@ -7,64 +7,17 @@ import re
 
 import pandas as pd
 
-from ..group import VIEWS
-from ..i18n import fmt_number, fmt_percent, tr
-from ..i18n import register as register_messages
-from ..model import AGGREGATIONS
-from ..sensitivity import robustness
-from ._common import _json_default, add_workbook_argument, emit_text, load, text_table
-
-register_messages(
-    {
-        "nl": {
-            "help.sensitivity": "hoe stevig is de rangschikking: stabiliteit van de gewichten, "
-            "SMAA en consensus",
-            "sens.header": "Gewogen som, aggregatie {aggregate}; {samples} trekkingen (seed {seed}), "
-            "gewichten {how}.",
-            "sens.uniform": "willekeurig (uniform)",
-            "sens.around": "rond de gewichten in gebruik (spreiding {spread})",
-            "sens.stability": "Stabiliteit: {winner} blijft eerste zolang het gewicht van …",
-            "sens.stability_line": "  {criterion} (nu {weight}) tussen {low} en {high} ligt{rivals}",
-            "sens.rivals": "; daarbuiten: {names}",
-            "sens.top": "De top {k} ({ids}) blijft dezelfde zolang het gewicht van …",
-            "sens.top_line": "  {criterion} tussen {low} en {high} ligt",
-            "sens.smaa": "Kans op elke plaats (SMAA):",
-            "col.p_first": "P(eerste)", "col.p_top": "P(top {k})", "col.expected": "verwachte rang",
-            "sens.consensus": "Consensus: Kendalls W = {w} ({meaning}; p {p}).",
-            "sens.w_strong": "sterke overeenstemming", "sens.w_moderate": "matige overeenstemming",
-            "sens.w_weak": "zwakke overeenstemming",
-            "sens.w_none": "Consensus: Kendalls W is niet te berekenen (minder dan 2 beoordelaars "
-            "of 2 gerangschikte ideeën).",
-            "sens.none_ranked": "Geen enkel idee komt in aanmerking: er is niets te rangschikken.",
-            "sens.changed": "Ideeën waarvan de rang het meest verschilt tussen de leden:",
-            "sens.changed_line": "  {id}: groep {group}, leden {low}–{high} ({ranks})",
-            "sens.more": "… en nog {n} ideeën (zie --format json)",
-        },
-        "en": {
-            "help.sensitivity": "how solid the ranking is: weight stability, SMAA and consensus",
-            "sens.header": "Weighted sum, aggregation {aggregate}; {samples} draws (seed {seed}), "
-            "weights {how}.",
-            "sens.uniform": "at random (uniform)",
-            "sens.around": "around the weights in force (spread {spread})",
-            "sens.stability": "Stability: {winner} stays first as long as the weight of …",
-            "sens.stability_line": "  {criterion} (now {weight}) lies between {low} and {high}{rivals}",
-            "sens.rivals": "; beyond: {names}",
-            "sens.top": "The top {k} ({ids}) stays the same as long as the weight of …",
-            "sens.top_line": "  {criterion} lies between {low} and {high}",
-            "sens.smaa": "Chance of each place (SMAA):",
-            "col.p_first": "P(first)", "col.p_top": "P(top {k})", "col.expected": "expected rank",
-            "sens.consensus": "Consensus: Kendall's W = {w} ({meaning}; p {p}).",
-            "sens.w_strong": "strong agreement", "sens.w_moderate": "moderate agreement",
-            "sens.w_weak": "weak agreement",
-            "sens.w_none": "Consensus: Kendall's W cannot be computed (fewer than 2 assessors or "
-            "2 ranked ideas).",
-            "sens.none_ranked": "No idea is eligible: there is nothing to rank.",
-            "sens.changed": "Ideas whose rank differs most between members:",
-            "sens.changed_line": "  {id}: group {group}, members {low}–{high} ({ranks})",
-            "sens.more": "… and {n} more ideas (see --format json)",
-        },
-    }
-)  # fmt: skip
+from prioritisation.commands._common import (
+    _json_default,
+    add_workbook_argument,
+    emit_text,
+    load,
+    text_table,
+)
+from prioritisation.core.i18n import fmt_number, fmt_percent, tr
+from prioritisation.core.model import AGGREGATIONS
+from prioritisation.decisions.group import VIEWS
+from prioritisation.decisions.sensitivity import robustness
 
 
 def register(sub) -> None:

@@ -4,45 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError
-from ..forms import form_name, write_template
-from ..i18n import register as register_messages
-from ..i18n import tr
-from ._common import add_workbook_argument, emit_text, load
-
-register_messages(
-    {
-        "nl": {
-            "help.template": "maak een Excel-beoordelingsformulier voor één beoordelaar",
-            "template.written": "Formulier voor {assessor} geschreven: {path}",
-            "template.next": "({ideas} ideeën × {criteria} criteria.) Stuur het rond; verzamel de "
-            "teruggestuurde formulieren met: prioritisation collect {workbook} FORMULIER.xlsx… "
-            "--out SAMENGEVOEGD.xlsx",
-            "usage.out_folder": "voor meerdere beoordelaars is --out een map, geen .xlsx-bestand "
-            "('{path}')",
-            "usage.form_names_clash": "twee beoordelaars krijgen dezelfde bestandsnaam; maak hun "
-            "formulieren één voor één",
-            "usage.out_exists": "{path} bestaat al; ik overschrijf niets (het kan een ingevuld "
-            "formulier zijn). Kies een andere naam of geef --overwrite.",
-            "usage.out_xlsx": "--out moet een .xlsx-bestand zijn, niet '{path}'",
-            "usage.assessor_empty": "geef de naam van de beoordelaar (--assessor)",
-        },
-        "en": {
-            "help.template": "make an Excel assessment form for one assessor",
-            "template.written": "Form for {assessor} written: {path}",
-            "template.next": "({ideas} ideas × {criteria} criteria.) Send it out; collect the "
-            "returned forms with: prioritisation collect {workbook} FORM.xlsx… --out MERGED.xlsx",
-            "usage.out_folder": "for several assessors --out is a folder, not an .xlsx file "
-            "('{path}')",
-            "usage.form_names_clash": "two assessors get the same file name; make their forms one "
-            "at a time",
-            "usage.out_exists": "{path} already exists; nothing is overwritten (it may be a filled "
-            "form). Choose another name or give --overwrite.",
-            "usage.out_xlsx": "--out must be an .xlsx file, not '{path}'",
-            "usage.assessor_empty": "give the assessor's name (--assessor)",
-        },
-    }
-)
+from prioritisation.commands._common import add_workbook_argument, emit_text, load
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import tr
+from prioritisation.data.forms import form_name, write_template
 
 
 def register(sub) -> None:

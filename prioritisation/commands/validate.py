@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import WorkbookError
-from ..i18n import register as register_messages
-from ..i18n import tr
-from ..workbook import check_workbook
-from ._common import add_workbook_argument
-
-register_messages(
-    {
-        "nl": {
-            "validate.ok": "In orde: {ideas} ideeën, {criteria} criteria{default}, {assessors} "
-            "beoordelaars, {scores} scores ({empty} lege cellen).",
-            "validate.default": " (de vier standaardcriteria)",
-            "help.validate": "controleer een werkmap en toon alle problemen",
-        },
-        "en": {
-            "validate.ok": "OK: {ideas} ideas, {criteria} criteria{default}, {assessors} "
-            "assessors, {scores} scores ({empty} empty cells).",
-            "validate.default": " (the four default criteria)",
-            "help.validate": "check a workbook and list every problem",
-        },
-    }
-)
+from prioritisation.commands._common import add_workbook_argument
+from prioritisation.core.errors import WorkbookError
+from prioritisation.core.i18n import tr
+from prioritisation.data.workbook import check_workbook
 
 
 def register(sub) -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import fmt_number, fmt_percent, tr
-from ..i18n import register as register_messages
-from ..weights import weights_report
-from ._common import (
+from prioritisation.commands._common import (
     add_output_options,
     add_workbook_argument,
     emit_json,
@@ -15,39 +12,8 @@ from ._common import (
     load,
     text_table,
 )
-
-register_messages(
-    {
-        "nl": {
-            "help.weights": "toon de gewichten (ook ROC, swing en AHP met consistentie)",
-            "weights.in_force": "in gebruik",
-            "weights.criterion": "criterium",
-            "weights.group_cr": "AHP (groep, meetkundig gemiddelde van {n} leden): "
-            "consistentieverhouding {cr}{flag}",
-            "weights.member_cr": "  {name}: consistentieverhouding {cr}{flag}",
-            "weights.inconsistent": " — INCONSISTENT (> 0,10): herbekijk de vergelijkingen",
-            "weights.incomplete": " (onvolledig: ontbrekende paren: {n})",
-            "weights.ri": "Random index: Saaty (1980), n = {n}: {ri}",
-            "weights.no_ahp": "Geen blad 'pairwise': geen AHP-gewichten.",
-            "weights.excluded": "  {name}: vergelijkingen verbinden niet alle criteria; telt "
-            "mee voor de groep, geen eigen gewichten",
-        },
-        "en": {
-            "help.weights": "show the weights (also ROC, swing and AHP with consistency)",
-            "weights.in_force": "in force",
-            "weights.criterion": "criterion",
-            "weights.group_cr": "AHP (group, geometric mean of {n} members): consistency ratio "
-            "{cr}{flag}",
-            "weights.member_cr": "  {name}: consistency ratio {cr}{flag}",
-            "weights.inconsistent": " — INCONSISTENT (> 0.10): please revisit the comparisons",
-            "weights.incomplete": " (incomplete: pairs missing: {n})",
-            "weights.ri": "Random index: Saaty (1980), n = {n}: {ri}",
-            "weights.no_ahp": "No 'pairwise' sheet: no AHP weights.",
-            "weights.excluded": "  {name}: comparisons do not connect all criteria; counted for "
-            "the group, no weights of their own",
-        },
-    }
-)
+from prioritisation.core.i18n import fmt_number, fmt_percent, tr
+from prioritisation.engine.weights import weights_report
 
 
 def register(sub) -> None:

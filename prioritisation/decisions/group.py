@@ -1,0 +1,281 @@
+"""Where the steering group agrees and where it does not: consensus across members.
+
+:func:`consensus` returns, for the eligible ideas:
+
+* **Kendall's W** (coefficient of concordance, with the correction for ties; Kendall &
+  Babington Smith 1939) across the assessors: each assessor ranks the ideas by the weighted
+  sum of *their own* scores with the group's weights (a cell they left empty takes the
+  group's aggregate), so W measures agreement on the assessment, not on the weights.
+  0 = no agreement, 1 = everyone ranks alike; a χ² test (n − 1 degrees of freedom) says
+  whether the agreement could be chance. Also W per criterion (the assessors' scores on
+  that criterion alone).
+* per idea the **spread** of its scores (the assessors' standard deviation per criterion).
+* the **ranking each member's own view gives** (no tool we know shows this), and the ideas
+  whose rank changes most from member to member. What a member's view is (``view``):
+
+  - ``"weights"``: the member's own AHP weights (from their pairwise judgments) on the
+    group's aggregated scores — what their priorities would choose from the shared
+    assessment;
+  - ``"scores"``: the member's own scores with the group's weights;
+  - ``"both"``: their own weights on their own scores;
+  - ``"auto"`` (default): ``"weights"`` for a member with usable pairwise judgments,
+    ``"scores"`` for the others (the choice per member is in ``Consensus.basis``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from prioritisation.core.errors import UsageError
+from prioritisation.core.model import Workbook
+from prioritisation.engine.scoring import (
+    Prepared,
+    normalise_matrix,
+    prepare,
+    rank_positions,
+    score_cube,
+)
+from prioritisation.engine.weights import ahp, resolve_weights
+
+VIEWS = ("auto", "weights", "scores", "both")
+
+
+@dataclass(frozen=True, eq=False)
+class Consensus:
+    """Agreement in the group (see the module text).
+
+    ``kendall_w`` (NaN with fewer than 2 assessors or 2 ideas), ``chi2``, ``p_value``;
+    ``per_criterion``: W per criterion; ``spread``: eligible ideas × criteria, the
+    assessors' standard deviation, plus ``mean``; ``member_ranks``: eligible ideas ×
+    members, the rank (1 = first, ties shared) each member's view gives; ``group_rank``:
+    the group's rank; ``member_weights``: members × criteria, the weights each view used;
+    ``basis``: member → ``weights``/``scores``/``both``; ``consistency``: member → AHP
+    consistency ratio (NaN without judgments); ``changes``: per idea ``group_rank``,
+    ``min_rank``, ``max_rank``, ``range``, ``std`` — sorted with the largest range first.
+    """
+
+    kendall_w: float
+    chi2: float
+    p_value: float
+    assessors: list[str]
+    per_criterion: pd.Series
+    spread: pd.DataFrame
+    member_ranks: pd.DataFrame
+    group_rank: pd.Series
+    member_weights: pd.DataFrame
+    basis: pd.Series
+    consistency: pd.Series
+    changes: pd.DataFrame
+
+    def most_changed(self, top: int = 5) -> pd.DataFrame:
+        return self.changes[self.changes["range"] > 0].head(top)
+
+    def to_dict(self, top: int = 10) -> dict:
+        def num(v):
+            return None if v is None or np.isnan(v) else round(float(v), 10)
+
+        members = list(self.member_ranks.columns)
+        spread_cols = ["mean", *[c for c in self.spread.columns if c != "mean"]]
+        return {
+            "kendall_w": num(self.kendall_w), "chi2": num(self.chi2), "p_value": num(self.p_value),
+            "assessors": self.assessors,
+            "per_criterion": {c: num(v) for c, v in self.per_criterion.items()},
+            "members": {
+                m: {"basis": self.basis[m], "consistency_ratio": num(self.consistency[m]),
+                    "weights": {c: num(v) for c, v in self.member_weights.loc[m].items()}}
+                for m in self.member_weights.index
+            },
+            "member_ranks": {i: dict(zip(members, row, strict=True)) for i, row in
+                             zip(self.member_ranks.index, self.member_ranks.to_numpy().tolist(),
+                                 strict=True)},
+            "most_changed": [
+                {"id": i, "group_rank": int(r["group_rank"]), "min_rank": int(r["min_rank"]),
+                 "max_rank": int(r["max_rank"]), "range": int(r["range"]),
+                 "ranks": {m: int(v) for m, v in self.member_ranks.loc[i].items()}}
+                for i, r in self.most_changed(top).iterrows()
+            ],
+            "spread": {i: dict(zip(spread_cols, row, strict=True)) for i, row in zip(
+                self.spread.index, np.round(self.spread[spread_cols].to_numpy(), 10).tolist(),
+                strict=True)},
+        }  # fmt: skip
+
+
+def kendall_w(ranks: np.ndarray) -> tuple[float, float, float]:
+    """Kendall's W of a raters × objects matrix of (mid-)ranks, corrected for ties.
+
+    W = 12 S / (m²(n³ − n) − m Σ T), S = Σ (R_i − R̄)², T = Σ (t³ − t) over each rater's
+    groups of tied ranks. Returns ``(W, χ², p)`` with χ² = m (n − 1) W.
+    """
+    ranks = np.asarray(ranks, dtype=float)
+    m, n = ranks.shape
+    if m < 2 or n < 2:
+        return np.nan, np.nan, np.nan
+    totals = ranks.sum(axis=0)
+    s = float(((totals - totals.mean()) ** 2).sum())
+    ties = 0.0
+    for row in ranks:
+        _, t = np.unique(row, return_counts=True)
+        ties += float((t**3 - t).sum())
+    denominator = m * m * (n**3 - n) - m * ties
+    if denominator <= 0:
+        return np.nan, np.nan, np.nan
+    w = 12.0 * s / denominator
+    chi2 = m * (n - 1) * w
+    return w, chi2, chi2_sf(chi2, n - 1)
+
+
+def chi2_sf(x: float, df: int) -> float:
+    """P(χ²_df > x): the regularised upper incomplete gamma Q(df/2, x/2) (series below
+    a + 1, Lentz's continued fraction above; Press et al., *Numerical Recipes*, §6.2).
+    Written out so that the command does not import scipy.stats (1 s at start-up)."""
+    a, x = df / 2.0, x / 2.0
+    if x <= 0:
+        return 1.0
+    log_front = -x + a * math.log(x) - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        ap = a
+        for _ in range(10_000):
+            ap += 1
+            term *= x / ap
+            total += term
+            if abs(term) < abs(total) * 1e-15:
+                break
+        return max(0.0, 1.0 - total * math.exp(log_front))
+    tiny = 1e-300
+    b = x + 1 - a
+    c, d = 1 / tiny, 1 / b
+    h = d
+    for i in range(1, 10_000):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1) < 1e-15:
+            break
+    return min(1.0, math.exp(log_front) * h)
+
+
+def midranks(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest score; ties get the mean of their ranks (one row per rater)."""
+    scores = np.atleast_2d(np.asarray(scores, dtype=float))
+    out = np.empty_like(scores)
+    for k, row in enumerate(scores):
+        order = np.argsort(-row, kind="stable")
+        ordered = -row[order]
+        start = np.r_[0, np.flatnonzero(np.diff(ordered) != 0) + 1]
+        end = np.r_[start[1:], len(row)]
+        ranks = np.repeat((start + end + 1) / 2.0, end - start)
+        out[k, order] = ranks
+    return out
+
+
+def consensus_prepared(prepared: Prepared, weights: pd.Series, view: str = "auto") -> Consensus:
+    """Consensus with resolved group weights (see :func:`consensus`)."""
+    if view not in VIEWS:
+        raise UsageError("view", name=view, choices=", ".join(VIEWS))
+    wb = prepared.wb
+    crits = list(wb.criteria.index)
+    c = wb.criteria
+    lower, upper = c["scale_min"].to_numpy(float), c["scale_max"].to_numpy(float)
+    benefit = (c["direction"] == "benefit").to_numpy()
+    eligible = np.flatnonzero(prepared.eligible)
+    ids = [wb.ideas.index[i] for i in eligible]
+    w = weights.reindex(crits).to_numpy(float)
+    group_norm = prepared.normalised.to_numpy(float)[eligible]
+    cube, assessors = score_cube(wb)
+    cube = cube[eligible]
+    aggregated = prepared.aggregated.to_numpy(float)[eligible]
+    own = np.where(np.isnan(cube), aggregated[:, :, None], cube)  # ideas × criteria × assessors
+    own_norm = normalise_matrix(own, lower[:, None], upper[:, None], benefit[:, None])
+
+    # Kendall's W: each assessor's own scores, group weights
+    own_scores = np.einsum("icj,c->ji", own_norm, w)  # assessors × ideas
+    kw, chi2, p = kendall_w(midranks(own_scores)) if len(ids) else (np.nan,) * 3
+    per_criterion = pd.Series(
+        [kendall_w(midranks(own_norm[:, j, :].T))[0] if len(ids) else np.nan
+         for j in range(len(crits))], index=crits, dtype=float)  # fmt: skip
+
+    # each member's view
+    analysis = None
+    if wb.pairwise is not None and not wb.pairwise.empty:
+        try:
+            analysis = ahp(wb)
+        except UsageError:
+            analysis = None
+    ahp_members = analysis.members if analysis else {}
+    members = sorted(set(assessors) | set(ahp_members))
+    index_of = {a: k for k, a in enumerate(assessors)}
+    ranks, used_weights, basis, consistency = {}, {}, {}, {}
+    for member in members:
+        has_w, has_s = member in ahp_members, member in index_of
+        chosen = view
+        if view == "auto":
+            chosen = "weights" if has_w else "scores"
+        if (chosen in ("weights", "both") and not has_w) or (
+            chosen in ("scores", "both") and not has_s
+        ):
+            chosen = "scores" if has_s else "weights"
+        mw = ahp_members[member].weights.reindex(crits).to_numpy(float) if chosen in (
+            "weights", "both") else w  # fmt: skip
+        values = own_norm[:, :, index_of[member]] if chosen in ("scores", "both") else group_norm
+        score = values @ mw if len(ids) else np.zeros(0)
+        r, _ = rank_positions(score, ids, np.ones(len(ids), bool))
+        ranks[member] = r.astype(int)
+        used_weights[member] = mw
+        basis[member] = chosen
+        consistency[member] = ahp_members[member].consistency_ratio if has_w else np.nan
+    member_ranks = pd.DataFrame(ranks, index=pd.Index(ids, name="id"), columns=members)
+    group_score = group_norm @ w if len(ids) else np.zeros(0)
+    group_rank = pd.Series(rank_positions(group_score, ids, np.ones(len(ids), bool))[0],
+                           index=member_ranks.index).astype(int)  # fmt: skip
+    if members:
+        lo, hi = member_ranks.min(axis=1), member_ranks.max(axis=1)
+        std = member_ranks.std(axis=1, ddof=0)
+    else:
+        lo = hi = group_rank
+        std = group_rank * 0.0
+    order = group_rank.sort_values(kind="stable").index
+    member_ranks, group_rank = member_ranks.loc[order], group_rank.loc[order]
+    if members:
+        lo, hi = member_ranks.min(axis=1), member_ranks.max(axis=1)
+        std = member_ranks.std(axis=1, ddof=0)
+    changes = pd.DataFrame({"group_rank": group_rank, "min_rank": lo, "max_rank": hi,
+                            "range": hi - lo, "std": std})  # fmt: skip
+    changes = changes.sort_values(["range", "std", "group_rank"], ascending=[False, False, True],
+                                  kind="stable")  # fmt: skip
+    spread = prepared.spread.iloc[eligible].loc[order].copy()
+    spread["mean"] = spread[crits].mean(axis=1)
+    return Consensus(
+        kendall_w=kw, chi2=chi2, p_value=p, assessors=assessors, per_criterion=per_criterion,
+        spread=spread, member_ranks=member_ranks, group_rank=group_rank,
+        member_weights=pd.DataFrame(used_weights, index=crits).T.reindex(members),
+        basis=pd.Series(basis, dtype=object), consistency=pd.Series(consistency, dtype=float),
+        changes=changes,
+    )  # fmt: skip
+
+
+def consensus(
+    wb: Workbook,
+    weights: str | Mapping | pd.Series | None = None,
+    aggregate: str | None = None,
+    view: str = "auto",
+) -> Consensus:
+    """Kendall's W, per-idea spread and each member's ranking (validating wrapper).
+
+    ``weights``/``aggregate`` as for :func:`prioritisation.engine.scoring.rank` (the group's);
+    ``view`` one of ``auto`` (default), ``weights``, ``scores``, ``both`` (module text).
+    """
+    if view not in VIEWS:
+        raise UsageError("view", name=view, choices=", ".join(VIEWS))
+    return consensus_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), view)

@@ -1,0 +1,508 @@
+"""The report pipeline: a scenario → papermill → HTML without code → WeasyPrint PDF.
+
+:func:`make_reports` is what ``prioritisation report`` calls. Per report (a language and a
+scenario or set of weights):
+
+1. the inputs are checked in this process first (a bad workbook or option is a
+   :class:`~prioritisation.core.errors.WorkbookError` / :class:`~prioritisation.core.errors.UsageError`
+   before any kernel starts);
+2. papermill executes ``prioritisation/report/report.ipynb`` into a temporary folder, in a kernel that
+   runs *this* interpreter with *this* package on its path (not whatever ``python3``
+   kernelspec happens to be installed), with JSON-simple parameters only;
+3. the executed notebook is checked: papermill marks a timed-out cell as not failed, so every
+   code cell must have run without an error and the last cell's end marker must be there;
+4. nbconvert renders the outputs only, with the project's template and print CSS
+   (``prioritisation/report/templates/report``);
+5. WeasyPrint writes the PDF (A4, page numbers, running header with title and scenario).
+
+Only when *every* requested report has been built are they moved into place, each with one
+:func:`os.replace`; a failed run leaves no file at the output path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prioritisation.core.errors import PrioritisationError, UsageError
+from prioritisation.core.i18n import LANGUAGES, tr
+from prioritisation.core.version import __version__
+from prioritisation.data.workbook import read_workbook
+from prioritisation.engine.scoring import check_aggregate, check_method
+from prioritisation.engine.weights import resolve_weights
+from prioritisation.report.kernel import skip_slow_optional_imports
+from prioritisation.report.sections import END_MARKER, parse_budget
+
+REPORT_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = REPORT_DIR / "templates"
+NOTEBOOK = REPORT_DIR / "report.ipynb"
+DEFAULT_TIMEOUT = 120  # seconds per cell
+
+
+class ReportError(PrioritisationError):
+    """The report could not be built (a cell error, a timeout, layout): exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, name: str, detail: str):
+        self.name, self.detail = name, detail
+        super().__init__(tr("report.failed", None, name=name, detail=detail))
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One PDF to make: the notebook's parameters (JSON-simple) and where it goes."""
+
+    workbook: str
+    out: Path
+    lang: str = "nl"
+    title: str = ""
+    scenario: str = ""
+    scenario_version: int | None = None
+    store: str = ""
+    weights: str = ""
+    method: str = ""
+    aggregate: str = ""
+    budget: float | None = None
+    date: str = field(default_factory=lambda: dt.date.today().isoformat())
+
+    def parameters(self) -> dict:
+        return {
+            "workbook": self.workbook, "lang": self.lang, "title": self.title,
+            "scenario": self.scenario, "scenario_version": self.scenario_version,
+            "store": self.store, "weights": self.weights, "method": self.method,
+            "aggregate": self.aggregate, "budget": self.budget, "date": self.date,
+        }  # fmt: skip
+
+    @property
+    def name(self) -> str:
+        return self.out.name
+
+
+# --------------------------------------------------------------------------- checking input
+
+
+def parse_languages(value: str | Sequence[str] | None, default: str = "nl") -> list[str]:
+    """``"nl,en"`` → ``["nl", "en"]``; ``None`` → ``[default]``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [default]
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    langs = []
+    for part in parts:
+        lang = part.strip().lower()
+        if lang not in LANGUAGES:
+            raise UsageError("report_lang", value=part.strip())
+        if lang not in langs:
+            langs.append(lang)
+    return langs
+
+
+def plan_jobs(
+    path,
+    out,
+    langs: Sequence[str] = ("nl",),
+    scenarios: Sequence[str] = ("",),
+    title: str = "",
+    weights: str | None = None,
+    method: str | None = None,
+    aggregate: str | None = None,
+    budget=None,
+    date: str | None = None,
+    wb=None,
+    store: str | None = None,
+) -> list[ReportJob]:
+    """Check every input in this process and return the reports to make.
+
+    ``scenarios``: names of stored scenarios (``NAME`` = its latest version, ``NAME@2`` a
+    given one, ``all`` = the latest version of every scenario) in the store at ``store``
+    (default: ``$PRIORITISATION_STORE``, else the SQLite file beside the workbook); each is
+    resolved to a fixed version here, so the report shows the version that was asked for.
+    With one report, ``out`` is the file; with several, each file is named after ``out``
+    with ``-SCENARIO`` and/or ``-LANG`` added before ``.pdf`` (``out`` may also be a folder).
+    """
+    if wb is None:
+        wb = read_workbook(path)  # WorkbookError (exit 2) before any kernel starts
+    refs = [s for s in scenarios if s]
+    if refs and (weights or method or aggregate or budget not in (None, "")):
+        raise UsageError("report_scenario_options")
+    method = check_method(method) if method else ""
+    aggregate = check_aggregate(aggregate) if aggregate else ""
+    resolve_weights(wb, weights or None)
+    budget = parse_budget(budget)
+    stored = resolve_scenarios(wb, path, refs, store) if refs else [("", None, "")]
+    langs = list(langs)
+    folder = _is_folder(out)
+    out = Path(out).absolute()
+    single = len(langs) * len(stored) == 1 and not folder
+    jobs = []
+    for name, version, url in stored:
+        for lang in langs:
+            jobs.append(
+                ReportJob(
+                    workbook=str(Path(path).resolve()),
+                    out=out if single else _batch_name(out, folder, path, name, lang, langs),
+                    lang=lang,
+                    title=title or "",
+                    scenario=name,
+                    scenario_version=version,
+                    store=url,
+                    weights=weights or "",
+                    method=method,
+                    aggregate=aggregate,
+                    budget=budget,
+                    date=date or dt.date.today().isoformat(),
+                )  # fmt: skip
+            )
+    for job in jobs:
+        _check_writable(job.out)
+    return jobs
+
+
+def _check_writable(out: Path) -> None:
+    """The folder of ``out`` exists (it is created) and can be written, before any work."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError("report_out", path=str(out), error=exc.strerror or str(exc)) from None
+    if out.is_dir() or not os.access(out.parent, os.W_OK):
+        raise UsageError("report_out", path=str(out), error=os.strerror(13))
+
+
+def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):
+    """``[(name, version, store URL)]`` for the scenario references (UsageError if absent)."""
+    from prioritisation.scenarios.store import check_fits, default_store_path, open_store, store_url
+
+    url = store_url(path, store)
+    if not store and not os.environ.get("PRIORITISATION_STORE"):
+        beside = default_store_path(path)
+        if not beside.exists():  # do not create an empty store just to find nothing in it
+            raise UsageError("report_no_scenarios", store=str(beside))
+    with open_store(path, url=url) as st:
+        if any(r.strip().lower() in ("all", "alle") for r in refs):
+            names = st.names()
+            if not names:
+                raise UsageError("report_no_scenarios", store=st.display)
+            pairs = [(n, None) for n in names]
+        else:
+            pairs = [_parse_ref(r) for r in refs]
+        out = []
+        for name, version in pairs:
+            scenario = st.get(name, version)
+            check_fits(wb, scenario)
+            if (scenario.name, scenario.version) not in [(n, v) for n, v, _ in out]:
+                out.append((scenario.name, int(scenario.version), url))
+    return out
+
+
+def _parse_ref(text: str) -> tuple[str, int | None]:
+    """``"Leesklimaat@2"`` → ``("Leesklimaat", 2)``; ``"Leesklimaat"`` → (name, None)."""
+    match = re.fullmatch(r"(.+)@(\d+)", text.strip())
+    return (match.group(1), int(match.group(2))) if match else (text.strip(), None)
+
+
+def _is_folder(out) -> bool:
+    return Path(out).is_dir() or str(out).endswith(("/", os.sep))
+
+
+def _batch_name(
+    out: Path, folder: bool, path, scenario: str, lang: str, langs: Sequence[str]
+) -> Path:
+    if folder:
+        where, stem = out, Path(path).stem
+    else:
+        where, stem = out.parent, out.stem
+    parts = [stem]
+    if scenario:
+        parts.append("".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in scenario))
+    if len(langs) > 1:
+        parts.append(lang)
+    return where / ("-".join(parts) + ".pdf")
+
+
+# --------------------------------------------------------------------------- the kernel
+
+
+def kernel_manager_class(folder: Path):
+    """A kernel manager that runs this interpreter with this package importable.
+
+    The installed ``python3`` kernelspec may point at another Python (a user-wide spec, a
+    system Python); the report must run the code that the command itself runs. The kernel
+    talks over local sockets in ``folder`` (private to this report, so kernels running side
+    by side never share one) rather than over TCP.
+    """
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, Unicode
+
+    source_root = str(REPORT_DIR.parents[1])
+    pythonpath = os.pathsep.join(p for p in (source_root, os.environ.get("PYTHONPATH")) if p)
+
+    class ThisPythonKernelManager(AsyncKernelManager):  # nbclient's default is async
+        # Local sockets in the (private, temporary) working folder rather than TCP ports.
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
+        ip = Unicode(str(folder / "kernel"))
+
+        @property
+        def kernel_spec(self):
+            if self._kernel_spec is None:
+                self._kernel_spec = KernelSpec(
+                    argv=[sys.executable, "-m", "prioritisation.report.kernel", "-f", "{connection_file}"],
+                    display_name="prioritisation report", language="python",
+                    env={"PYTHONPATH": pythonpath, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+                )  # fmt: skip
+            return self._kernel_spec
+
+        async def start_kernel(self, **kw):
+            # The kernel's own messages (a shutdown after a timeout is noisy) go to a log
+            # beside the notebook, not to the user's terminal.
+            log = open(folder / "kernel.log", "ab")  # noqa: SIM115 - the kernel process owns it
+            kw.setdefault("stdout", log)
+            kw.setdefault("stderr", log)
+            try:
+                return await super().start_kernel(**kw)
+            finally:
+                log.close()  # the child process keeps its own descriptor
+
+    return ThisPythonKernelManager
+
+
+# --------------------------------------------------------------------------- one report
+
+
+def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
+    """Run the report notebook for ``job`` into ``folder``; the executed, checked notebook."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    if not NOTEBOOK.exists():
+        raise ReportError(job.name, tr("report.no_notebook", None, path=str(NOTEBOOK)))
+    folder.mkdir(parents=True, exist_ok=True)
+    executed = folder / "executed.ipynb"
+    # papermill (and nbclient through it) log to stderr; the failures are reported below.
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    try:
+        nb = pm.execute_notebook(
+            str(NOTEBOOK), str(executed), parameters=job.parameters(), kernel_name="python3",
+            # no cwd=: papermill would chdir this whole process, and reports run side by side
+            language="python", progress_bar=False, log_output=False,
+            execution_timeout=timeout, start_timeout=60,
+            # the notebook is written once at the end, not twice per cell
+            request_save_on_cell_execute=False,
+            kernel_manager_class=kernel_manager_class(folder), shutdown_kernel="immediate",
+        )  # fmt: skip
+    except PapermillExecutionError as exc:
+        raise ReportError(
+            job.name, tr("report.cell_error", None, cell=exc.exec_count or exc.cell_index,
+                         error=f"{exc.ename}: {_first_line(exc.evalue)}"),
+        ) from None  # fmt: skip
+    except TimeoutError:  # nbclient's CellTimeoutError; papermill lets it through
+        raise ReportError(job.name, tr("report.timeout_any", None, seconds=timeout)) from None
+    except Exception as exc:
+        detail = _describe(exc)
+        log = folder / "kernel.log"
+        if log.exists() and log.read_text(errors="replace").strip():
+            detail += " — " + log.read_text(errors="replace").strip().splitlines()[-1]
+        raise ReportError(job.name, tr("report.kernel", None, error=detail)) from None
+    check_executed(nb, job.name, timeout)
+    return nb
+
+
+def check_executed(nb, name: str, timeout: int = DEFAULT_TIMEOUT) -> None:
+    """Every code cell ran without error and the end marker is there (timeouts included)."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise ReportError(name, tr("report.cell_error", None, cell=index,
+                                           error=f"{output.get('ename')}: "
+                                           f"{_first_line(output.get('evalue', ''))}"))  # fmt: skip
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if status not in (None, "completed"):
+            raise ReportError(name, tr("report.timeout", None, cell=index, seconds=timeout))
+    text = "".join(
+        str(o.get("data", {}).get("text/html", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    if END_MARKER not in text:
+        raise ReportError(name, tr("report.incomplete", None, cell=_first_unfinished(nb)))
+
+
+def _first_unfinished(nb) -> int:
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            status = cell.get("metadata", {}).get("papermill", {}).get("status")
+            if status != "completed":
+                return index
+    return len(nb.cells) - 1
+
+
+def to_html(nb, job: ReportJob) -> str:
+    """The executed notebook as print-ready HTML: outputs only, the project's template."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        exclude_markdown=True, exclude_raw=True,
+    )  # fmt: skip
+    title = _running(nb, "running-title") or job.title
+    subject = _running(nb, "running-record")
+    resources = {"report": {"lang": job.lang, "title": title, "subject": subject,
+                            "version": __version__}}  # fmt: skip
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _running(nb, css_class: str) -> str:
+    """The text of a running string (title, decision record) as the cover cell shows it."""
+    import html
+    import re
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = re.search(rf'class="{css_class}">(.*?)</div>',
+                              str(output.get("data", {}).get("text/html", "")))  # fmt: skip
+            if found:
+                return html.unescape(found.group(1))
+    return ""
+
+
+def to_pdf(html_text: str, target: Path, base_url: str, name: str) -> None:
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    try:
+        weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(str(target))
+    except Exception as exc:  # a layout failure is ours, not the user's
+        raise ReportError(name, tr("report.render", None, error=_describe(exc))) from None
+
+
+_RENDER_LOCK = threading.Lock()  # nbconvert and WeasyPrint: one report at a time
+
+
+def build(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT,
+          step: Callable[[], None] | None = None) -> Path:  # fmt: skip
+    """Build one report inside ``folder``; the path of the finished PDF (still in ``folder``)."""
+    step = step or (lambda: None)
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = execute(job, folder, timeout)
+    step()
+    with _RENDER_LOCK:
+        html_text = to_html(nb, job)
+        (folder / "report.html").write_text(html_text, encoding="utf-8")
+        step()
+        pdf = folder / "report.pdf"
+        to_pdf(html_text, pdf, str(folder), job.name)
+    step()
+    return pdf
+
+
+def preload() -> threading.Thread:
+    """Import WeasyPrint and nbconvert in the background while the first kernel runs.
+
+    The Jupyter side that the run itself uses (papermill, nbclient, jupyter_client) is
+    imported first in the calling thread: importing the same modules from two threads at
+    once can fail half-way.
+    """
+    import papermill  # noqa: F401
+
+    def work():
+        try:
+            import weasyprint  # noqa: F401
+            from nbconvert import HTMLExporter  # noqa: F401
+        except Exception:  # pragma: no cover - the real import reports it later
+            pass
+
+    thread = threading.Thread(target=work, name="report-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def make_reports(
+    jobs: Sequence[ReportJob],
+    timeout: int = DEFAULT_TIMEOUT,
+    progress: bool | None = None,
+    keep: Path | None = None,
+    workers: int | None = None,
+) -> list[Path]:
+    """Build every report, then move them all into place (each with one ``os.replace``).
+
+    Several reports run side by side (``workers``, default: up to 2 at once; each has its
+    own kernel). ``progress``: a progress bar on stderr (``None``: only when stderr is a
+    terminal). ``keep``: also copy each executed notebook and HTML there (to debug the
+    layout). If any report fails, none is written.
+    """
+    from tqdm import tqdm
+
+    skip_slow_optional_imports()
+    disable = (not sys.stderr.isatty()) if progress is None else not progress
+    workers = max(1, min(len(jobs), workers or min(2, os.cpu_count() or 1)))
+    preload()
+    with tempfile.TemporaryDirectory(prefix="prioritisation-report-") as tmp:
+        with tqdm(total=3 * len(jobs), desc=tr("report.progress"), unit="",
+                  disable=disable, leave=False, file=sys.stderr) as bar:  # fmt: skip
+
+            def one(number: int, job: ReportJob) -> Path:
+                return build(job, Path(tmp) / f"job{number}", timeout, step=lambda: bar.update(1))
+
+            if workers == 1:
+                pdfs = [one(n, job) for n, job in enumerate(jobs)]
+            else:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    futures = [pool.submit(one, n, job) for n, job in enumerate(jobs)]
+                    try:
+                        pdfs = [f.result() for f in futures]
+                    except BaseException:
+                        for f in futures:
+                            f.cancel()
+                        raise
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            for number, job in enumerate(jobs):
+                for f in ("executed.ipynb", "report.html"):
+                    shutil.copy(Path(tmp) / f"job{number}" / f, keep / f"{job.out.stem}.{f}")
+        written = []
+        for pdf, job in zip(pdfs, jobs, strict=True):
+            written.append(_move_into_place(pdf, job.out))
+    return written
+
+
+def _move_into_place(pdf: Path, out: Path) -> Path:
+    """Copy beside ``out`` (same file system), then one ``os.replace``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staged = out.parent / f".{out.name}.partial"
+    try:
+        shutil.copyfile(pdf, staged)
+        os.replace(staged, out)
+    finally:
+        staged.unlink(missing_ok=True)
+    return out
+
+
+def _first_line(text) -> str:
+    import re
+
+    lines = [ln for ln in str(text or "").splitlines() if ln.strip()]
+    return re.sub(r"\x1b\[[0-9;]*m", "", lines[0]) if lines else ""
+
+
+def _describe(exc: BaseException) -> str:
+    text = _first_line(str(exc))
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
