@@ -24,7 +24,6 @@ CONFIG_DIR = APP_DIR / "config"  # voila.json
 DATA_DIR = APP_DIR / "jupyter"  # the "prioritisation" Voila template (lab without CDN links)
 
 
-
 def register(sub) -> None:
     parser = sub.add_parser("app", help=tr("help.app"))
     add_workbook_argument(parser, optional=True)

@@ -816,7 +816,6 @@ def describe_conflict(
 # --------------------------------------------------------------------------- P(funded)
 
 
-
 @dataclass(frozen=True, eq=False)
 class FundingProbability:
     """P(funded) per idea under weight uncertainty.

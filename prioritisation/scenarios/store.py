@@ -55,7 +55,6 @@ BUSY_TIMEOUT_MS = 60_000
 _PG_LOCK_KEY = 0x5072696F  # "Prio": the advisory lock that serialises saves on PostgreSQL
 
 
-
 # --------------------------------------------------------------------------- the scenario
 
 
