@@ -188,13 +188,13 @@ def test_bad_options_are_usage_errors(kwargs, code):
     kwargs = {"budget": 100, **kwargs}
     with pytest.raises(UsageError) as info:
         select_portfolio(wb, **kwargs)
-    assert info.value.code == code
+    assert info.value.code == f"usage.{code}"
 
 
 def test_no_budget_anywhere_is_a_usage_error():
     with pytest.raises(UsageError) as info:
         select_portfolio(idea_wb([{"id": "A", "scores": (5, 5), "cost": 10}]))
-    assert info.value.code == "no_budget"
+    assert info.value.code == "usage.no_budget"
 
 
 def test_parse_budget_understands_belgian_amounts():

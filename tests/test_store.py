@@ -132,17 +132,17 @@ def test_bad_scenario_settings_are_usage_errors(wb, kwargs, code):
     args = {"name": "S", "author": "An", **kwargs}
     with pytest.raises(UsageError) as info:
         make_scenario(wb, args.pop("name"), args.pop("author"), **args)
-    assert info.value.code == code
+    assert info.value.code == f"usage.{code}"
 
 
 def test_unknown_scenario_and_version(wb, store):
     store.save(make_scenario(wb, "A", "An"))
     with pytest.raises(UsageError) as info:
         store.get("B")
-    assert info.value.code == "scenario_unknown" and "A" in info.value.params["known"]
+    assert info.value.code == "usage.scenario_unknown" and "A" in info.value.params["known"]
     with pytest.raises(UsageError) as info:
         store.get("A", 5)
-    assert info.value.code == "scenario_version"
+    assert info.value.code == "usage.scenario_version"
 
 
 def test_backup_is_a_readable_store(wb, store, tmp_path):

@@ -39,7 +39,7 @@ def register(sub) -> None:
 def run(args) -> int:
     same = Path(args.out).resolve() == Path(args.path).resolve()
     if same and not args.overwrite:
-        raise UsageError("collect_in_place")
+        raise UsageError("usage.collect_in_place")
     out = check_out(args.out, args.overwrite)
     wb = load(args)
     result = collect(wb, args.forms)

@@ -40,7 +40,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("xlsx_needs_out")
+        raise UsageError("usage.xlsx_needs_out")
     wb = load(args)
     budget = args.budget if args.budget is not None else wb.settings.get("budget") or 0
     portfolio = select_portfolio(wb, budget, **selection_kwargs(args))

@@ -19,7 +19,7 @@ def register(sub) -> None:
 def run(args) -> int:
     target = Path(args.dir) / args.name
     if target.exists():
-        raise UsageError("init_exists", path=str(target))
+        raise UsageError("usage.init_exists", path=str(target))
     write_sample(target)
     print(tr("init.done", None, path=str(target)))
     return 0

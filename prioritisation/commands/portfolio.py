@@ -57,7 +57,7 @@ def write_chart(chart, path: str) -> Path:
 
     suffix = Path(path).suffix.lower()
     if suffix not in (".svg", ".png"):
-        raise UsageError("chart_format", path=path)
+        raise UsageError("usage.chart_format", path=path)
     svg = to_svg(chart)
     with atomic_path(path) as tmp:
         if suffix == ".svg":
@@ -91,9 +91,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("xlsx_needs_out")
+        raise UsageError("usage.xlsx_needs_out")
     if args.chart and not args.p_funded:
-        raise UsageError("chart_needs_p_funded")
+        raise UsageError("usage.chart_needs_p_funded")
     wb = load(args)
     portfolio = select_portfolio(wb, args.budget, **selection_kwargs(args))
     portfolio.raise_if_infeasible()

@@ -62,7 +62,7 @@ def ranking_text(ranking: Ranking) -> str:
 
 def run(args) -> int:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("xlsx_needs_out")
+        raise UsageError("usage.xlsx_needs_out")
     wb = load(args)
     ranking = rank(wb, method=args.method, weights=args.weights, aggregate=args.aggregate)
     if args.format == "json":

@@ -36,7 +36,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("xlsx_needs_out")
+        raise UsageError("usage.xlsx_needs_out")
     wb = load(args)
     roadmap = plan_roadmap(wb, args.budget_per_year, budget=args.budget, **selection_kwargs(args))
     roadmap.raise_if_infeasible()

@@ -127,7 +127,7 @@ def _budget_text(budget: dict) -> str:
 
 def _needs_out(args) -> None:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("xlsx_needs_out")
+        raise UsageError("usage.xlsx_needs_out")
 
 
 def parse_ref(text: str) -> tuple[str, int | None]:

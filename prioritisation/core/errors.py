@@ -32,8 +32,10 @@ class Problem:
     def location(self, lang: str | None = None) -> str:
         parts = []
         if self.sheet is not None:
-            kind = "file" if self.sheet.lower().endswith(".csv") else "sheet"
-            parts.append(tr(f"loc.{kind}", lang, name=self.sheet))
+            if self.sheet.lower().endswith(".csv"):
+                parts.append(tr("loc.file", lang, name=self.sheet))
+            else:
+                parts.append(tr("loc.sheet", lang, name=self.sheet))
         if self.row is not None:
             parts.append(tr("loc.row", lang, row=self.row))
         if self.column is not None:
@@ -69,8 +71,9 @@ class WorkbookError(PrioritisationError):
         super().__init__(self.summary())
 
     def summary(self, lang: str | None = None) -> str:
-        key = "error.workbook_one" if len(self.problems) == 1 else "error.workbook"
-        return tr(key, lang, n=len(self.problems), source=self.source or "")
+        if len(self.problems) == 1:
+            return tr("error.workbook_one", lang, n=1, source=self.source or "")
+        return tr("error.workbook", lang, n=len(self.problems), source=self.source or "")
 
     def lines(self, lang: str | None = None) -> list[str]:
         return [self.summary(lang)] + [p.format(lang) for p in self.problems]
@@ -80,9 +83,10 @@ class UsageError(PrioritisationError):
     """A bad option value or argument (exit 2)."""
 
     def __init__(self, code: str, lang: str | None = None, **params):
+        """``code`` is the message id (a literal ``"usage.…"``), ``params`` fill the text."""
         self.code = code
         self.params = params
-        super().__init__(tr(f"usage.{code}", lang, **params))
+        super().__init__(tr(code, lang, **params))
 
     def lines(self, lang: str | None = None) -> list[str]:
-        return [tr(f"usage.{self.code}", lang, **self.params)]
+        return [tr(self.code, lang, **self.params)]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ import pandas as pd
 
 from prioritisation.core.errors import Problem, WorkbookError
 from prioritisation.core.model import AGGREGATIONS, DEFAULT_CRITERIA, PREFERENCES, Workbook
+from prioritisation.core.parse import clean as _clean
+from prioritisation.core.parse import number as to_number
 
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "criteria": ("criteria", "criterium", "criterion"),
@@ -133,52 +134,6 @@ class RawSheet:
 
     def heading(self, column: str) -> str:
         return self.columns.get(column, column)
-
-
-def _clean(value):
-    if isinstance(value, str):
-        value = value.strip().replace("\xa0", " ")
-        return value or None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-
-
-def to_number(value, decimal_comma: bool | None = None) -> float | None:
-    """A cell value as a float; ``None`` for an empty cell; ``ValueError`` if not a number.
-
-    Text such as ``"3,5"``, ``"1.234,56"``, ``"€ 12.500"``, ``"12 500"`` and ``"1,234.5"`` is
-    understood. A single ``.`` is a decimal point unless the file uses the decimal comma and
-    exactly three digits follow (``12.500`` in a Dutch CSV is twelve thousand five hundred).
-    """
-    value = _clean(value)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float | np.integer | np.floating):
-        if not math.isfinite(float(value)):
-            raise ValueError(value)
-        return float(value)
-    text = str(value).replace("€", "").replace("EUR", "").replace(" ", "").replace("'", "")
-    if "." in text and "," in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        text = text.replace(thousands, "").replace(decimal, ".")
-    elif text.count(",") > 1:
-        text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    elif decimal_comma and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text):
-        text = text.replace(".", "")
-    if not _NUMBER.match(text):
-        raise ValueError(value)
-    return float(text)
 
 
 def _build_sheet(kind: str, display: str, table: list[list], problems: list[Problem]) -> RawSheet:

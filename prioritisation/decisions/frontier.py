@@ -56,7 +56,7 @@ def budget_frontier(
     """The frontier for the portfolio's problem (weights, method, constraints) at ``levels``
     evenly spaced budgets from 0 to ``max_budget`` (default: the cost of all fundable ideas)."""
     if not isinstance(levels, int | np.integer) or levels < 2:
-        raise UsageError("levels", value=levels)
+        raise UsageError("usage.levels", value=levels)
     problem = portfolio.problem
     usable = problem.fundable & ~problem.exclude
     top = float(problem.costs[usable].sum()) if max_budget is None else float(max_budget)

@@ -183,7 +183,7 @@ def midranks(scores: np.ndarray) -> np.ndarray:
 def consensus_prepared(prepared: Prepared, weights: pd.Series, view: str = "auto") -> Consensus:
     """Consensus with resolved group weights (see :func:`consensus`)."""
     if view not in VIEWS:
-        raise UsageError("view", name=view, choices=", ".join(VIEWS))
+        raise UsageError("usage.view", name=view, choices=", ".join(VIEWS))
     wb = prepared.wb
     crits = list(wb.criteria.index)
     c = wb.criteria
@@ -277,5 +277,5 @@ def consensus(
     ``view`` one of ``auto`` (default), ``weights``, ``scores``, ``both`` (module text).
     """
     if view not in VIEWS:
-        raise UsageError("view", name=view, choices=", ".join(VIEWS))
+        raise UsageError("usage.view", name=view, choices=", ".join(VIEWS))
     return consensus_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), view)

@@ -458,7 +458,7 @@ def parse_budget(value) -> float:
     except (ValueError, TypeError):
         number = None
     if number is None or not math.isfinite(number) or number < 0:
-        raise UsageError("budget", value=value)
+        raise UsageError("usage.budget", value=value)
     return float(number)
 
 
@@ -473,7 +473,7 @@ def parse_ids(value, wb: Workbook, option: str) -> tuple[str, ...]:
         if not item:
             continue
         if item not in wb.ideas.index:
-            raise UsageError("unknown_idea", id=item, option=option,
+            raise UsageError("usage.unknown_idea", id=item, option=option,
                              known=", ".join(wb.ideas.index))  # fmt: skip
         if item not in out:
             out.append(item)
@@ -492,7 +492,7 @@ def parse_shares(value, wb: Workbook, option: str) -> dict[str, float]:
                 if not piece.strip():
                     continue
                 if "=" not in piece:
-                    raise UsageError("share_syntax", spec=piece.strip())
+                    raise UsageError("usage.share_syntax", spec=piece.strip())
                 theme, share = (s.strip() for s in piece.rsplit("=", 1))
                 pairs.append((theme, share))
     else:
@@ -502,7 +502,9 @@ def parse_shares(value, wb: Workbook, option: str) -> dict[str, float]:
     out = {}
     for theme, share in pairs:
         if str(theme).casefold() not in lookup:
-            raise UsageError("unknown_theme", theme=theme, option=option, known=", ".join(themes))
+            raise UsageError(
+                "usage.unknown_theme", theme=theme, option=option, known=", ".join(themes)
+            )
         text = str(share).strip()
         try:
             number = (
@@ -513,7 +515,7 @@ def parse_shares(value, wb: Workbook, option: str) -> dict[str, float]:
         except ValueError:
             number = math.nan
         if not (0 <= number <= 1):
-            raise UsageError("share", value=share, theme=theme)
+            raise UsageError("usage.share", value=share, theme=theme)
         out[lookup[str(theme).casefold()]] = number
     return out
 
@@ -534,7 +536,7 @@ def make_constraints(
     )  # fmt: skip
     both = set(c.must) & set(c.exclude)
     if both:
-        raise UsageError("must_exclude", id=sorted(both)[0])
+        raise UsageError("usage.must_exclude", id=sorted(both)[0])
     return c
 
 
@@ -542,7 +544,7 @@ def resolve_budget(wb: Workbook, budget=None) -> float:
     if budget is None or (isinstance(budget, str) and not budget.strip()):
         budget = wb.settings.get("budget")
         if budget is None or budget == "":
-            raise UsageError("no_budget")
+            raise UsageError("usage.no_budget")
     return parse_budget(budget)
 
 
@@ -859,7 +861,7 @@ def funding_probability(
     from prioritisation.engine.sampling import weight_chunks
 
     if not isinstance(samples, int | np.integer) or samples < 1:
-        raise UsageError("p_funded_samples", value=samples)
+        raise UsageError("usage.p_funded_samples", value=samples)
     if portfolio.status == "infeasible":
         portfolio.raise_if_infeasible()
     problem, prepared = portfolio.problem, portfolio.prepared

@@ -55,7 +55,7 @@ def parse_budget_per_year(spec) -> dict[int, float]:
     """``"2027=400000,2028=350000"`` / ``"2027=700.000; 2028=600.000"`` / a mapping →
     ``{year: amount}`` in year order; the years must follow each other."""
     if spec is None or (isinstance(spec, str) and not spec.strip()):
-        raise UsageError("no_years")
+        raise UsageError("usage.no_years")
     if isinstance(spec, Mapping):
         pairs = list(spec.items())
     else:
@@ -65,20 +65,20 @@ def parse_budget_per_year(spec) -> dict[int, float]:
         for part in parts:
             m = re.fullmatch(r"\s*(\d{4})\s*[=:]\s*(.+?)\s*", part)
             if not m:
-                raise UsageError("budget_per_year", spec=text)
+                raise UsageError("usage.budget_per_year", spec=text)
             pairs.append((m.group(1), m.group(2)))
     out: dict[int, float] = {}
     for year, amount in pairs:
         try:
             year = int(year)
         except (TypeError, ValueError):
-            raise UsageError("budget_per_year", spec=spec) from None
+            raise UsageError("usage.budget_per_year", spec=spec) from None
         out[year] = parse_budget(amount)
     if not out:
-        raise UsageError("budget_per_year", spec=spec)
+        raise UsageError("usage.budget_per_year", spec=spec)
     years = sorted(out)
     if years != list(range(years[0], years[-1] + 1)):
-        raise UsageError("years_gap", years=", ".join(map(str, years)))
+        raise UsageError("usage.years_gap", years=", ".join(map(str, years)))
     return {y: out[y] for y in years}
 
 

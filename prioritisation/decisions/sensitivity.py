@@ -452,11 +452,11 @@ def smaa_prepared(
 def _check_sampling(samples, spread, vary_scores) -> None:
     """The SMAA options as :func:`smaa` and :func:`robustness` take them (UsageError if bad)."""
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
-        raise UsageError("samples", value=samples)
+        raise UsageError("usage.samples", value=samples)
     if spread is not None and not (np.isfinite(spread) and spread > 0):
-        raise UsageError("spread", value=spread)
+        raise UsageError("usage.spread", value=spread)
     if vary_scores not in (False, True, "sem", "sd"):
-        raise UsageError("vary_scores", value=vary_scores)
+        raise UsageError("usage.vary_scores", value=vary_scores)
 
 
 def smaa(
@@ -499,7 +499,7 @@ def _progress(total: int, progress: bool | None):
 
 def _check_top(top_k) -> int:
     if isinstance(top_k, bool) or not isinstance(top_k, int | np.integer) or top_k < 1:
-        raise UsageError("top_k", value=top_k)
+        raise UsageError("usage.top_k", value=top_k)
     return int(top_k)
 
 
@@ -562,7 +562,7 @@ def robustness(
 
     _check_sampling(samples, spread, vary_scores)
     if view not in VIEWS:
-        raise UsageError("view", name=view, choices=", ".join(VIEWS))
+        raise UsageError("usage.view", name=view, choices=", ".join(VIEWS))
     top_k = _check_top(top_k)
     prepared = prepare(wb, aggregate)
     shares = resolve_weights(wb, weights)

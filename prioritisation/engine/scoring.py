@@ -181,13 +181,13 @@ def _num(v):
 
 def check_method(name: str) -> str:
     if name not in METHODS:
-        raise UsageError("method", name=name, choices=", ".join(sorted(METHODS)))
+        raise UsageError("usage.method", name=name, choices=", ".join(sorted(METHODS)))
     return name
 
 
 def check_aggregate(name: str) -> str:
     if name not in AGGREGATIONS:
-        raise UsageError("aggregate", name=name, choices=", ".join(AGGREGATIONS))
+        raise UsageError("usage.aggregate", name=name, choices=", ".join(AGGREGATIONS))
     return name
 
 

@@ -39,18 +39,18 @@ def parse_weight_spec(spec: str) -> dict[str, float] | str:
         if not part.strip():
             continue
         if "=" not in part:
-            raise UsageError("weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES)))
+            raise UsageError("usage.weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES)))
         key, value = (s.strip() for s in part.split("=", 1))
         out[key] = value
     if not out:
-        raise UsageError("weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES)))
+        raise UsageError("usage.weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES)))
     return out  # values still text; checked in resolve_weights
 
 
 def normalise_weights(weights: pd.Series) -> pd.Series:
     total = float(weights.sum())
     if not math.isfinite(total) or total <= 0:
-        raise UsageError("weights_zero")
+        raise UsageError("usage.weights_zero")
     return (weights / total).astype(float)
 
 
@@ -62,19 +62,21 @@ def resolve_weights(wb: Workbook, spec: str | Mapping | pd.Series | None = None)
         spec = parse_weight_spec(spec)
         if isinstance(spec, str):
             if spec not in SCHEMES:
-                raise UsageError("weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES)))
+                raise UsageError(
+                    "usage.weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES))
+                )
             return normalise_weights(SCHEMES[spec](wb).reindex(wb.criteria.index).astype(float))
     weights = wb.criteria["weight"].astype(float).copy()
     known = ", ".join(wb.criteria.index)
     for key, value in dict(spec).items():
         if key not in weights.index:
-            raise UsageError("weights_unknown", id=key, known=known)
+            raise UsageError("usage.weights_unknown", id=key, known=known)
         try:
             number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
         except ValueError:
-            raise UsageError("weights_value", id=key, value=value) from None
+            raise UsageError("usage.weights_value", id=key, value=value) from None
         if not math.isfinite(number) or number < 0:
-            raise UsageError("weights_value", id=key, value=value)
+            raise UsageError("usage.weights_value", id=key, value=value)
         weights[key] = number
     return normalise_weights(weights)
 
@@ -116,7 +118,7 @@ def criterion_ranks(wb: Workbook) -> pd.Series:
             values = pd.to_numeric(wb.criteria[column], errors="coerce")
             for cid, v in values.items():
                 if not (np.isfinite(v) and v >= 1):
-                    raise UsageError("rank_column", column=column, id=cid)
+                    raise UsageError("usage.rank_column", column=column, id=cid)
             return values.astype(float)
     return wb.criteria["weight"].astype(float).rank(ascending=False, method="min")
 
@@ -135,7 +137,7 @@ def swing_scheme(wb: Workbook) -> pd.Series:
             values = pd.to_numeric(wb.criteria[column], errors="coerce")
             for cid, v in values.items():
                 if not (np.isfinite(v) and v >= 0):
-                    raise UsageError("swing_column", column=column, id=cid)
+                    raise UsageError("usage.swing_column", column=column, id=cid)
             return values.astype(float)
     return wb.criteria["weight"].astype(float)
 
@@ -294,7 +296,7 @@ def _connected(matrix: np.ndarray) -> list[int]:
 def _result(matrix: np.ndarray, criteria: list[str]) -> AHPResult:
     unreachable = _connected(matrix)
     if unreachable:
-        raise UsageError("ahp_unconnected", missing=", ".join(criteria[i] for i in unreachable),
+        raise UsageError("usage.ahp_unconnected", missing=", ".join(criteria[i] for i in unreachable),
                          first=criteria[0])  # fmt: skip
     weights, lam, ci, cr = ahp_kernel(matrix)
     n = len(criteria)
@@ -316,7 +318,7 @@ def ahp(wb: Workbook) -> AHPAnalysis:
     every criterion is left out of ``members`` (their judgments still count for the group).
     """
     if wb.pairwise is None or wb.pairwise.empty:
-        raise UsageError("ahp_missing")
+        raise UsageError("usage.ahp_missing")
     criteria = list(wb.criteria.index)
     matrices, members, excluded = [], {}, []
     for name, judgments in wb.pairwise.groupby("assessor", sort=True):

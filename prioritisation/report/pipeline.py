@@ -101,7 +101,7 @@ def parse_languages(value: str | Sequence[str] | None, default: str = "nl") -> l
     for part in parts:
         lang = part.strip().lower()
         if lang not in LANGUAGES:
-            raise UsageError("report_lang", value=part.strip())
+            raise UsageError("usage.report_lang", value=part.strip())
         if lang not in langs:
             langs.append(lang)
     return langs
@@ -134,7 +134,7 @@ def plan_jobs(
         wb = read_workbook(path)  # WorkbookError (exit 2) before any kernel starts
     refs = [s for s in scenarios if s]
     if refs and (weights or method or aggregate or budget not in (None, "")):
-        raise UsageError("report_scenario_options")
+        raise UsageError("usage.report_scenario_options")
     method = check_method(method) if method else ""
     aggregate = check_aggregate(aggregate) if aggregate else ""
     resolve_weights(wb, weights or None)
@@ -173,9 +173,11 @@ def _check_writable(out: Path) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError("report_out", path=str(out), error=exc.strerror or str(exc)) from None
+        raise UsageError(
+            "usage.report_out", path=str(out), error=exc.strerror or str(exc)
+        ) from None
     if out.is_dir() or not os.access(out.parent, os.W_OK):
-        raise UsageError("report_out", path=str(out), error=os.strerror(13))
+        raise UsageError("usage.report_out", path=str(out), error=os.strerror(13))
 
 
 def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):
@@ -186,12 +188,12 @@ def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):
     if not store and not os.environ.get("PRIORITISATION_STORE"):
         beside = default_store_path(path)
         if not beside.exists():  # do not create an empty store just to find nothing in it
-            raise UsageError("report_no_scenarios", store=str(beside))
+            raise UsageError("usage.report_no_scenarios", store=str(beside))
     with open_store(path, url=url) as st:
         if any(r.strip().lower() in ("all", "alle") for r in refs):
             names = st.names()
             if not names:
-                raise UsageError("report_no_scenarios", store=st.display)
+                raise UsageError("usage.report_no_scenarios", store=st.display)
             pairs = [(n, None) for n in names]
         else:
             pairs = [_parse_ref(r) for r in refs]

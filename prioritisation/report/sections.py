@@ -88,7 +88,7 @@ def parse_budget(value) -> float | None:
         except ValueError:
             number = None
     if number is None or not math.isfinite(number) or number < 0:
-        raise UsageError("report_budget", value=value)
+        raise UsageError("usage.report_budget", value=value)
     return float(number)
 
 

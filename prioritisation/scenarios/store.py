@@ -109,14 +109,14 @@ def parse_thresholds(wb: Workbook, spec) -> dict[str, float | None]:
             if not part.strip():
                 continue
             if "=" not in part:
-                raise UsageError("threshold_syntax", spec=spec)
+                raise UsageError("usage.threshold_syntax", spec=spec)
             key, value = (s.strip() for s in part.split("=", 1))
             items[key] = value
         spec = items
     known = ", ".join(c.index)
     for key, value in dict(spec).items():
         if key not in c.index:
-            raise UsageError("threshold_unknown", id=key, known=known)
+            raise UsageError("usage.threshold_unknown", id=key, known=known)
         if value is None or (
             isinstance(value, str) and value.strip().lower() in ("", "none", "geen", "-")
         ):
@@ -125,13 +125,15 @@ def parse_thresholds(wb: Workbook, spec) -> dict[str, float | None]:
         try:
             number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
         except ValueError:
-            raise UsageError("threshold_syntax", spec=f"{key}={value}") from None
+            raise UsageError("usage.threshold_syntax", spec=f"{key}={value}") from None
         if math.isnan(number):
             out[key] = None
             continue
         lo, hi = float(c.at[key, "scale_min"]), float(c.at[key, "scale_max"])
         if not lo <= number <= hi:
-            raise UsageError("threshold_value", id=key, value=value, min=f"{lo:g}", max=f"{hi:g}")
+            raise UsageError(
+                "usage.threshold_value", id=key, value=value, min=f"{lo:g}", max=f"{hi:g}"
+            )
         out[key] = number
     return out
 
@@ -155,7 +157,7 @@ def parse_budget(spec, settings: Mapping | None = None) -> dict:
         return {"total": _opt_float(spec.get("total")), "per_year": per_year}
     if isinstance(spec, int | float):
         if not math.isfinite(spec) or spec < 0:
-            raise UsageError("budget_syntax", spec=spec)
+            raise UsageError("usage.budget_syntax", spec=spec)
         return {"total": float(spec), "per_year": {}}
     text = str(spec).strip()
     try:
@@ -178,7 +180,7 @@ def parse_budget(spec, settings: Mapping | None = None) -> dict:
             raise ValueError(text)
         return {"total": float(sum(per_year.values())), "per_year": per_year}
     except ValueError:
-        raise UsageError("budget_syntax", spec=spec) from None
+        raise UsageError("usage.budget_syntax", spec=spec) from None
 
 
 def _amount(text: str) -> float:
@@ -225,19 +227,19 @@ def make_scenario(
 
     name, author = (name or "").strip(), (author or "").strip()
     if not name:
-        raise UsageError("scenario_name")
+        raise UsageError("usage.scenario_name")
     if not author:
-        raise UsageError("scenario_author")
+        raise UsageError("usage.scenario_author")
     method = check_method(method or str(wb.settings.get("method") or "wsm"))
     aggregate = check_aggregate(aggregate or str(wb.settings.get("aggregate") or "mean"))
     shares = resolve_weights(wb, weights)
     include, exclude = _ids(include), _ids(exclude)
     for iid in include + exclude:
         if iid not in wb.ideas.index:
-            raise UsageError("selection_unknown", id=iid)
+            raise UsageError("usage.selection_unknown", id=iid)
     for iid in include:
         if iid in exclude:
-            raise UsageError("selection_both", id=iid)
+            raise UsageError("usage.selection_both", id=iid)
     return Scenario(
         name=name, author=author, method=method, aggregate=aggregate,
         weights={c: float(w) for c, w in shares.items()},
@@ -327,7 +329,7 @@ def store_url(target=None, url: str | None = None) -> str:
     if env:
         return _normalise_url(env)
     if target is None:
-        raise UsageError("store_needs_workbook")
+        raise UsageError("usage.store_needs_workbook")
     return "sqlite:///" + str(default_store_path(target).resolve())
 
 
@@ -378,7 +380,7 @@ class ScenarioStore:
         except UsageError:
             raise
         except Exception as exc:
-            raise UsageError("store_unusable", store=self.display, error=_short(exc)) from exc
+            raise UsageError("usage.store_unusable", store=self.display, error=_short(exc)) from exc
 
     # -- lifecycle
     def close(self) -> None:
@@ -416,9 +418,9 @@ class ScenarioStore:
         the same name) in one transaction: either both are kept or neither.
         """
         if not scenario.name.strip():
-            raise UsageError("scenario_name")
+            raise UsageError("usage.scenario_name")
         if not scenario.author.strip():
-            raise UsageError("scenario_author")
+            raise UsageError("usage.scenario_author")
         last_error = None
         for _ in range(max(1, retries)):
             try:
@@ -469,7 +471,7 @@ class ScenarioStore:
             scenario: str | None = None, workbook_sha256: str | None = None) -> None:  # fmt: skip
         """Record a change that is not a scenario save (the app: a selection ticked, say)."""
         if not str(actor or "").strip():
-            raise UsageError("scenario_author")
+            raise UsageError("usage.scenario_author")
         with self.transaction() as conn:
             conn.execute(
                 audit_table.insert().values(
@@ -518,9 +520,9 @@ class ScenarioStore:
         if row is None:
             versions = self.versions(name)
             if versions:
-                raise UsageError("scenario_version", name=name, version=version,
+                raise UsageError("usage.scenario_version", name=name, version=version,
                                  versions=", ".join(map(str, versions)))  # fmt: skip
-            raise UsageError("scenario_unknown", name=name, store=self.display,
+            raise UsageError("usage.scenario_unknown", name=name, store=self.display,
                              known=", ".join(self.names()) or "—")  # fmt: skip
         return _row_to_scenario(row)
 
@@ -549,7 +551,7 @@ class ScenarioStore:
 
         A PostgreSQL store is backed up with the server's own tools (``pg_dump``)."""
         if self.dialect != "sqlite":
-            raise UsageError("backup_sqlite_only", store=self.display)
+            raise UsageError("usage.backup_sqlite_only", store=self.display)
         import sqlite3
 
         from prioritisation.data.export import atomic_path
@@ -769,7 +771,7 @@ def check_fits(wb: Workbook, scenario: Scenario) -> None:
     """``UsageError`` when the scenario's criteria are not the workbook's."""
     have, want = set(scenario.weights), set(wb.criteria.index)
     if have != want:
-        raise UsageError("scenario_mismatch", name=scenario.label,
+        raise UsageError("usage.scenario_mismatch", name=scenario.label,
                          missing=", ".join(sorted(want - have)) or "—",
                          extra=", ".join(sorted(have - want)) or "—")  # fmt: skip
 
