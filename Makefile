@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: setup system-deps app rank lab screenshots test lint format bench sample clean
+.PHONY: setup system-deps app rank lab screenshots test test-fast lint format bench sample clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,15 +36,18 @@ lab: setup
 screenshots: setup system-deps
 	$(PY) -m tests.appserver screenshots docs/img
 
-## Lint and the whole test suite.
-test: setup system-deps
-	$(VENV)/bin/ruff check prioritisation tests benchmarks
-	$(VENV)/bin/ruff format --check prioritisation tests benchmarks
+## Lint (ruff, the import-linter layers) and the whole test suite: what CI runs.
+test: setup system-deps lint
 	$(PY) -m pytest -q
+
+## The development loop: lint and the tests without a browser, PostgreSQL or slow runs.
+test-fast: setup lint
+	$(PY) -m pytest -q -m "not browser and not postgres and not slow"
 
 lint: setup
 	$(VENV)/bin/ruff check prioritisation tests benchmarks
 	$(VENV)/bin/ruff format --check prioritisation tests benchmarks
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff check --fix prioritisation tests benchmarks
