@@ -53,9 +53,10 @@ format: setup
 	$(VENV)/bin/ruff check --fix prioritisation tests benchmarks
 	$(VENV)/bin/ruff format prioritisation tests benchmarks
 
-## Performance figures (printed, not asserted).
+## Performance figures (printed, not asserted); `make bench BASE=<commit>` runs that commit's
+## benchmarks side by side with this tree's, in one run.
 bench: setup
-	$(PY) benchmarks/run.py
+	$(if $(BASE),$(PY) benchmarks/compare.py $(BASE),$(PY) benchmarks/run.py)
 
 ## Rebuild data/sample.xlsx from prioritisation/sample.py.
 sample: setup
