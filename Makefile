@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: setup system-deps app rank lab screenshots test test-fast lint format bench sample clean
+.PHONY: lock setup system-deps app rank lab screenshots test test-fast lint format bench sample clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -61,6 +61,11 @@ bench: setup
 ## Rebuild data/sample.xlsx from prioritisation/sample.py.
 sample: setup
 	$(PY) -m prioritisation.data.sample data/sample.xlsx
+
+## Pin the versions installed now (after a deliberate upgrade: pip install -U …, make test).
+lock: setup
+	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -v '^prioritisation'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
