@@ -72,6 +72,10 @@ class Sampling:
     seed: int = DEFAULT_SEED
     mode: str = "around"
     spread: float = DEFAULT_SPREAD
+    spread_source: str = (
+        "default"  # "option", "setting", "members" (their own weights) or "default"
+    )
+    members: int = 0  # how many members' weight sets gave the spread
 
     def center(self, weights: pd.Series) -> np.ndarray | None:
         """The Dirichlet centre for these weights, or ``None`` for uniform draws."""
@@ -79,7 +83,8 @@ class Sampling:
 
     def as_dict(self) -> dict:
         return {"samples": self.samples, "seed": self.seed, "mode": self.mode,
-                "spread": None if self.mode == "uniform" else self.spread}  # fmt: skip
+                "spread": None if self.mode == "uniform" else self.spread,
+                "spread_source": self.spread_source, "members": self.members}  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,10 +178,45 @@ def _themes(wb: Workbook, spec) -> dict[str, float]:
     return out
 
 
+def member_weight_sets(wb: Workbook) -> pd.DataFrame:
+    """Each member's own weights (rows: members, columns: criteria, shares), from their AHP
+    judgments in the ``pairwise`` sheet; empty when the workbook has none."""
+    from prioritisation.engine.weights import ahp
+
+    if wb.pairwise is None or wb.pairwise.empty:
+        return pd.DataFrame(columns=wb.criteria.index, dtype=float)
+    try:
+        members = ahp(wb).members
+    except UsageError:
+        return pd.DataFrame(columns=wb.criteria.index, dtype=float)
+    return pd.DataFrame({name: r.weights for name, r in members.items()}).T.reindex(
+        columns=wb.criteria.index
+    )
+
+
+def members_spread(sets: pd.DataFrame) -> float | None:
+    """The Dirichlet spread (1/concentration) that matches how much the members' own weight
+    sets vary (method of moments: Var wⱼ = w̄ⱼ(1 − w̄ⱼ)/(α + 1), pooled over criteria), or
+    ``None`` with fewer than two members or no variation.
+
+    >>> members_spread(pd.DataFrame([[0.5, 0.5], [0.3, 0.7], [0.4, 0.6]]))
+    0.0434...
+    """
+    if len(sets) < 2:
+        return None
+    values = sets.to_numpy(float)
+    mean = values.mean(axis=0)
+    variance = values.var(axis=0, ddof=1).sum()
+    if not np.isfinite(variance) or variance <= 1e-12:
+        return None
+    alpha = float((mean * (1 - mean)).sum() / variance) - 1.0
+    return None if alpha <= 0 else 1.0 / alpha
+
+
 def resolve_sampling(wb: Workbook, samples=None, seed=None, sampling=None, spread=None) -> Sampling:
     """The robustness draws: the options, else the workbook's settings (``samples``,
     ``seed``, ``sampling``, ``spread``), else 10.000 draws, seed 0, around the weights with
-    spread 0,05."""
+    the spread of the members' own weight sets (at least two), else spread 0,05."""
 
     def pick(value, key, default):
         value = parse.clean(value)
@@ -196,13 +236,24 @@ def resolve_sampling(wb: Workbook, samples=None, seed=None, sampling=None, sprea
     mode = str(pick(sampling, "sampling", "around")).strip().lower()
     if mode not in SAMPLING_MODES:
         raise UsageError("usage.sampling", value=mode, choices=", ".join(SAMPLING_MODES))
+    source, count = "default", 0
+    if parse.clean(spread) is not None:
+        source = "option"
+    elif _setting(wb, "spread") is not None:
+        source = "setting"
     try:
         sd = float(parse.number(pick(spread, "spread", DEFAULT_SPREAD)))
     except (TypeError, ValueError):
         sd = -1.0
     if not 0 < sd <= 10:
         raise UsageError("usage.spread", value=spread)
-    return Sampling(samples=n, seed=s, mode=mode, spread=sd)
+    if source == "default":
+        sets = member_weight_sets(wb)
+        from_members = members_spread(sets)
+        if from_members is not None:
+            sd, source, count = min(from_members, 10.0), "members", len(sets)
+    return Sampling(samples=n, seed=s, mode=mode, spread=sd, spread_source=source,
+                    members=count)  # fmt: skip
 
 
 def resolve_run(

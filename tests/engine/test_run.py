@@ -30,7 +30,27 @@ def test_defaults_come_from_the_workbook_settings(wb):
         "innovation": 0.3, "desirability": 0.3, "viability": 0.2, "feasibility": 0.2,
     }  # fmt: skip
     assert (run.sampling.samples, run.sampling.seed, run.sampling.mode) == (10_000, 0, "around")
-    assert run.sampling.spread == DEFAULT_SPREAD
+    # the sample's seven members judged the criteria pairwise: their weights give the spread
+    assert (run.sampling.spread_source, run.sampling.members) == ("members", 7)
+    assert 0.01 < run.sampling.spread < 0.2
+
+
+def test_without_member_weights_the_stated_default_spread(wb):
+    run = resolve_run(replace(wb, pairwise=None))
+    assert (run.sampling.spread, run.sampling.spread_source) == (DEFAULT_SPREAD, "default")
+    assert resolve_run(wb, spread="0,1").sampling.spread_source == "option"
+
+
+def test_the_members_spread_matches_their_variance():
+    import numpy as np
+    import pandas as pd
+
+    from prioritisation.engine.run import members_spread
+
+    rng = np.random.default_rng(1)
+    draws = rng.dirichlet(np.array([0.4, 0.3, 0.2, 0.1]) / 0.05, size=4000)
+    assert members_spread(pd.DataFrame(draws)) == pytest.approx(0.05, rel=0.1)
+    assert members_spread(pd.DataFrame([[0.5, 0.5]])) is None
 
 
 def test_options_override_the_settings_each_on_its_own(wb):
