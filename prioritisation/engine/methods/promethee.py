@@ -54,27 +54,25 @@ _CHUNK = 1 << 20
 def preference(kind: str, d: np.ndarray, q: float, p: float) -> np.ndarray:
     """The preference degree P(d) of one criterion for differences ``d`` (any shape)."""
     positive = d > 0
-    if kind == "usual":
-        out = positive.astype(float)
-    elif kind == "ushape":
-        out = (d > q).astype(float)
-    elif kind == "vshape":
-        out = np.clip(d / p, 0.0, 1.0) if p > 0 else positive.astype(float)
-    elif kind == "level":
-        out = np.where(d > p, 1.0, np.where(d > q, 0.5, 0.0))
-    elif kind == "linear":
-        if p > q:
-            out = np.clip((d - q) / (p - q), 0.0, 1.0)
-        else:
-            out = (d > q).astype(float)
-    elif kind == "gaussian":
-        if p > 0:
-            with np.errstate(divide="ignore", invalid="ignore"):  # p * p may underflow to 0
-                out = 1.0 - np.exp(-(d**2) / (2.0 * p * p))
-        else:
+    # A tiny p (or p − q) overflows d / p to inf, which the clip and exp map correctly.
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if kind == "usual":
             out = positive.astype(float)
-    else:  # pragma: no cover - validated by workbook.py
-        raise ValueError(kind)
+        elif kind == "ushape":
+            out = (d > q).astype(float)
+        elif kind == "vshape":
+            out = np.clip(d / p, 0.0, 1.0) if p > 0 else positive.astype(float)
+        elif kind == "level":
+            out = np.where(d > p, 1.0, np.where(d > q, 0.5, 0.0))
+        elif kind == "linear":
+            if p > q:
+                out = np.clip((d - q) / (p - q), 0.0, 1.0)
+            else:
+                out = (d > q).astype(float)
+        elif kind == "gaussian":
+            out = 1.0 - np.exp(-(d**2) / (2.0 * p * p)) if p > 0 else positive.astype(float)
+        else:  # pragma: no cover - validated by workbook.py
+            raise ValueError(kind)
     return np.where(positive, out, 0.0)
 
 
@@ -171,11 +169,13 @@ def _sorted_sums(u: np.ndarray, counts: np.ndarray, kind: str, q: float, p: floa
         # φ⁺: d = u_i − x_b; the band lo < d ≤ hi is the sorted slice [k_hi, k_lo).
         k_lo, k_hi = _prefix_end(u, lo), _prefix_end(u, hi)
         band = cum[k_lo] - cum[k_hi]
-        plus += cum[k_hi] + (band * (shifted - q) - (sums[k_lo] - sums[k_hi])) / (p - q)
+        ramp_sum = (band * (shifted - q) - (sums[k_lo] - sums[k_hi])) / (p - q)
+        plus += cum[k_hi] + np.clip(ramp_sum, 0, band)  # each term lies in [0, 1]
         # φ⁻: d = x_b − u_i; the band is the slice [l_lo, l_hi).
         l_lo, l_hi = _suffix_start(u, lo), _suffix_start(u, hi)
         band = cum[l_hi] - cum[l_lo]
-        minus += (n - cum[l_hi]) + ((sums[l_hi] - sums[l_lo]) - band * (shifted + q)) / (p - q)
+        ramp_sum = ((sums[l_hi] - sums[l_lo]) - band * (shifted + q)) / (p - q)
+        minus += (n - cum[l_hi]) + np.clip(ramp_sum, 0, band)
     return plus, minus
 
 
