@@ -28,6 +28,14 @@ def _calls():
                     yield path.relative_to(PACKAGE.parent), node.lineno, node.args[0]
 
 
+def _built(arg) -> bool:
+    """An id made from pieces at run time (an f-string, ``+``, ``%``, ``.format``), which
+    extraction cannot find; a variable holding an id written elsewhere as a literal is fine."""
+    if isinstance(arg, ast.JoinedStr | ast.BinOp):
+        return True
+    return isinstance(arg, ast.Call) and getattr(arg.func, "attr", None) in ("format", "join")
+
+
 def test_the_dutch_catalogue_is_complete():
     english = {m.id for m in _entries("en") if m.string}
     dutch = _entries("nl")
@@ -38,9 +46,13 @@ def test_the_dutch_catalogue_is_complete():
 
 def test_every_message_id_in_the_code_is_literal_and_in_the_catalogue():
     english = {m.id for m in _entries("en") if m.string}
-    built = [f"{f}:{line}" for f, line, arg in _calls() if not isinstance(arg, ast.Constant)]
+    built = [f"{f}:{line}" for f, line, arg in _calls() if _built(arg)]
     assert not built, f"message ids built at run time (use a literal or N_): {built}"
-    unknown = [f"{f}:{line} {arg.value}" for f, line, arg in _calls() if arg.value not in english]
+    unknown = [
+        f"{f}:{line} {arg.value}"
+        for f, line, arg in _calls()
+        if isinstance(arg, ast.Constant) and arg.value not in english
+    ]
     assert not unknown, f"message ids missing from the catalogue: {unknown}"
 
 
