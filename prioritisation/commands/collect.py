@@ -22,7 +22,7 @@ from prioritisation.commands._common import (
 from prioritisation.commands.template import check_out
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import fmt_number, fmt_percent, tr
-from prioritisation.data.forms import collect, write_collected
+from prioritisation.data.collect import collect, write_collected
 
 
 def register(sub) -> None:
