@@ -10,7 +10,8 @@ The public API for notebooks and scripts::
 from prioritisation.core.errors import Problem, UsageError, WorkbookError  # noqa: E402
 from prioritisation.core.model import Workbook  # noqa: E402
 from prioritisation.core.version import __version__
-from prioritisation.data.workbook import check_workbook, read_workbook, write_workbook  # noqa: E402
+from prioritisation.data.workbook import check_workbook, read_workbook  # noqa: E402
+from prioritisation.data.writer import write_workbook  # noqa: E402
 from prioritisation.engine.scoring import Ranking, prepare, rank, rank_prepared  # noqa: E402
 from prioritisation.engine.weights import resolve_weights  # noqa: E402
 

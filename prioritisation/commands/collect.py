@@ -21,8 +21,8 @@ from prioritisation.commands._common import (
 )
 from prioritisation.commands.template import check_out
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import fmt_number, fmt_percent, tr
-from prioritisation.data.forms import collect, write_collected
+from prioritisation.core.i18n import N_, fmt_number, fmt_percent, tr
+from prioritisation.data.collect import collect, write_collected
 
 
 def register(sub) -> None:
@@ -39,7 +39,7 @@ def register(sub) -> None:
 def run(args) -> int:
     same = Path(args.out).resolve() == Path(args.path).resolve()
     if same and not args.overwrite:
-        raise UsageError("usage.collect_in_place")
+        raise UsageError(N_("usage.collect_in_place"))
     out = check_out(args.out, args.overwrite)
     wb = load(args)
     result = collect(wb, args.forms)

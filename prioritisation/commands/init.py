@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import tr
+from prioritisation.core.i18n import N_, tr
 from prioritisation.data.sample import write_sample
 
 
@@ -19,7 +19,7 @@ def register(sub) -> None:
 def run(args) -> int:
     target = Path(args.dir) / args.name
     if target.exists():
-        raise UsageError("usage.init_exists", path=str(target))
+        raise UsageError(N_("usage.init_exists"), path=str(target))
     write_sample(target)
     print(tr("init.done", None, path=str(target)))
     return 0

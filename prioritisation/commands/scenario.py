@@ -21,7 +21,7 @@ from prioritisation.commands._common import (
 )
 from prioritisation.commands.rank import ranking_json, ranking_text
 from prioritisation.core.errors import Problem, UsageError, WorkbookError
-from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
 from prioritisation.core.model import AGGREGATIONS
 from prioritisation.data.export import frame_to_csv, write_xlsx
 from prioritisation.data.workbook import file_sha256
@@ -101,7 +101,7 @@ def register(sub) -> None:
 def _store(args):
     path = Path(args.path)
     if not args.store and not path.exists():
-        raise WorkbookError([Problem(None, None, None, "file_missing", {"path": str(path)})],
+        raise WorkbookError([Problem(None, None, None, N_("problem.file_missing"), {"path": str(path)})],
                             source=str(path))  # fmt: skip
     return open_store(args.path, url=args.store)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prioritisation.commands._common import add_workbook_argument, emit_text, load
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import tr
+from prioritisation.core.i18n import N_, tr
 from prioritisation.data.forms import form_name, write_template
 
 
@@ -30,9 +30,9 @@ def register(sub) -> None:
 def check_out(out: str, overwrite: bool) -> Path:
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
-        raise UsageError("usage.out_xlsx", path=out)
+        raise UsageError(N_("usage.out_xlsx"), path=out)
     if path.exists() and not overwrite:
-        raise UsageError("usage.out_exists", path=out)
+        raise UsageError(N_("usage.out_exists"), path=out)
     return path
 
 
@@ -40,15 +40,15 @@ def run(args) -> int:
     wb = load(args) if args.all_assessors else None
     names = wb.assessors if args.all_assessors else [a.strip() for a in args.assessor]
     if not names or not all(names):
-        raise UsageError("usage.assessor_empty")
+        raise UsageError(N_("usage.assessor_empty"))
     several = args.all_assessors or len(names) > 1
     if several:
         folder = Path(args.out)
         if folder.suffix.lower() == ".xlsx":
-            raise UsageError("usage.out_folder", path=args.out)
+            raise UsageError(N_("usage.out_folder"), path=args.out)
         outs = [folder / form_name(n) for n in names]
         if len(set(outs)) < len(outs):
-            raise UsageError("usage.form_names_clash")
+            raise UsageError(N_("usage.form_names_clash"))
         for out in outs:
             check_out(str(out), args.overwrite)
     else:

@@ -20,7 +20,12 @@ class Problem:
     ``sheet`` is the sheet name (or CSV file name), ``row`` the Excel row number (the
     header is row 1), ``column`` the heading as written in the file. Any of the three may
     be ``None`` when the problem is not about a single cell (a missing sheet, say).
-    ``code`` selects the message template in :mod:`prioritisation.core.i18n`; ``params`` fills it.
+    ``code`` is the message id, a literal written where the problem is found
+    (``N_("problem.empty")``, or the id of the parser's :class:`UsageError`); ``params`` fill
+    its text.
+
+    >>> Problem("ideas", 3, "kost", "problem.negative", {"value": "-1"}).format("en")
+    "sheet 'ideas', row 3, column 'kost': '-1' is negative; expected a number ≥ 0"
     """
 
     sheet: str | None
@@ -43,7 +48,7 @@ class Problem:
         return ", ".join(parts)
 
     def message(self, lang: str | None = None) -> str:
-        return tr(f"problem.{self.code}", lang, **self.params)
+        return tr(self.code, lang, **self.params)
 
     def format(self, lang: str | None = None) -> str:
         loc = self.location(lang)

@@ -55,6 +55,10 @@ DEFAULT_CRITERIA = [
 DIRECTIONS = ("benefit", "cost")
 PREFERENCES = ("usual", "ushape", "vshape", "level", "linear", "gaussian")
 AGGREGATIONS = ("mean", "median", "geomean", "trimmed")
+# The decision methods a workbook's ``method`` setting may name. The methods themselves live
+# in ``prioritisation.engine.methods`` (a layer above the workbook validator, which may not
+# import it); tests/core/test_model.py checks that this list matches the registered ones.
+METHOD_NAMES = ("promethee", "topsis", "wpm", "wsm")
 
 
 @dataclass(frozen=True, eq=False)

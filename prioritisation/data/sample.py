@@ -268,7 +268,7 @@ def sample_workbook() -> Workbook:
 def write_sample(path) -> Path:
     """Write the sample workbook (with a read-me sheet saying the data are illustrative)."""
     from prioritisation.data.export import write_xlsx
-    from prioritisation.data.workbook import workbook_sheets
+    from prioritisation.data.writer import workbook_sheets
 
     sheets = workbook_sheets(sample_workbook())
     sheets["pairwise"] = sample_pairwise(as_text=True)

@@ -38,7 +38,7 @@ import pandas as pd
 from prioritisation.core.errors import PrioritisationError, UsageError
 from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, get_language, tr
 from prioritisation.core.model import Workbook
-from prioritisation.data.workbook import to_number
+from prioritisation.core.parse import number as to_number
 from prioritisation.engine.methods import METHODS
 from prioritisation.engine.scoring import (
     Prepared,

@@ -81,7 +81,7 @@ def parse_budget(value) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     else:
-        from prioritisation.data.workbook import to_number
+        from prioritisation.core.parse import number as to_number
 
         try:
             number = to_number(str(value), decimal_comma=True)  # "1.500.000" is 1500000

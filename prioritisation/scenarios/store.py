@@ -185,7 +185,7 @@ def parse_budget(spec, settings: Mapping | None = None) -> dict:
 
 def _amount(text: str) -> float:
     """``"1.500.000"``, ``"€ 1 500 000"``, ``"1500000"`` → 1500000.0 (``ValueError`` otherwise)."""
-    from prioritisation.data.workbook import to_number
+    from prioritisation.core.parse import number as to_number
 
     value = to_number(text.replace("_", ""), decimal_comma=True)
     if value is None or not math.isfinite(value):

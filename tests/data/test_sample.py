@@ -1,4 +1,4 @@
-"""The committed sample workbook is what prioritisation/sample.py builds, and it is realistic."""
+"""The committed sample workbook is what prioritisation/data/sample.py builds, and it is realistic."""
 
 from __future__ import annotations
 
