@@ -43,8 +43,9 @@ def phases(folder: Path) -> dict[str, float]:
     skip_slow_optional_imports()
     t0 = time.perf_counter()
     from prioritisation.report import pipeline as report
+    from prioritisation.report.jobs import plan_jobs
 
-    jobs = report.plan_jobs(SAMPLE, folder / "phases.pdf")
+    jobs = plan_jobs(SAMPLE, folder / "phases.pdf")
     t1 = time.perf_counter()
     nb = report.execute(jobs[0], folder / "job")
     t2 = time.perf_counter()

@@ -7,7 +7,6 @@ bar follows its three steps and the finished PDF is offered as a download link.
 
 from __future__ import annotations
 
-import html
 import sys
 import tempfile
 import threading
@@ -17,10 +16,7 @@ import ipywidgets as w
 
 from prioritisation.app import views
 from prioritisation.core.i18n import get_language, tr
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
+from prioritisation.core.text import escape
 
 
 class PdfPanel:
@@ -38,7 +34,7 @@ class PdfPanel:
 
     def widget(self) -> w.Widget:
         return w.VBox([
-            w.HTML(f"<h3>{_e(tr('pdf.title'))}</h3><p class='pw-muted'>{_e(tr('pdf.help'))}</p>"),
+            w.HTML(f"<h3>{escape(tr('pdf.title'))}</h3><p class='pw-muted'>{escape(tr('pdf.help'))}</p>"),
             self.button, self.progress, self.status, self.link,
         ])  # fmt: skip
 
@@ -51,7 +47,7 @@ class PdfPanel:
             return
         weights = self.app.state.weights()
         if weights is None:
-            self.status.value = f"<p class='pw-box'>{_e(tr('weights.all_zero'))}</p>"
+            self.status.value = f"<p class='pw-box'>{escape(tr('weights.all_zero'))}</p>"
             return
         spec = ",".join(f"{c}={float(v):.12g}" for c, v in weights.items())
         lang = get_language()
@@ -62,7 +58,7 @@ class PdfPanel:
         self.progress.value = 1
         self.progress.layout.visibility = "visible"
         self.link.value = ""
-        self.status.value = f"<p class='pw-muted'>{_e(tr('pdf.busy'))}</p>"
+        self.status.value = f"<p class='pw-muted'>{escape(tr('pdf.busy'))}</p>"
         self.thread = threading.Thread(target=self._build, args=(spec, lang, budget), daemon=True)
         self.thread.start()
 
@@ -70,7 +66,8 @@ class PdfPanel:
         self.progress.value = min(self.progress.max, self.progress.value + 1)
 
     def _build(self, spec: str, lang: str, budget: float | None) -> None:
-        from prioritisation.report.pipeline import build, plan_jobs
+        from prioritisation.report.jobs import plan_jobs
+        from prioritisation.report.pipeline import build
 
         state = self.app.state
         name = ("rapport" if lang == "nl" else "report") + ".pdf"
@@ -92,7 +89,7 @@ class PdfPanel:
                 if hasattr(exc, "lines")
                 else tr("pdf.failed", lang, error=type(exc).__name__)
             )
-            self.status.value = f"<p class='pw-box'>{_e(text)}</p>"
+            self.status.value = f"<p class='pw-box'>{escape(text)}</p>"
         finally:
             self.progress.value = self.progress.max
             self.progress.layout.visibility = "hidden"

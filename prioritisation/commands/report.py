@@ -49,7 +49,8 @@ def run(args) -> int:
     from pathlib import Path
 
     from prioritisation.data.workbook import read_workbook
-    from prioritisation.report.pipeline import make_reports, parse_languages, plan_jobs
+    from prioritisation.report.jobs import parse_languages, plan_jobs
+    from prioritisation.report.pipeline import make_reports
 
     wb = read_workbook(args.path)  # a bad workbook: exit 2 before any kernel starts
     default_lang = args.lang or str(wb.settings.get("language") or get_language())

@@ -1,2 +1,3 @@
-"""The steering group's report: papermill runs ``report.ipynb`` (in this package), nbconvert
-makes HTML, WeasyPrint the PDF; ``sections`` renders each part."""
+"""The steering group's report: ``jobs`` plans the PDFs, ``context`` computes what they show,
+``overview``/``funding``/``evidence`` render the sections as HTML (with ``markup``), and
+``pipeline`` runs ``report.ipynb`` (in this package) with papermill, nbconvert and WeasyPrint."""

@@ -1,19 +1,18 @@
-"""The report pipeline: a scenario → papermill → HTML without code → WeasyPrint PDF.
+"""The report pipeline: papermill → HTML without code → WeasyPrint PDF.
 
-:func:`make_reports` is what ``prioritisation report`` calls. Per report (a language and a
-scenario or set of weights):
+:func:`make_reports` is what ``prioritisation report`` calls, with the jobs that
+:func:`prioritisation.report.jobs.plan_jobs` checked and planned (a bad workbook or option
+stops there, before any kernel starts). Per report (a language and a scenario or set of
+weights):
 
-1. the inputs are checked in this process first (a bad workbook or option is a
-   :class:`~prioritisation.core.errors.WorkbookError` / :class:`~prioritisation.core.errors.UsageError`
-   before any kernel starts);
-2. papermill executes ``prioritisation/report/report.ipynb`` into a temporary folder, in a kernel that
-   runs *this* interpreter with *this* package on its path (not whatever ``python3``
-   kernelspec happens to be installed), with JSON-simple parameters only;
-3. the executed notebook is checked: papermill marks a timed-out cell as not failed, so every
+1. papermill executes ``report.ipynb`` (beside this module, in the package) into a temporary
+   folder, in a kernel that runs *this* interpreter with *this* package on its path (not
+   whatever ``python3`` kernelspec happens to be installed), with JSON-simple parameters only;
+2. the executed notebook is checked: papermill marks a timed-out cell as not failed, so every
    code cell must have run without an error and the last cell's end marker must be there;
-4. nbconvert renders the outputs only, with the project's template and print CSS
-   (``prioritisation/report/templates/report``);
-5. WeasyPrint writes the PDF (A4, page numbers, running header with title and scenario).
+3. nbconvert renders the outputs only, with the project's template and print CSS
+   (``templates/report`` beside this module);
+4. WeasyPrint writes the PDF (A4, page numbers, running header with title and scenario).
 
 Only when *every* requested report has been built are they moved into place, each with one
 :func:`os.replace`; a failed run leaves no file at the output path.
@@ -21,7 +20,7 @@ Only when *every* requested report has been built are they moved into place, eac
 
 from __future__ import annotations
 
-import datetime as dt
+import html
 import logging
 import os
 import re
@@ -31,17 +30,14 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from prioritisation.core.errors import PrioritisationError, UsageError
-from prioritisation.core.i18n import LANGUAGES, tr
+from prioritisation.core.errors import PrioritisationError
+from prioritisation.core.i18n import tr
 from prioritisation.core.version import __version__
-from prioritisation.data.workbook import read_workbook
-from prioritisation.engine.scoring import check_aggregate, check_method
-from prioritisation.engine.weights import resolve_weights
+from prioritisation.report.jobs import ReportJob
 from prioritisation.report.kernel import skip_slow_optional_imports
-from prioritisation.report.sections import END_MARKER, parse_budget
+from prioritisation.report.markup import END_MARKER
 
 REPORT_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = REPORT_DIR / "templates"
@@ -57,178 +53,6 @@ class ReportError(PrioritisationError):
     def __init__(self, name: str, detail: str):
         self.name, self.detail = name, detail
         super().__init__(tr("report.failed", None, name=name, detail=detail))
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One PDF to make: the notebook's parameters (JSON-simple) and where it goes."""
-
-    workbook: str
-    out: Path
-    lang: str = "nl"
-    title: str = ""
-    scenario: str = ""
-    scenario_version: int | None = None
-    store: str = ""
-    weights: str = ""
-    method: str = ""
-    aggregate: str = ""
-    budget: float | None = None
-    date: str = field(default_factory=lambda: dt.date.today().isoformat())
-
-    def parameters(self) -> dict:
-        return {
-            "workbook": self.workbook, "lang": self.lang, "title": self.title,
-            "scenario": self.scenario, "scenario_version": self.scenario_version,
-            "store": self.store, "weights": self.weights, "method": self.method,
-            "aggregate": self.aggregate, "budget": self.budget, "date": self.date,
-        }  # fmt: skip
-
-    @property
-    def name(self) -> str:
-        return self.out.name
-
-
-# --------------------------------------------------------------------------- checking input
-
-
-def parse_languages(value: str | Sequence[str] | None, default: str = "nl") -> list[str]:
-    """``"nl,en"`` → ``["nl", "en"]``; ``None`` → ``[default]``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return [default]
-    parts = value.split(",") if isinstance(value, str) else list(value)
-    langs = []
-    for part in parts:
-        lang = part.strip().lower()
-        if lang not in LANGUAGES:
-            raise UsageError("usage.report_lang", value=part.strip())
-        if lang not in langs:
-            langs.append(lang)
-    return langs
-
-
-def plan_jobs(
-    path,
-    out,
-    langs: Sequence[str] = ("nl",),
-    scenarios: Sequence[str] = ("",),
-    title: str = "",
-    weights: str | None = None,
-    method: str | None = None,
-    aggregate: str | None = None,
-    budget=None,
-    date: str | None = None,
-    wb=None,
-    store: str | None = None,
-) -> list[ReportJob]:
-    """Check every input in this process and return the reports to make.
-
-    ``scenarios``: names of stored scenarios (``NAME`` = its latest version, ``NAME@2`` a
-    given one, ``all`` = the latest version of every scenario) in the store at ``store``
-    (default: ``$PRIORITISATION_STORE``, else the SQLite file beside the workbook); each is
-    resolved to a fixed version here, so the report shows the version that was asked for.
-    With one report, ``out`` is the file; with several, each file is named after ``out``
-    with ``-SCENARIO`` and/or ``-LANG`` added before ``.pdf`` (``out`` may also be a folder).
-    """
-    if wb is None:
-        wb = read_workbook(path)  # WorkbookError (exit 2) before any kernel starts
-    refs = [s for s in scenarios if s]
-    if refs and (weights or method or aggregate or budget not in (None, "")):
-        raise UsageError("usage.report_scenario_options")
-    method = check_method(method) if method else ""
-    aggregate = check_aggregate(aggregate) if aggregate else ""
-    resolve_weights(wb, weights or None)
-    budget = parse_budget(budget)
-    stored = resolve_scenarios(wb, path, refs, store) if refs else [("", None, "")]
-    langs = list(langs)
-    folder = _is_folder(out)
-    out = Path(out).absolute()
-    single = len(langs) * len(stored) == 1 and not folder
-    jobs = []
-    for name, version, url in stored:
-        for lang in langs:
-            jobs.append(
-                ReportJob(
-                    workbook=str(Path(path).resolve()),
-                    out=out if single else _batch_name(out, folder, path, name, lang, langs),
-                    lang=lang,
-                    title=title or "",
-                    scenario=name,
-                    scenario_version=version,
-                    store=url,
-                    weights=weights or "",
-                    method=method,
-                    aggregate=aggregate,
-                    budget=budget,
-                    date=date or dt.date.today().isoformat(),
-                )  # fmt: skip
-            )
-    for job in jobs:
-        _check_writable(job.out)
-    return jobs
-
-
-def _check_writable(out: Path) -> None:
-    """The folder of ``out`` exists (it is created) and can be written, before any work."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            "usage.report_out", path=str(out), error=exc.strerror or str(exc)
-        ) from None
-    if out.is_dir() or not os.access(out.parent, os.W_OK):
-        raise UsageError("usage.report_out", path=str(out), error=os.strerror(13))
-
-
-def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):
-    """``[(name, version, store URL)]`` for the scenario references (UsageError if absent)."""
-    from prioritisation.scenarios.store import check_fits, default_store_path, open_store, store_url
-
-    url = store_url(path, store)
-    if not store and not os.environ.get("PRIORITISATION_STORE"):
-        beside = default_store_path(path)
-        if not beside.exists():  # do not create an empty store just to find nothing in it
-            raise UsageError("usage.report_no_scenarios", store=str(beside))
-    with open_store(path, url=url) as st:
-        if any(r.strip().lower() in ("all", "alle") for r in refs):
-            names = st.names()
-            if not names:
-                raise UsageError("usage.report_no_scenarios", store=st.display)
-            pairs = [(n, None) for n in names]
-        else:
-            pairs = [_parse_ref(r) for r in refs]
-        out = []
-        for name, version in pairs:
-            scenario = st.get(name, version)
-            check_fits(wb, scenario)
-            if (scenario.name, scenario.version) not in [(n, v) for n, v, _ in out]:
-                out.append((scenario.name, int(scenario.version), url))
-    return out
-
-
-def _parse_ref(text: str) -> tuple[str, int | None]:
-    """``"Leesklimaat@2"`` → ``("Leesklimaat", 2)``; ``"Leesklimaat"`` → (name, None)."""
-    match = re.fullmatch(r"(.+)@(\d+)", text.strip())
-    return (match.group(1), int(match.group(2))) if match else (text.strip(), None)
-
-
-def _is_folder(out) -> bool:
-    return Path(out).is_dir() or str(out).endswith(("/", os.sep))
-
-
-def _batch_name(
-    out: Path, folder: bool, path, scenario: str, lang: str, langs: Sequence[str]
-) -> Path:
-    if folder:
-        where, stem = out, Path(path).stem
-    else:
-        where, stem = out.parent, out.stem
-    parts = [stem]
-    if scenario:
-        parts.append("".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in scenario))
-    if len(langs) > 1:
-        parts.append(lang)
-    return where / ("-".join(parts) + ".pdf")
 
 
 # --------------------------------------------------------------------------- the kernel
@@ -370,9 +194,6 @@ def to_html(nb, job: ReportJob) -> str:
 
 def _running(nb, css_class: str) -> str:
     """The text of a running string (title, decision record) as the cover cell shows it."""
-    import html
-    import re
-
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             found = re.search(rf'class="{css_class}">(.*?)</div>',
@@ -499,8 +320,6 @@ def _move_into_place(pdf: Path, out: Path) -> Path:
 
 
 def _first_line(text) -> str:
-    import re
-
     lines = [ln for ln in str(text or "").splitlines() if ln.strip()]
     return re.sub(r"\x1b\[[0-9;]*m", "", lines[0]) if lines else ""
 

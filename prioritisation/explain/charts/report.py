@@ -14,7 +14,6 @@ import pandas as pd
 from prioritisation.core.i18n import get_language, tr
 from prioritisation.engine.scoring import Ranking
 from prioritisation.explain.charts import configure
-from prioritisation.explain.charts import ranking as _ranking  # noqa: F401 - registers the chart.* messages
 
 # d3-format locales: Dutch as in Belgium (€ 1.234,5), English with the euro (€1,234.5).
 FORMAT_LOCALES = {
@@ -47,7 +46,11 @@ def report_svg(chart, lang: str | None = None, label_limit: int | None = LABEL_L
 def compact_labels(spec, limit: int):
     """``spec`` with every ``"ID · title"`` string longer than ``limit`` cut to ``limit``
     characters (with "…"), everywhere it occurs (data, sort orders), unless two labels would
-    become the same."""
+    become the same.
+
+    >>> compact_labels({"values": ["ZOEK · Vernieuwing van de zoektechnologie", "kort"]}, 12)
+    {'values': ['ZOEK · Vern…', 'kort']}
+    """
     found: set[str] = set()
 
     def collect(node):
@@ -112,7 +115,11 @@ def place_labels(
 
 
 def log_ticks(low: float, high: float) -> list[float]:
-    """1, 2, 5 × 10^k between ``low`` and ``high`` (readable ticks on a log axis)."""
+    """1, 2, 5 × 10^k between ``low`` and ``high`` (readable ticks on a log axis).
+
+    >>> log_ticks(30_000, 600_000)
+    [50000, 100000, 200000, 500000]
+    """
     ticks = []
     for k in range(int(math.floor(math.log10(low))), int(math.ceil(math.log10(high))) + 1):
         ticks += [m * 10**k for m in (1, 2, 5) if low <= m * 10**k <= high]
@@ -179,8 +186,6 @@ def frontier_print_chart(frontier, width: int = 460, height: int = 180) -> alt.C
     Same content as :func:`prioritisation.explain.charts.portfolio.frontier_chart`, with money axes
     in euro at a readable tick density and a short axis title (no tooltips on paper).
     """
-    from prioritisation.explain.charts import portfolio as _portfolio  # noqa: F401 - registers the chart.* messages
-
     pts = frontier.points.dropna(subset=["value"])
     top = float(frontier.points["budget"].max()) or 1.0
     scale = alt.Scale(domain=[0, top], nice=False)

@@ -1,0 +1,183 @@
+"""What the report shows, computed once: the report notebook's first call.
+
+:func:`build_context` opens the workbook (and, for a stored scenario, the scenario store),
+ranks it with the run's settings and asks the decision engines for the funded set, the
+budget frontier, the roadmap and robustness. The sections only read the
+:class:`ReportContext` it returns; they never recompute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from prioritisation.core import parse
+from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import N_, set_language, tr
+from prioritisation.core.model import Workbook
+from prioritisation.data.workbook import read_workbook
+from prioritisation.engine.scoring import Ranking, rank
+
+# Sample counts and budget levels of the analyses in the report (fixed: a reproducible record).
+SMAA_SAMPLES = 10_000
+SMAA_SEED = 0
+FRONTIER_LEVELS = 30
+
+
+@dataclass(frozen=True, eq=False)
+class ReportContext:
+    """Everything the sections show: the workbook, the ranking and the run's settings."""
+
+    wb: Workbook
+    ranking: Ranking
+    lang: str
+    title: str
+    date: dt.date
+    scenario: str | None = None
+    scenario_version: str | None = None
+    stored: object | None = None  # prioritisation.scenarios.store.Scenario
+    weights_spec: str | None = None
+    budget: float | None = None
+    portfolio: object | None = None  # prioritisation.decisions.portfolio.Portfolio
+    explanation: object | None = None  # prioritisation.explain.funding.Explanation
+    frontier: object | None = None  # prioritisation.decisions.frontier.Frontier
+    roadmap: object | None = None  # prioritisation.decisions.roadmap.Roadmap
+    robustness: object | None = None  # prioritisation.decisions.sensitivity.Robustness
+
+    @property
+    def n_ideas(self) -> int:
+        return len(self.ranking.table)
+
+    @property
+    def n_eligible(self) -> int:
+        return int(self.ranking.table["eligible"].sum())
+
+
+def total_budget(value) -> float | None:
+    """The report's budget: one total amount (:func:`prioritisation.core.parse.budget`), or
+    ``None`` when empty; yearly budgets come from the workbook, not from here.
+
+    >>> total_budget("1.500.000"), total_budget(""), total_budget(None)
+    (1500000.0, None, None)
+    >>> total_budget("2027=5")
+    Traceback (most recent call last):
+    ...
+    prioritisation.core.errors.UsageError: ...
+    """
+    found = parse.budget(value)
+    if found.per_year:
+        raise UsageError(N_("usage.budget"), value=str(value))
+    return found.total
+
+
+def build_context(
+    workbook: str,
+    lang: str = "nl",
+    title: str = "",
+    weights: str = "",
+    method: str = "",
+    aggregate: str = "",
+    budget=None,
+    scenario: str = "",
+    scenario_version=None,
+    store: str = "",
+    date: str = "",
+) -> ReportContext:
+    """Read the workbook and rank it with the run's settings (the notebook's first call).
+
+    All arguments are JSON-simple (they come from papermill parameters); an empty
+    ``workbook`` is the bundled sample, any other empty argument means "the workbook's own
+    setting". With ``scenario`` (and ``scenario_version``, default the
+    latest, from the store at ``store``, default the one beside the workbook) the stored
+    scenario's weights, method, aggregation, thresholds, budget and selection apply.
+    """
+    set_language(lang)
+    warm_up_charts()
+    if not workbook:
+        from prioritisation.data.sample import sample_path
+
+        workbook = str(sample_path())
+    wb = read_workbook(workbook)
+    when = dt.date.fromisoformat(date) if date else dt.date.today()
+    if scenario:
+        return _scenario_context(wb, scenario, scenario_version, store, lang, title, when)
+    ranking = rank(wb, method=method or None, weights=weights or None,
+                   aggregate=aggregate or None, lang=lang)  # fmt: skip
+    if budget is None or budget == "":
+        budget = wb.settings.get("budget")
+    ctx = ReportContext(
+        wb=wb, ranking=ranking, lang=lang,
+        title=title or wb.title or tr("rep.default_title", lang), date=when,
+        scenario=None, scenario_version=None, weights_spec=weights or None,
+        budget=total_budget(budget),
+    )  # fmt: skip
+    return with_engines(ctx, method=method or None, weights=weights or None,
+                        aggregate=aggregate or None)  # fmt: skip
+
+
+def _scenario_context(wb, name, version, store, lang, title, when) -> ReportContext:
+    from prioritisation.scenarios.store import open_store, scenario_weights, scenario_workbook
+
+    with open_store(wb.source, url=store or None) as st:
+        sc = st.get(name, None if version in (None, "") else int(version))
+    swb = scenario_workbook(wb, sc)
+    shares = scenario_weights(wb, sc)
+    ranking = rank(swb, method=sc.method, weights=shares, aggregate=sc.aggregate, lang=lang)
+    selection = sc.selection or {}
+    ctx = ReportContext(
+        wb=swb, ranking=ranking, lang=lang,
+        title=title or wb.title or tr("rep.default_title", lang), date=when,
+        scenario=tr("rep.scenario_label", lang, name=sc.name, version=sc.version),
+        scenario_version=str(sc.version), stored=sc,
+        budget=total_budget(swb.settings.get("budget")),
+    )  # fmt: skip
+    return with_engines(ctx, method=sc.method, weights=shares, aggregate=sc.aggregate,
+                        must=list(selection.get("include") or []) or None,
+                        exclude=list(selection.get("exclude") or []) or None)  # fmt: skip
+
+
+def with_engines(
+    ctx: ReportContext, method=None, weights=None, aggregate=None, must=None, exclude=None
+) -> ReportContext:
+    """Add what the decision engines say: the funded set and why not, the budget frontier,
+    the roadmap (when the workbook has yearly budgets) and robustness (weighted sum).
+    ``must``/``exclude``: ideas the group forces into or out of the funded set."""
+    from prioritisation.decisions.frontier import budget_frontier
+    from prioritisation.decisions.portfolio import select_portfolio
+    from prioritisation.decisions.roadmap import plan_roadmap
+    from prioritisation.decisions.sensitivity import robustness
+    from prioritisation.explain.funding import explain_portfolio
+
+    wb, found = ctx.wb, {}
+    if ctx.budget is not None:
+        p = select_portfolio(wb, ctx.budget, method=method, weights=weights, aggregate=aggregate,
+                             must=must, exclude=exclude, lang=ctx.lang)  # fmt: skip
+        found["portfolio"] = p
+        found["explanation"] = explain_portfolio(p)
+        if p.status != "infeasible":
+            found["frontier"] = budget_frontier(p, levels=FRONTIER_LEVELS)
+    if wb.settings.get("budget_per_year"):
+        found["roadmap"] = plan_roadmap(wb, budget=ctx.budget, method=method, weights=weights,
+                                        aggregate=aggregate, must=must, exclude=exclude,
+                                        lang=ctx.lang)  # fmt: skip
+    if ctx.ranking.method == "wsm" and ctx.n_eligible:
+        found["robustness"] = robustness(wb, weights=weights, aggregate=aggregate,
+                                         samples=SMAA_SAMPLES, seed=SMAA_SEED, lang=ctx.lang)  # fmt: skip
+    return replace(ctx, **found)
+
+
+def warm_up_charts() -> None:
+    """Start vl-convert's JavaScript engine in the background (≈0,5–0,8 s, outside the GIL)
+    while the workbook is read and the engines run."""
+    import threading
+
+    def work():
+        try:
+            import vl_convert as vlc
+
+            vlc.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "point",
+                                 "encoding": {"x": {"field": "a", "type": "quantitative"}}})  # fmt: skip
+        except Exception:  # pragma: no cover - the real chart reports any problem
+            pass
+
+    threading.Thread(target=work, name="vl-convert-warm-up", daemon=True).start()

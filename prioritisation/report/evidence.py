@@ -1,0 +1,209 @@
+"""The report's evidence sections: how solid the ranking is (stability, rank acceptability,
+the group's consensus), where members disagree, and the appendix with one card per idea.
+
+Each section is a function ``ReportContext → Html`` that ``report.ipynb`` calls in one cell.
+"""
+
+from __future__ import annotations
+
+from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.text import escape
+from prioritisation.report.context import ReportContext
+from prioritisation.report.markup import (
+    Html,
+    chart_img,
+    idea_label,
+    kind_words,
+    method_words,
+    score_text,
+    section,
+    table,
+)
+
+
+def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
+    """Stability intervals, rank acceptability (SMAA) and the group's consensus."""
+    from prioritisation.explain.charts.robustness import acceptability_chart, member_ranks_chart
+
+    rb = ctx.robustness
+    if rb is None:
+        if ctx.ranking.method != "wsm":
+            text = tr("rep.robustness_wsm_only", None, method=method_words(ctx.ranking.method))
+            return section(tr("rep.s_robustness"), f"<p>{escape(text)}</p>")
+        return Html("")
+    st, sm, co, labels = rb.stability, rb.smaa, rb.consensus, rb.labels
+    body = ""
+    if st.winner is not None:
+        winner = st.winner
+        rows = []
+        for cid, r in st.table.iterrows():
+            rows.append([escape(labels.get(cid, cid)), escape(fmt_percent(r["weight"])),
+                         escape(f"{fmt_percent(r['low'])} – {fmt_percent(r['high'])}"),
+                         escape(r["low_rival"] or "–"), escape(r["high_rival"] or "–"),
+                         escape(f"{fmt_percent(r['top_low'])} – {fmt_percent(r['top_high'])}")])  # fmt: skip
+        headers = [escape(tr("rep.criterion")), escape(tr("rep.weight_now")),
+                   escape(tr("rep.winner_stays", None, winner=winner)), escape(tr("rep.rival_below")),
+                   escape(tr("rep.rival_above")), escape(tr("rep.top_stays", None, k=st.top_k))]  # fmt: skip
+        body += f"<p>{escape(tr('rep.stability_intro', None, winner=winner))}</p>" + table(
+            headers, rows, "stability", numeric=(1, 2, 5)
+        )
+    if len(sm.acceptability):
+        head = list(sm.acceptability.index[:top])
+        rows = [
+            [escape(str(int(sm.current_rank.loc[i]))), idea_label(i, sm.titles.loc[i]),
+             escape(fmt_percent(sm.p_first.loc[i])), escape(fmt_percent(sm.p_top_k.loc[i])),
+             escape(fmt_number(sm.expected_rank.loc[i], 1))]
+            for i in head
+        ]  # fmt: skip
+        headers = [escape(tr("rep.rank")), escape(tr("rep.idea")), escape(tr("rep.p_first")),
+                   escape(tr("rep.p_top", None, k=sm.top_k)), escape(tr("rep.expected_rank"))]  # fmt: skip
+        intro = tr("rep.smaa_intro", None, samples=fmt_number(sm.samples, 0), seed=sm.seed,
+                   k=sm.top_k)  # fmt: skip
+        body += (
+            f'<div class="keep"><p>{escape(intro)}</p>'
+            + table(headers, rows, "smaa", numeric=(0, 2, 3, 4))
+            + "</div><figure>"
+            + chart_img(acceptability_chart(sm, top=top, width=380), tr("rep.s_robustness"))
+            + "</figure>"
+        )
+    w = co.kendall_w
+    if w != w:  # NaN
+        body += f"<p>{escape(tr('rep.w_none'))}</p>"
+    else:
+        if w >= 0.7:
+            meaning = tr("rep.w_strong")
+        elif w >= 0.3:
+            meaning = tr("rep.w_moderate")
+        else:
+            meaning = tr("rep.w_weak")
+        p = "< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)
+        text = tr("rep.consensus", None, w=fmt_number(w, 2), meaning=meaning,
+                  n=len(co.assessors), p=p)  # fmt: skip
+        body += f"<p>{escape(text)}</p>"
+        if len(co.most_changed(1)):
+            titles = ctx.ranking.table["title"]
+            body += (
+                f'<div class="keep"><p>{escape(tr("rep.member_ranks"))}</p><figure>'
+                + chart_img(
+                    member_ranks_chart(co, titles, top=8, width=380), tr("rep.s_robustness")
+                )
+                + "</figure></div>"
+            )
+    return section(tr("rep.s_robustness"), body)
+
+
+def disagreement_section(ctx: ReportContext, top: int = 10) -> Html:
+    """The idea × criterion pairs with the largest spread across assessors, and who scored
+    lowest and highest (from the ranking's spread; no consensus model needed)."""
+    r, scores = ctx.ranking, ctx.wb.scores
+    spread = r.spread.stack().dropna()
+    spread = spread[spread > 1e-9].sort_values(ascending=False, kind="stable").head(top)
+    if spread.empty:
+        return section(tr("rep.s_disagreement"), f"<p>{escape(tr('rep.no_disagreement'))}</p>")
+    rows = []
+    for (iid, cid), value in spread.items():
+        cell = scores[(scores["idea_id"] == iid) & (scores["criterion_id"] == cid)].dropna(
+            subset=["score"]
+        )
+        low, high = cell["score"].min(), cell["score"].max()
+        who_low = ", ".join(cell.loc[cell["score"] == low, "assessor"].astype(str))
+        who_high = ", ".join(cell.loc[cell["score"] == high, "assessor"].astype(str))
+        rows.append([idea_label(iid, r.table.loc[iid, "title"]), escape(r.labels.get(cid, cid)),
+                     escape(fmt_number(r.aggregated.loc[iid, cid], 2)), escape(fmt_number(value, 2)),
+                     f"<strong>{escape(fmt_number(low, 0))}</strong> "
+                     f'<span class="muted">({escape(who_low)})</span>',
+                     f"<strong>{escape(fmt_number(high, 0))}</strong> "
+                     f'<span class="muted">({escape(who_high)})</span>'])  # fmt: skip
+    headers = [
+        escape(tr("rep.idea")),
+        escape(tr("rep.criterion")),
+        escape(tr("rep.combined_short")),
+        escape(tr("rep.spread")),
+        escape(tr("rep.lowest")),
+        escape(tr("rep.highest")),
+    ]
+    body = (
+        f"<p>{escape(tr('rep.disagreement_intro', None, n=len(rows)))}</p>"
+        + table(headers, rows, "disagreement", numeric=(2, 3))
+        + f'<p class="muted">{escape(tr("rep.spread_note"))}</p>'
+    )
+    return section(tr("rep.s_disagreement"), body)
+
+
+def idea_card(ctx: ReportContext, iid: str) -> str:
+    """One idea: description, facts, scores per criterion with spread, comments."""
+    wb, r = ctx.wb, ctx.ranking
+    idea, row = wb.ideas.loc[iid], r.table.loc[iid]
+    n_ranked = ctx.n_eligible
+    standing = (
+        tr("rep.rank_of", None, rank=int(row["rank"]), n=n_ranked)
+        if row["eligible"]
+        else tr("rep.not_eligible")
+    )
+    meta = [escape(row["theme"]), escape(fmt_money(row["cost"], wb.currency)),
+            f"{escape(tr('rep.score'))} {escape(score_text(row['score']))} ({escape(standing)})"]  # fmt: skip
+    p = ctx.portfolio
+    if p is not None and p.status != "infeasible":
+        if bool(p.table.loc[iid, "funded"]):
+            meta.append(f'<strong class="ok">{escape(tr("rep.funded"))}</strong>')
+        else:
+            kind = str(p.table.loc[iid, "reason_kind"])
+            label = kind_words(kind)
+            label = f" ({label.lower()})" if label else ""
+            meta.append(f'<strong class="no">{escape(tr("rep.not_funded") + label)}</strong>')
+    if idea.get("owner"):
+        meta.append(f"{escape(tr('rep.owner'))}: {escape(idea['owner'])}")
+    deps = idea.get("depends_on") or ()
+    if deps:
+        meta.append(f"{escape(tr('rep.depends'))}: {escape(', '.join(deps))}")
+    scores = wb.scores[wb.scores["idea_id"] == iid]
+    failed = {g["criterion"] for g in row["gates"]}
+    rows = []
+    for cid in wb.criteria.index:
+        s = scores.loc[scores["criterion_id"] == cid, "score"].dropna()
+        low_high = f"{fmt_number(s.min(), 0)}–{fmt_number(s.max(), 0)}" if len(s) else ""
+        value = escape(fmt_number(r.aggregated.loc[iid, cid], 2))
+        if cid in failed:
+            value = f'<span class="fail">{value}</span>'
+        rows.append([escape(r.labels.get(cid, cid)), value,
+                     escape(fmt_number(r.spread.loc[iid, cid], 2)), escape(low_high),
+                     escape(str(int(r.counts.loc[iid, cid])))])  # fmt: skip
+    headers = [
+        escape(tr("rep.criterion")),
+        escape(tr("rep.aggregated")),
+        escape(tr("rep.spread")),
+        escape(tr("rep.range")),
+        escape(tr("rep.n_scores")),
+    ]
+    comments = scores[scores["comment"].fillna("").astype(str).str.strip() != ""]
+    if len(comments):
+        items = "".join(
+            f"<li><strong>{escape(c['assessor'])}</strong> "
+            f'<span class="muted">({escape(r.labels.get(c["criterion_id"], c["criterion_id"]))})</span>: '
+            f"{escape(c['comment'])}</li>"
+            for _, c in comments.iterrows()
+        )
+        comments_html = (
+            f'<p class="label">{escape(tr("rep.comments"))}</p><ul class="comments">{items}</ul>'
+        )
+    else:
+        comments_html = f'<p class="muted">{escape(tr("rep.no_comments"))}</p>'
+    description = idea.get("description") or ""
+    return (
+        f'<div class="card"><h3>{idea_label(iid, row["title"])}</h3>'
+        f'<p class="meta">{" · ".join(meta)}</p>'
+        + (f"<p>{escape(description)}</p>" if description else "")
+        + table(headers, rows, "scores", numeric=(1, 2, 3, 4))
+        + comments_html
+        + "</div>"
+    )
+
+
+def appendix(ctx: ReportContext) -> Html:
+    """One card per idea, in the order of the ranking."""
+    cards = "".join(idea_card(ctx, iid) for iid in ctx.ranking.table.index)
+    return section(
+        tr("rep.s_appendix"),
+        f'<p class="muted">{escape(tr("rep.spread_note"))}</p>{cards}',
+        "page-break appendix",
+    )

@@ -1,0 +1,85 @@
+"""Planning the reports: options checked in this process, scenarios resolved, outputs named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from prioritisation.core.errors import UsageError, WorkbookError
+from prioritisation.report.jobs import parse_languages, plan_jobs
+
+from ..conftest import SAMPLE
+
+
+def test_parse_languages():
+    assert parse_languages("nl,en") == ["nl", "en"]
+    assert parse_languages(None, "en") == ["en"]
+    assert parse_languages(" EN , nl, en") == ["en", "nl"]
+    with pytest.raises(UsageError):
+        parse_languages("fr")
+
+
+def test_plan_jobs_names_batch_outputs(tmp_path):
+    jobs = plan_jobs(SAMPLE, tmp_path / "rapport.pdf", langs=["nl", "en"], budget="1.200.000")
+    assert [j.out.name for j in jobs] == ["rapport-nl.pdf", "rapport-en.pdf"]
+    assert jobs[0].budget == 1_200_000
+    params = jobs[0].parameters()
+    assert json.loads(json.dumps(params)) == params  # JSON-simple only
+    single = plan_jobs(SAMPLE, tmp_path / "one.pdf", langs=["en"])
+    assert single[0].out == tmp_path / "one.pdf"
+    folder = plan_jobs(SAMPLE, tmp_path, langs=["nl", "en"])
+    assert folder[1].out == tmp_path / "sample-en.pdf"
+    new_folder = plan_jobs(SAMPLE, f"{tmp_path}/nieuw/", langs=["nl"])
+    assert new_folder[0].out == tmp_path / "nieuw" / "sample.pdf"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"weights": "nope=1"}, {"method": "magic"}, {"aggregate": "max"}, {"budget": "-5"},
+     {"budget": "veel"}, {"budget": "2027=500000"}],
+)  # fmt: skip
+def test_plan_jobs_rejects_bad_options(kwargs, tmp_path):
+    with pytest.raises(UsageError):
+        plan_jobs(SAMPLE, tmp_path / "x.pdf", **kwargs)
+
+
+def test_plan_jobs_rejects_a_bad_workbook(tmp_path):
+    with pytest.raises(WorkbookError):
+        plan_jobs(tmp_path / "missing.xlsx", tmp_path / "x.pdf")
+
+
+def test_scenario_without_a_store_is_a_clear_usage_error():
+    with pytest.raises(UsageError, match="scenario"):
+        plan_jobs(SAMPLE, "x.pdf", scenarios=["basis"])
+
+
+def test_plan_jobs_resolves_scenarios_to_fixed_versions(stored, tmp_path):
+    jobs = plan_jobs(stored, tmp_path / "r.pdf", scenarios=["all"], langs=["nl", "en"])
+    assert [(j.scenario, j.scenario_version, j.lang) for j in jobs] == [
+        ("Basis", 2, "nl"), ("Basis", 2, "en"), ("Lezen <eerst>", 1, "nl"), ("Lezen <eerst>", 1, "en")
+    ]  # fmt: skip
+    assert jobs[2].out.name == "r-Lezen__eerst_-nl.pdf"
+    assert jobs[0].store.startswith("sqlite:///")
+    one = plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Basis@1"])
+    assert (one[0].scenario, one[0].scenario_version, one[0].out.name) == ("Basis", 1, "r.pdf")
+    with pytest.raises(UsageError, match="Nope"):
+        plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Nope"])
+    with pytest.raises(UsageError):
+        plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Basis"], weights="equal")
+
+
+def test_no_store_is_a_usage_error_and_creates_nothing(tmp_path):
+    path = tmp_path / "sample.xlsx"
+    shutil.copy(SAMPLE, path)
+    with pytest.raises(UsageError):
+        plan_jobs(path, tmp_path / "r.pdf", scenarios=["all"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sample.xlsx"]
+
+
+def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "bestand.txt"
+    blocker.write_text("x")
+    with pytest.raises(UsageError, match="bestand.txt"):
+        plan_jobs(SAMPLE, blocker / "r.pdf")

@@ -1,0 +1,72 @@
+"""The opening sections: cover and decision record, criteria, ranking; escaping of user text."""
+
+from __future__ import annotations
+
+from prioritisation.core.version import __version__
+from prioritisation.report import evidence, funding, overview
+from prioritisation.report.context import build_context
+
+from ..conftest import SAMPLE, xlsx
+from .conftest import INELIGIBLE, INJECTION
+
+
+def test_cover_has_the_decision_record(ctx):
+    html = overview.cover(ctx)
+    assert ctx.wb.sha256[:12] in html
+    assert f"prioritisation {__version__}" in html
+    assert "15 januari 2027" in html
+    assert "€ 1.500.000" in html  # Dutch currency format
+    assert "ELOKET" in html  # the winner
+    assert "gewogen som (WSM)" in html
+
+
+def test_cover_in_english(ctx):
+    en = build_context(str(SAMPLE), lang="en", date="2027-01-15")
+    html = overview.cover(en)
+    assert "15 January 2027" in html and "€1,500,000" in html and "Decision record" in html
+
+
+def test_title_and_user_text_are_escaped(tmp_path):
+    path = xlsx(
+        tmp_path,
+        ideas=[["id", "title", "description"], ["A", "<img src=x onerror=alert(1)>", "<i>x</i>"],
+               ["B", "Gewoon", ""]],
+        scores=[["idea_id", "assessor", "innovation", "desirability", "viability", "feasibility",
+                 "comment"],
+                ["A", "<b>Lid</b>", 3, 3, 3, 3, "<script>bad()</script>"],
+                ["B", "<b>Lid</b>", 2, 2, 2, 2, ""]],
+        settings=[["key", "value"], ["title", INJECTION]],
+    )  # fmt: skip
+    c = build_context(str(path), lang="nl")
+    everything = "".join(
+        f(c)
+        for f in (overview.cover, overview.criteria_section, overview.ranking_section,
+                  funding.not_selected_section, evidence.appendix)
+    )  # fmt: skip
+    for raw in ("<script", "<img src=x", "<b>", "<i>x"):
+        assert raw not in everything
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;vet&lt;/b&gt;"
+        in everything
+    )
+    assert "&lt;img src=x onerror=alert(1)&gt;" in everything
+
+
+def test_criteria_section_lists_labels_weights_and_assessors(ctx):
+    html = overview.criteria_section(ctx)
+    for label in ("Innovatiewaarde", "Wenselijkheid", "Financiële leefbaarheid",
+                  "Technische haalbaarheid"):  # fmt: skip
+        assert label in html
+    assert "30 %" in html and "minstens 2,0" in html
+    assert "7 beoordelaars" in html
+    assert "data:image/svg+xml;base64," in html
+
+
+def test_ranking_section_marks_ineligible_ideas(ctx):
+    html = overview.ranking_section(ctx)
+    assert html.count("niet in aanmerking</span>") == len(INELIGIBLE)
+
+
+def test_value_cost_section_totals_the_costs(ctx):
+    html = overview.value_cost_section(ctx)
+    assert 'class="page-break"' in html and "data:image/svg+xml;base64," in html

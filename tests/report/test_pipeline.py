@@ -1,0 +1,231 @@
+"""The pipeline: checking an executed notebook, and papermill → WeasyPrint end to end (slow),
+also from a plain (non-editable) install of the package."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from prioritisation.data.workbook import read_workbook
+from prioritisation.report import pipeline
+from prioritisation.report.jobs import plan_jobs
+from prioritisation.report.markup import END_MARKER
+from prioritisation.report.pipeline import ReportError, check_executed
+
+from ..conftest import ROOT, SAMPLE, run_cli, xlsx
+from .conftest import INELIGIBLE, INJECTION, pdf_text
+
+
+def _executed(outputs_per_cell, statuses=None):
+    nb = nbformat.v4.new_notebook()
+    for i, outputs in enumerate(outputs_per_cell):
+        cell = nbformat.v4.new_code_cell("x")
+        cell.outputs = outputs
+        cell.metadata["papermill"] = {"status": (statuses or {}).get(i, "completed")}
+        nb.cells.append(cell)
+    return nb
+
+
+def _html(text):
+    return nbformat.v4.new_output("display_data", data={"text/html": text})
+
+
+def test_check_executed_accepts_a_complete_run():
+    check_executed(_executed([[_html("<p>a</p>")], [_html(END_MARKER)]]), "r")
+
+
+def test_check_executed_catches_errors_timeouts_and_missing_end():
+    error = nbformat.v4.new_output("error", ename="KeyError", evalue="'x'", traceback=[])
+    with pytest.raises(ReportError, match="KeyError"):
+        check_executed(_executed([[error], [_html(END_MARKER)]]), "r")
+    with pytest.raises(ReportError):  # papermill leaves a timed-out cell "running"
+        check_executed(_executed([[], []], statuses={1: "running"}), "r")
+    with pytest.raises(ReportError):
+        check_executed(_executed([[_html("<p>a</p>")], []]), "r")
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One CLI call: both languages, an HTML-injection title, HTML kept for inspection."""
+    out = tmp_path_factory.mktemp("reports")
+    proc = run_cli("report", SAMPLE, "--out", out / "rapport.pdf", "--lang", "nl,en",
+                   "--title", INJECTION, "--keep-html", out / "html")  # fmt: skip
+    return out, proc
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_pdf_holds_winner_reasons_labels_and_sha(batch, lang):
+    out, proc = batch
+    assert proc.returncode == 0, proc.stderr
+    pdf = out / f"rapport-{lang}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = pdf_text(pdf)
+    wb_sha = read_workbook(SAMPLE).sha256
+    assert wb_sha[:12] in text
+    assert "ELOKET" in text and "Hulp bij e-loket en Mijn Burgerprofiel" in text
+    for iid in INELIGIBLE:
+        assert iid in text
+    if lang == "nl":
+        labels = ("Innovatiewaarde", "Wenselijkheid", "Financiële leefbaarheid",
+                  "Technische haalbaarheid")  # fmt: skip
+        for phrase in ("Ideeën die het niet haalden", "onder de drempel 2,00 (0,29 te laag)",
+                       "€ 1.500.000", "Beslissingsrecord", "pagina 2 /",
+                       "Gefinancierd binnen het budget", "Budgetlijn", "Afhankelijkheid",
+                       "Roadmap", "Hoe stevig is de rangschikking?"):  # fmt: skip
+            assert phrase in text, phrase
+    else:
+        labels = ("Innovation value", "Desirability", "Financial viability",
+                  "Technical feasibility")  # fmt: skip
+        for phrase in ("Ideas that did not make it", "below the threshold 2.00 (0.29 short)",
+                       "€1,500,000", "Decision record", "page 2 /",
+                       "Funded within the budget", "Budget line", "Dependency", "Roadmap",
+                       "How solid is the ranking?"):  # fmt: skip
+            assert phrase in text, phrase
+    for label in labels:
+        assert label in text, label
+
+
+@pytest.mark.slow
+def test_pdf_shows_an_html_title_as_text(batch):
+    out, proc = batch
+    assert proc.returncode == 0, proc.stderr
+    text = pdf_text(out / "rapport-nl.pdf")
+    assert '<script>alert("x")</script> & <b>vet</b>' in text
+    html = (out / "html" / "rapport-nl.report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "overview.cover" not in html and "build_context" not in html  # no code in the report
+
+
+@pytest.mark.slow
+def test_bad_workbook_exits_2_and_leaves_no_pdf(tmp_path):
+    bad = xlsx(tmp_path, ideas=[["id", "title", "cost"], ["A", "x", "veel"]])
+    out = tmp_path / "r.pdf"
+    proc = run_cli("report", bad, "--out", out)
+    assert proc.returncode == 2
+    assert "veel" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob("*.pdf*"))
+
+
+@pytest.mark.slow
+def test_scenario_without_a_store_exits_2_and_leaves_no_pdf(tmp_path):
+    proc = run_cli("report", SAMPLE, "--out", tmp_path / "r.pdf", "--scenario", "basis")
+    assert proc.returncode == 2 and "scenario" in proc.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.slow
+def test_cell_error_and_timeout_leave_no_file(tmp_path, monkeypatch):
+    """A cell that fails or runs too long: exit non-zero, the old file at --out untouched."""
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"old")
+    for source, match in (("raise RuntimeError('kapot')", "kapot"),
+                          ("import time\ntime.sleep(60)", "langer dan 3 s")):  # fmt: skip
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell("workbook = ''")
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell(source)]
+        nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                     "display_name": "Python 3"}  # fmt: skip
+        template = tmp_path / "broken.ipynb"
+        nbformat.write(nb, template)
+        monkeypatch.setattr(pipeline, "NOTEBOOK", template)
+        jobs = plan_jobs(SAMPLE, out)
+        with pytest.raises(ReportError, match=match):
+            pipeline.make_reports(jobs, timeout=3, progress=False)
+        assert out.read_bytes() == b"old"
+        assert not list(tmp_path.glob(".r.pdf*"))
+
+
+@pytest.mark.slow
+def test_pdf_for_every_scenario_in_one_call(stored, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("report", stored, "--scenario", "all", "--out", f"{out}/")
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["sample-Basis.pdf", "sample-Lezen__eerst_.pdf"]
+    text = pdf_text(out / "sample-Basis.pdf")
+    assert "Basis (versie 2)" in text and "Carla" in text
+
+
+PACKAGE_DATA = (
+    "prioritisation/report/report.ipynb",
+    "prioritisation/report/templates/report/index.html.j2",
+    "prioritisation/report/templates/report/report.css",
+    "prioritisation/report/templates/report/conf.json",
+    "prioritisation/locale/nl/LC_MESSAGES/messages.po",
+    "prioritisation/locale/en/LC_MESSAGES/messages.po",
+    "prioritisation/app/config/voila.json",
+    "prioritisation/app/jupyter/voila/templates/prioritisation/index.html.j2",
+)
+
+
+def _run(*args, cwd=None, env=None, timeout=600):
+    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=timeout)  # fmt: skip
+    assert proc.returncode == 0, (args, proc.stdout[-2000:], proc.stderr[-2000:])
+    return proc
+
+
+@pytest.mark.slow
+def test_a_plain_install_makes_the_report(tmp_path):
+    """A wheel (not an editable install) carries the notebook and templates: from another
+    folder, ``prioritisation init`` and ``prioritisation report`` make a PDF with pages.
+
+    The wheel is built from a copy of the sources (no stale ``build/`` folder of the
+    checkout can leak into it) and installed without dependencies into a fresh venv that
+    sees the project venv's packages through a ``.pth`` line (its ``.pth`` files, such as
+    the editable install's, are not processed, so ``prioritisation`` comes from the wheel);
+    ``JUPYTER_PATH`` points at the project venv's data files (nbconvert's base templates),
+    which a full install would have put in the new venv.
+    """
+    import shutil
+    import site
+
+    from pypdf import PdfReader
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "prioritisation", src / "prioritisation",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))  # fmt: skip
+    wheels = tmp_path / "wheels"
+    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, src)
+    (wheel,) = wheels.glob("prioritisation-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [n for n in PACKAGE_DATA if n not in names]
+    assert not missing, missing
+
+    venv = tmp_path / "venv"
+    _run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python = venv / "bin" / "python"
+    purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))")
+    (Path(purelib.stdout.strip()) / "project-venv.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n"
+    )
+    _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--quiet", wheel)
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = _run(python, "-c", "import prioritisation; print(prioritisation.__file__)",
+                 cwd=elsewhere, env=env)  # fmt: skip
+    assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout
+    cli = venv / "bin" / "prioritisation"
+    _run(cli, "init", "x", cwd=elsewhere, env=env)
+    _run(cli, "report", "x/workbook.xlsx", "--out", "x.pdf", cwd=elsewhere, env=env)
+    pdf = elsewhere / "x.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert len(PdfReader(str(pdf)).pages) > 5
