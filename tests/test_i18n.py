@@ -19,12 +19,13 @@ def _entries(lang):
 
 
 def _calls():
-    """Every ``tr(...)``/``N_(...)`` call in the package: (file, line, first argument node)."""
+    """Every ``tr(...)``, ``N_(...)`` and ``UsageError(...)`` call in the package (the
+    keywords of ``pybabel extract -k tr -k N_ -k UsageError``): (file, line, first argument)."""
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Call) and node.args:
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
-                if name in ("tr", "N_"):
+                if name in ("tr", "N_", "UsageError"):
                     yield path.relative_to(PACKAGE.parent), node.lineno, node.args[0]
 
 
