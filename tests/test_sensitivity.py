@@ -9,14 +9,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from prioritisation.core.errors import UsageError
-from prioritisation.decisions.sensitivity import (
-    robustness,
-    smaa,
-    smaa_counts,
-    smaa_prepared,
-    stability,
-    weight_interval,
-)
+from prioritisation.decisions.sensitivity import robustness
+from prioritisation.decisions.smaa import smaa, smaa_counts, smaa_prepared
+from prioritisation.decisions.stability import stability, weight_interval
 from prioritisation.engine.scoring import prepare, rank
 from prioritisation.engine.weights import resolve_weights
 from tests.test_scoring import make_wb

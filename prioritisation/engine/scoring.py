@@ -16,12 +16,21 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import fmt_number, get_language, tr
+from prioritisation.core.i18n import N_, fmt_number, get_language, tr
 from prioritisation.core.model import AGGREGATIONS, Workbook
 from prioritisation.engine.methods import METHODS, MethodInput
 from prioritisation.engine.weights import resolve_weights
 
 TRIM = 0.2  # share cut from each end by the trimmed mean (20 %: one of five assessors)
+
+#: The words for each aggregation and method (message ids: ``tr(AGGREGATE_LABELS[name])``).
+AGGREGATE_LABELS = {"mean": N_("agg.mean"), "median": N_("agg.median"),
+                    "geomean": N_("agg.geomean"), "trimmed": N_("agg.trimmed")}  # fmt: skip
+METHOD_LABELS = {"wsm": N_("method.wsm"), "wpm": N_("method.wpm"), "topsis": N_("method.topsis"),
+                 "promethee": N_("method.promethee")}  # fmt: skip
+#: The reason a gate gives, by the kind of failure (see :attr:`Ranking.table`'s ``gates``).
+GATE_REASONS = {"missing": N_("reason.missing"), "below": N_("reason.below"),
+                "above": N_("reason.above")}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- kernels
@@ -136,7 +145,7 @@ class Ranking:
         out = []
         for iid, row in self.table.iterrows():
             contrib = (
-                {c: _num(v) for c, v in self.contributions.loc[iid].items()}
+                {c: json_number(v) for c, v in self.contributions.loc[iid].items()}
                 if not self.contributions.empty
                 else {}
             )
@@ -145,13 +154,13 @@ class Ranking:
                     "id": iid,
                     "title": row["title"],
                     "theme": row["theme"],
-                    "cost": _num(row["cost"]),
+                    "cost": json_number(row["cost"]),
                     "rank": None if np.isnan(row["rank"]) else int(row["rank"]),
-                    "score": _num(row["score"]),
+                    "score": json_number(row["score"]),
                     "eligible": bool(row["eligible"]),
                     "reasons": list(row["reasons"]),
                     "contributions": contrib,
-                    "criteria": {c: _num(v) for c, v in self.aggregated.loc[iid].items()},
+                    "criteria": {c: json_number(v) for c, v in self.aggregated.loc[iid].items()},
                 }
             )
         return out
@@ -169,7 +178,8 @@ class Ranking:
         return flat
 
 
-def _num(v):
+def json_number(v):
+    """A number for the JSON output: rounded to 10 decimals, ``None`` for None or NaN."""
     if v is None:
         return None
     v = float(v)
@@ -206,7 +216,20 @@ class Prepared:
 
 
 def prepare(wb: Workbook, aggregate: str | None = None) -> Prepared:
-    """Aggregate assessors, normalise and apply the gates (independent of weights and method)."""
+    """Aggregate assessors, normalise and apply the gates (independent of weights and method).
+
+    Prepare once, then re-rank cheaply with :func:`rank_prepared` (the app's sliders):
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.engine.weights import resolve_weights
+    >>> wb = read_workbook(sample_path())
+    >>> prepared = prepare(wb)
+    >>> prepared.aggregate, int(prepared.eligible.sum()), len(prepared.eligible)
+    ('mean', 22, 26)
+    >>> rank_prepared(prepared, resolve_weights(wb, "equal"), "topsis").winner
+    'ELOKET'
+    """
     aggregate = check_aggregate(aggregate or str(wb.settings.get("aggregate") or "mean"))
     cube, _ = score_cube(wb)
     matrix = aggregate_cube(cube, aggregate)
@@ -247,11 +270,13 @@ def prepare(wb: Workbook, aggregate: str | None = None) -> Prepared:
 
 
 def gate_reason(failure: Mapping, labels: Mapping[str, str], lang: str | None = None) -> str:
+    """One gate failure in words (``"Crit 1 1,00 onder de drempel 2,00 (1,00 te laag)"``)."""
     label = labels.get(failure["criterion"], failure["criterion"])
+    message = GATE_REASONS[failure["kind"]]
     if failure["kind"] == "missing":
-        return tr("reason.missing", lang, criterion=label)
+        return tr(message, lang, criterion=label)
     return tr(
-        f"reason.{failure['kind']}", lang, criterion=label,
+        message, lang, criterion=label,
         value=fmt_number(failure["value"], 2, lang), threshold=fmt_number(failure["threshold"], 2, lang),
         gap=fmt_number(failure["gap"], 2, lang),
     )  # fmt: skip
@@ -276,7 +301,11 @@ def method_input(
 def rank_prepared(
     prepared: Prepared, weights: pd.Series, method: str = "wsm", lang: str | None = None
 ) -> Ranking:
-    """Rank with given (already resolved) weights: the fast path for sliders and sampling."""
+    """Rank with given (already resolved) weights: the fast path for sliders and sampling.
+
+    ``weights`` are shares (:func:`~prioritisation.engine.weights.resolve_weights`), not
+    checked here; ``method`` is checked. See :func:`prepare` for an example.
+    """
     method_ = METHODS[check_method(method)]
     lang = get_language(lang)
     wb = prepared.wb
@@ -331,6 +360,14 @@ def rank(
     ``mean`` (default), ``median``, ``geomean``, ``trimmed`` (20 % cut at each end).
     Raises :class:`~prioritisation.core.errors.UsageError` for an unknown method, aggregation or
     bad weights.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> ranking = rank(read_workbook(sample_path()), lang="en")
+    >>> ranking.winner, round(float(ranking.table.loc["ELOKET", "score"]), 4)
+    ('ELOKET', 0.7643)
+    >>> ranking.table.loc["CRM", "reasons"]
+    ['Financial viability 1.86 below the threshold 2.00 (0.14 short)']
     """
     method = check_method(method or str(wb.settings.get("method") or "wsm"))
     shares = resolve_weights(wb, weights)
