@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import N_
+from prioritisation.core.i18n import tr
 from prioritisation.core.model import Workbook
 from prioritisation.engine.scoring import (
     Prepared,
@@ -53,18 +53,18 @@ def check_view(view: str) -> str:
     return view
 
 
-def agreement(w: float) -> str:
-    """The words for Kendall's W, as a message id: strong from 0.7, moderate from 0.3,
-    weak below; none when W cannot be computed (NaN).
+def agreement(w: float, lang: str | None = None) -> str:
+    """Kendall's W in words: strong from 0.7, moderate from 0.3, weak below; a sentence
+    saying it cannot be computed when W is NaN.
 
-    >>> agreement(0.39), agreement(float("nan"))
-    ('sens.w_moderate', 'sens.w_none')
+    >>> agreement(0.39, "en")
+    'moderate agreement'
     """
     if w != w:  # NaN
-        return N_("sens.w_none")
+        return tr("sens.w_none", lang)
     if w >= 0.7:
-        return N_("sens.w_strong")
-    return N_("sens.w_moderate") if w >= 0.3 else N_("sens.w_weak")
+        return tr("sens.w_strong", lang)
+    return tr("sens.w_moderate", lang) if w >= 0.3 else tr("sens.w_weak", lang)
 
 
 @dataclass(frozen=True, eq=False)
@@ -303,8 +303,8 @@ def consensus(
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook
     >>> result = consensus(read_workbook(sample_path()))
-    >>> round(result.kendall_w, 3), bool(result.p_value < 0.001), agreement(result.kendall_w)
-    (0.392, True, 'sens.w_moderate')
+    >>> round(result.kendall_w, 3), bool(result.p_value < 0.001), agreement(result.kendall_w, "en")
+    (0.392, True, 'moderate agreement')
     >>> result.basis.value_counts().to_dict()
     {'weights': 7}
     """

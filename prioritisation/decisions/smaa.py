@@ -100,10 +100,11 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     The inner loop is one matrix product, one sort and one bincount per chunk. Identical
     ideas get consecutive column ids, so they are adjacent in every sort (their scores agree
     to the last bits, which the sort keys drop); their shared rank is recovered exactly
-    afterwards (:func:`_share_ties`). Distinct ideas tie only on a set of weights of probability 0 when all weights are
-    positive and drawn from a continuous distribution, so the fast path does not look for
-    such ties; chunks with a weight of exactly 0 (possible when sampling around weights
-    with a 0) take a slower tie-aware path, since distinct ideas can then tie exactly.
+    afterwards (:func:`_share_ties`). Distinct ideas tie only on a set of weights of
+    probability 0 when all weights are positive and drawn from a continuous distribution,
+    so the fast path does not look for such ties; chunks with a weight of exactly 0
+    (possible when sampling around weights with a 0) take a slower tie-aware path, since
+    distinct ideas can then tie exactly.
     """
     values = np.asarray(values, dtype=float) + 0.0  # + 0.0 turns a −0.0 into +0.0 (sort keys)
     n, m = values.shape
@@ -340,8 +341,9 @@ def smaa(
     draws each aggregated score from a normal distribution around it, clipped to the
     scale: ``True``/``"sem"`` with the standard error of the aggregate (the assessors'
     standard deviation / √(number who scored)), ``"sd"`` with the assessors' standard
-    deviation itself (as uncertain as the members disagree). Memory stays bounded whatever ``samples`` (chunks);
-    ``progress=None`` shows a progress bar on a terminal for runs longer than a second.
+    deviation itself (as uncertain as the members disagree). Memory stays bounded whatever
+    ``samples`` (chunks); ``progress=None`` shows a progress bar on a terminal for runs
+    longer than a second.
 
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook

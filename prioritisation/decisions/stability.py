@@ -81,7 +81,10 @@ class Stability:
 
     def to_dict(self) -> dict:
         """``stability`` for the JSON: criterion → ``{low, high}`` for the winner."""
-        return {c: {"low": json_number(r["low"]), "high": json_number(r["high"])} for c, r in self.table.iterrows()}
+        return {
+            c: {"low": json_number(r["low"]), "high": json_number(r["high"])}
+            for c, r in self.table.iterrows()
+        }
 
     def top_dict(self) -> dict:
         return {c: {"low": json_number(r["top_low"]), "high": json_number(r["top_high"])}

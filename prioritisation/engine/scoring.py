@@ -16,21 +16,12 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import N_, fmt_number, get_language, tr
+from prioritisation.core.i18n import fmt_number, get_language, tr
 from prioritisation.core.model import AGGREGATIONS, Workbook
 from prioritisation.engine.methods import METHODS, MethodInput
 from prioritisation.engine.weights import resolve_weights
 
 TRIM = 0.2  # share cut from each end by the trimmed mean (20 %: one of five assessors)
-
-#: The words for each aggregation and method (message ids: ``tr(AGGREGATE_LABELS[name])``).
-AGGREGATE_LABELS = {"mean": N_("agg.mean"), "median": N_("agg.median"),
-                    "geomean": N_("agg.geomean"), "trimmed": N_("agg.trimmed")}  # fmt: skip
-METHOD_LABELS = {"wsm": N_("method.wsm"), "wpm": N_("method.wpm"), "topsis": N_("method.topsis"),
-                 "promethee": N_("method.promethee")}  # fmt: skip
-#: The reason a gate gives, by the kind of failure (see :attr:`Ranking.table`'s ``gates``).
-GATE_REASONS = {"missing": N_("reason.missing"), "below": N_("reason.below"),
-                "above": N_("reason.above")}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- kernels
@@ -272,14 +263,34 @@ def prepare(wb: Workbook, aggregate: str | None = None) -> Prepared:
 def gate_reason(failure: Mapping, labels: Mapping[str, str], lang: str | None = None) -> str:
     """One gate failure in words (``"Crit 1 1,00 onder de drempel 2,00 (1,00 te laag)"``)."""
     label = labels.get(failure["criterion"], failure["criterion"])
-    message = GATE_REASONS[failure["kind"]]
     if failure["kind"] == "missing":
-        return tr(message, lang, criterion=label)
-    return tr(
-        message, lang, criterion=label,
-        value=fmt_number(failure["value"], 2, lang), threshold=fmt_number(failure["threshold"], 2, lang),
-        gap=fmt_number(failure["gap"], 2, lang),
-    )  # fmt: skip
+        return tr("reason.missing", lang, criterion=label)
+    numbers = {key: fmt_number(failure[key], 2, lang) for key in ("value", "threshold", "gap")}
+    if failure["kind"] == "below":
+        return tr("reason.below", lang, criterion=label, **numbers)
+    return tr("reason.above", lang, criterion=label, **numbers)
+
+
+def aggregate_label(name: str, lang: str | None = None) -> str:
+    """An aggregation in words, for a sentence.
+
+    >>> aggregate_label("trimmed", "en")
+    'the trimmed mean (20 % cut at each end)'
+    """
+    labels = {"mean": tr("agg.mean", lang), "median": tr("agg.median", lang),
+              "geomean": tr("agg.geomean", lang), "trimmed": tr("agg.trimmed", lang)}  # fmt: skip
+    return labels[check_aggregate(name)]
+
+
+def method_label(name: str, lang: str | None = None) -> str:
+    """A method in words; a method without its own words is named in capitals.
+
+    >>> method_label("wsm", "en")
+    'weighted sum (WSM)'
+    """
+    labels = {"wsm": tr("method.wsm", lang), "wpm": tr("method.wpm", lang),
+              "topsis": tr("method.topsis", lang), "promethee": tr("method.promethee", lang)}  # fmt: skip
+    return labels.get(check_method(name), name.upper())
 
 
 def method_input(
