@@ -40,7 +40,7 @@ class SMAAResult:
     takes that rank (each row sums to 1); ``p_top_k``: P(rank ≤ top_k); ``expected_rank``;
     ``central_weights``: ideas × criteria, mean weights of the draws in which the idea is
     first (NaN when it never is); ``current_rank``/``score``: the ranking with the weights
-    in force. ``center``: those weights; ``spread``: ``None`` for uniform weights.
+    in force; ``spread``: ``None`` for uniform weights.
     """
 
     acceptability: pd.DataFrame
@@ -55,7 +55,6 @@ class SMAAResult:
     spread: float | None
     vary_scores: bool | str
     top_k: int
-    center: pd.Series
 
     @property
     def p_first(self) -> pd.Series:
@@ -317,7 +316,6 @@ def smaa_prepared(
         central_weights=pd.DataFrame(central, index=acc.index, columns=crits),
         current_rank=ranked["rank"].astype(int), score=ranked["score"], titles=ranked["title"],
         samples=samples, seed=seed, spread=spread, vary_scores=vary_scores, top_k=top_k,
-        center=weights.reindex(crits),
     )  # fmt: skip
 
 
