@@ -1,8 +1,8 @@
 """How solid is the ranking? The robustness part of the members tab.
 
-- stability (:func:`prioritisation.decisions.sensitivity.stability_prepared`): per criterion, the exact
+- stability (:func:`prioritisation.decisions.stability.stability_prepared`): per criterion, the exact
   range of its weight in which the number one stays first, and who takes over beyond it;
-- SMAA (:func:`prioritisation.decisions.sensitivity.smaa_prepared`), on demand: with weights a few
+- SMAA (:func:`prioritisation.decisions.smaa.smaa_prepared`), on demand: with weights a few
   points different, how often each idea is first or in the top 3.
 """
 
@@ -39,7 +39,7 @@ class RobustnessPanel:
         ])  # fmt: skip
 
     def render(self) -> None:
-        from prioritisation.decisions.sensitivity import stability_prepared
+        from prioritisation.decisions.stability import stability_prepared
 
         self.smaa.value = ""
         state = self.app.state
@@ -73,7 +73,7 @@ class RobustnessPanel:
         )
 
     def _on_smaa(self, _button) -> None:
-        from prioritisation.decisions.sensitivity import smaa_prepared
+        from prioritisation.decisions.smaa import smaa_prepared
 
         state = self.app.state
         weights = state.weights()

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import tr
 from prioritisation.core.model import Workbook
 from prioritisation.engine.scoring import (
     Prepared,
@@ -43,6 +44,27 @@ from prioritisation.engine.scoring import (
 from prioritisation.engine.weights import ahp, resolve_weights
 
 VIEWS = ("auto", "weights", "scores", "both")
+
+
+def check_view(view: str) -> str:
+    """``view`` if it is one of :data:`VIEWS` (``UsageError`` otherwise)."""
+    if view not in VIEWS:
+        raise UsageError("usage.view", name=view, choices=", ".join(VIEWS))
+    return view
+
+
+def agreement(w: float, lang: str | None = None) -> str:
+    """Kendall's W in words: strong from 0.7, moderate from 0.3, weak below; a sentence
+    saying it cannot be computed when W is NaN.
+
+    >>> agreement(0.39, "en")
+    'moderate agreement'
+    """
+    if w != w:  # NaN
+        return tr("sens.w_none", lang)
+    if w >= 0.7:
+        return tr("sens.w_strong", lang)
+    return tr("sens.w_moderate", lang) if w >= 0.3 else tr("sens.w_weak", lang)
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +132,12 @@ def kendall_w(ranks: np.ndarray) -> tuple[float, float, float]:
 
     W = 12 S / (m²(n³ − n) − m Σ T), S = Σ (R_i − R̄)², T = Σ (t³ − t) over each rater's
     groups of tied ranks. Returns ``(W, χ², p)`` with χ² = m (n − 1) W.
+
+    Three raters, four objects (Kendall & Babington Smith 1939): W = 7/9, χ² = 7.
+
+    >>> w, chi2, p = kendall_w([[1, 2, 3, 4], [2, 1, 3, 4], [1, 3, 2, 4]])
+    >>> round(w, 4), round(chi2, 4), round(p, 4)
+    (0.7778, 7.0, 0.0719)
     """
     ranks = np.asarray(ranks, dtype=float)
     m, n = ranks.shape
@@ -182,8 +210,7 @@ def midranks(scores: np.ndarray) -> np.ndarray:
 
 def consensus_prepared(prepared: Prepared, weights: pd.Series, view: str = "auto") -> Consensus:
     """Consensus with resolved group weights (see :func:`consensus`)."""
-    if view not in VIEWS:
-        raise UsageError("usage.view", name=view, choices=", ".join(VIEWS))
+    check_view(view)
     wb = prepared.wb
     crits = list(wb.criteria.index)
     c = wb.criteria
@@ -239,17 +266,14 @@ def consensus_prepared(prepared: Prepared, weights: pd.Series, view: str = "auto
     group_score = group_norm @ w if len(ids) else np.zeros(0)
     group_rank = pd.Series(rank_positions(group_score, ids, np.ones(len(ids), bool))[0],
                            index=member_ranks.index).astype(int)  # fmt: skip
+    order = group_rank.sort_values(kind="stable").index
+    member_ranks, group_rank = member_ranks.loc[order], group_rank.loc[order]
     if members:
         lo, hi = member_ranks.min(axis=1), member_ranks.max(axis=1)
         std = member_ranks.std(axis=1, ddof=0)
     else:
         lo = hi = group_rank
         std = group_rank * 0.0
-    order = group_rank.sort_values(kind="stable").index
-    member_ranks, group_rank = member_ranks.loc[order], group_rank.loc[order]
-    if members:
-        lo, hi = member_ranks.min(axis=1), member_ranks.max(axis=1)
-        std = member_ranks.std(axis=1, ddof=0)
     changes = pd.DataFrame({"group_rank": group_rank, "min_rank": lo, "max_rank": hi,
                             "range": hi - lo, "std": std})  # fmt: skip
     changes = changes.sort_values(["range", "std", "group_rank"], ascending=[False, False, True],
@@ -275,7 +299,14 @@ def consensus(
 
     ``weights``/``aggregate`` as for :func:`prioritisation.engine.scoring.rank` (the group's);
     ``view`` one of ``auto`` (default), ``weights``, ``scores``, ``both`` (module text).
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> result = consensus(read_workbook(sample_path()))
+    >>> round(result.kendall_w, 3), bool(result.p_value < 0.001), agreement(result.kendall_w, "en")
+    (0.392, True, 'moderate agreement')
+    >>> result.basis.value_counts().to_dict()
+    {'weights': 7}
     """
-    if view not in VIEWS:
-        raise UsageError("usage.view", name=view, choices=", ".join(VIEWS))
+    check_view(view)
     return consensus_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), view)

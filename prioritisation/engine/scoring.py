@@ -136,7 +136,7 @@ class Ranking:
         out = []
         for iid, row in self.table.iterrows():
             contrib = (
-                {c: _num(v) for c, v in self.contributions.loc[iid].items()}
+                {c: json_number(v) for c, v in self.contributions.loc[iid].items()}
                 if not self.contributions.empty
                 else {}
             )
@@ -145,13 +145,13 @@ class Ranking:
                     "id": iid,
                     "title": row["title"],
                     "theme": row["theme"],
-                    "cost": _num(row["cost"]),
+                    "cost": json_number(row["cost"]),
                     "rank": None if np.isnan(row["rank"]) else int(row["rank"]),
-                    "score": _num(row["score"]),
+                    "score": json_number(row["score"]),
                     "eligible": bool(row["eligible"]),
                     "reasons": list(row["reasons"]),
                     "contributions": contrib,
-                    "criteria": {c: _num(v) for c, v in self.aggregated.loc[iid].items()},
+                    "criteria": {c: json_number(v) for c, v in self.aggregated.loc[iid].items()},
                 }
             )
         return out
@@ -169,7 +169,8 @@ class Ranking:
         return flat
 
 
-def _num(v):
+def json_number(v):
+    """A number for the JSON output: rounded to 10 decimals, ``None`` for None or NaN."""
     if v is None:
         return None
     v = float(v)
@@ -206,7 +207,20 @@ class Prepared:
 
 
 def prepare(wb: Workbook, aggregate: str | None = None) -> Prepared:
-    """Aggregate assessors, normalise and apply the gates (independent of weights and method)."""
+    """Aggregate assessors, normalise and apply the gates (independent of weights and method).
+
+    Prepare once, then re-rank cheaply with :func:`rank_prepared` (the app's sliders):
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.engine.weights import resolve_weights
+    >>> wb = read_workbook(sample_path())
+    >>> prepared = prepare(wb)
+    >>> prepared.aggregate, int(prepared.eligible.sum()), len(prepared.eligible)
+    ('mean', 22, 26)
+    >>> rank_prepared(prepared, resolve_weights(wb, "equal"), "topsis").winner
+    'ELOKET'
+    """
     aggregate = check_aggregate(aggregate or str(wb.settings.get("aggregate") or "mean"))
     cube, _ = score_cube(wb)
     matrix = aggregate_cube(cube, aggregate)
@@ -247,14 +261,36 @@ def prepare(wb: Workbook, aggregate: str | None = None) -> Prepared:
 
 
 def gate_reason(failure: Mapping, labels: Mapping[str, str], lang: str | None = None) -> str:
+    """One gate failure in words (``"Crit 1 1,00 onder de drempel 2,00 (1,00 te laag)"``)."""
     label = labels.get(failure["criterion"], failure["criterion"])
     if failure["kind"] == "missing":
         return tr("reason.missing", lang, criterion=label)
-    return tr(
-        f"reason.{failure['kind']}", lang, criterion=label,
-        value=fmt_number(failure["value"], 2, lang), threshold=fmt_number(failure["threshold"], 2, lang),
-        gap=fmt_number(failure["gap"], 2, lang),
-    )  # fmt: skip
+    numbers = {key: fmt_number(failure[key], 2, lang) for key in ("value", "threshold", "gap")}
+    if failure["kind"] == "below":
+        return tr("reason.below", lang, criterion=label, **numbers)
+    return tr("reason.above", lang, criterion=label, **numbers)
+
+
+def aggregate_label(name: str, lang: str | None = None) -> str:
+    """An aggregation in words, for a sentence.
+
+    >>> aggregate_label("trimmed", "en")
+    'the trimmed mean (20 % cut at each end)'
+    """
+    labels = {"mean": tr("agg.mean", lang), "median": tr("agg.median", lang),
+              "geomean": tr("agg.geomean", lang), "trimmed": tr("agg.trimmed", lang)}  # fmt: skip
+    return labels[check_aggregate(name)]
+
+
+def method_label(name: str, lang: str | None = None) -> str:
+    """A method in words; a method without its own words is named in capitals.
+
+    >>> method_label("wsm", "en")
+    'weighted sum (WSM)'
+    """
+    labels = {"wsm": tr("method.wsm", lang), "wpm": tr("method.wpm", lang),
+              "topsis": tr("method.topsis", lang), "promethee": tr("method.promethee", lang)}  # fmt: skip
+    return labels.get(check_method(name), name.upper())
 
 
 def method_input(
@@ -276,7 +312,11 @@ def method_input(
 def rank_prepared(
     prepared: Prepared, weights: pd.Series, method: str = "wsm", lang: str | None = None
 ) -> Ranking:
-    """Rank with given (already resolved) weights: the fast path for sliders and sampling."""
+    """Rank with given (already resolved) weights: the fast path for sliders and sampling.
+
+    ``weights`` are shares (:func:`~prioritisation.engine.weights.resolve_weights`), not
+    checked here; ``method`` is checked. See :func:`prepare` for an example.
+    """
     method_ = METHODS[check_method(method)]
     lang = get_language(lang)
     wb = prepared.wb
@@ -331,6 +371,14 @@ def rank(
     ``mean`` (default), ``median``, ``geomean``, ``trimmed`` (20 % cut at each end).
     Raises :class:`~prioritisation.core.errors.UsageError` for an unknown method, aggregation or
     bad weights.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> ranking = rank(read_workbook(sample_path()), lang="en")
+    >>> ranking.winner, round(float(ranking.table.loc["ELOKET", "score"]), 4)
+    ('ELOKET', 0.7643)
+    >>> ranking.table.loc["CRM", "reasons"]
+    ['Financial viability 1.86 below the threshold 2.00 (0.14 short)']
     """
     method = check_method(method or str(wb.settings.get("method") or "wsm"))
     shares = resolve_weights(wb, weights)

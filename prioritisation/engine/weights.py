@@ -1,12 +1,12 @@
 """Criterion weights: the workbook's own, a typed override, or a named scheme.
 
 :func:`resolve_weights` is the one entry point; it returns shares (a Series over the
-criteria, summing to 1). A spec is ``None`` (the workbook's weights), a mapping or text
-``"innovation=3,desirability=2"`` (given criteria overridden, the others keep the
-workbook's weight; ``;`` may separate too), or the name of a scheme registered in
-``SCHEMES``: ``equal``, ``workbook``, ``roc`` (rank-order centroid), ``swing`` and ``ahp``
-(principal eigenvector of the group's pairwise comparisons; :func:`ahp` also gives every
-member's weights and the consistency ratios).
+criteria, summing to 1). A spec is ``None`` (the workbook's weights), ``name=value`` pairs
+(``"innovation=3; desirability=2,5"`` read by :func:`prioritisation.core.parse.assignments`,
+or a mapping: given criteria overridden, the others keep the workbook's weight), or the
+name of a scheme registered in ``SCHEMES``: ``equal``, ``workbook``, ``roc`` (rank-order
+centroid), ``swing`` and ``ahp`` (principal eigenvector of the group's pairwise
+comparisons; :func:`ahp` also gives every member's weights and the consistency ratios).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pandas as pd
 
 from prioritisation.core.errors import UsageError
 from prioritisation.core.model import Workbook
+from prioritisation.core.parse import assignments
 
 SCHEMES: dict[str, Callable[[Workbook], pd.Series]] = {
     "equal": lambda wb: pd.Series(1.0, index=wb.criteria.index),
@@ -29,55 +30,54 @@ SCHEMES: dict[str, Callable[[Workbook], pd.Series]] = {
 }
 
 
-def parse_weight_spec(spec: str) -> dict[str, float] | str:
-    """``"a=3,b=2.5"`` → ``{"a": 3.0, "b": 2.5}``; a bare word is returned as a scheme name."""
-    text = spec.strip()
-    if re.fullmatch(r"[A-Za-z_][\w-]*", text):
-        return text.lower()
-    out: dict[str, float | str] = {}
-    for part in re.split(r"[;,]", text):
-        if not part.strip():
-            continue
-        if "=" not in part:
-            raise UsageError("usage.weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES)))
-        key, value = (s.strip() for s in part.split("=", 1))
-        out[key] = value
-    if not out:
-        raise UsageError("usage.weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES)))
-    return out  # values still text; checked in resolve_weights
-
-
 def normalise_weights(weights: pd.Series) -> pd.Series:
+    """Weights as shares summing to 1 (``UsageError`` when they are all 0)."""
     total = float(weights.sum())
     if not math.isfinite(total) or total <= 0:
         raise UsageError("usage.weights_zero")
     return (weights / total).astype(float)
 
 
+_SCHEME_NAME = re.compile(r"[A-Za-z_][\w-]*")
+
+
 def resolve_weights(wb: Workbook, spec: str | Mapping | pd.Series | None = None) -> pd.Series:
-    """The weights in force as shares summing to 1, indexed by criterion id."""
+    """The weights in force as shares summing to 1, indexed by criterion id.
+
+    ``spec`` is ``None`` (the workbook's weights), a scheme name (a bare word), or
+    ``name=value`` pairs (text read by :func:`prioritisation.core.parse.assignments`, a
+    mapping or a Series): the criteria named get that weight, the others keep the workbook's.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> wb = read_workbook(sample_path())
+    >>> resolve_weights(wb).to_dict()
+    {'innovation': 0.3, 'desirability': 0.3, 'viability': 0.2, 'feasibility': 0.2}
+    >>> resolve_weights(wb, "innovation=40; desirability=20").to_dict()
+    {'innovation': 0.4, 'desirability': 0.2, 'viability': 0.2, 'feasibility': 0.2}
+    >>> resolve_weights(wb, "equal").tolist()
+    [0.25, 0.25, 0.25, 0.25]
+    """
     if spec is None or (isinstance(spec, str) and not spec.strip()):
         return normalise_weights(wb.criteria["weight"].astype(float))
-    if isinstance(spec, str):
-        spec = parse_weight_spec(spec)
-        if isinstance(spec, str):
-            if spec not in SCHEMES:
-                raise UsageError(
-                    "usage.weights_syntax", spec=spec, schemes=", ".join(sorted(SCHEMES))
-                )
-            return normalise_weights(SCHEMES[spec](wb).reindex(wb.criteria.index).astype(float))
+    schemes = ", ".join(sorted(SCHEMES))
+    if isinstance(spec, str) and _SCHEME_NAME.fullmatch(spec.strip()):
+        name = spec.strip().lower()
+        if name not in SCHEMES:
+            raise UsageError("usage.weights_syntax", spec=spec.strip(), schemes=schemes)
+        return normalise_weights(SCHEMES[name](wb).reindex(wb.criteria.index).astype(float))
+    try:
+        given = assignments(dict(spec) if isinstance(spec, pd.Series) else spec)
+    except UsageError as error:
+        if error.code == "usage.assignment_value":
+            raise UsageError("usage.weights_value", id=error.params["name"],
+                             value=error.params["value"]) from None  # fmt: skip
+        raise UsageError("usage.weights_syntax", spec=str(spec).strip(), schemes=schemes) from None
     weights = wb.criteria["weight"].astype(float).copy()
-    known = ", ".join(wb.criteria.index)
-    for key, value in dict(spec).items():
+    for key, value in given.items():
         if key not in weights.index:
-            raise UsageError("usage.weights_unknown", id=key, known=known)
-        try:
-            number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
-        except ValueError:
-            raise UsageError("usage.weights_value", id=key, value=value) from None
-        if not math.isfinite(number) or number < 0:
-            raise UsageError("usage.weights_value", id=key, value=value)
-        weights[key] = number
+            raise UsageError("usage.weights_unknown", id=key, known=", ".join(wb.criteria.index))
+        weights[key] = value
     return normalise_weights(weights)
 
 
@@ -230,6 +230,13 @@ def ahp_kernel(matrix: np.ndarray) -> tuple[np.ndarray, float, float, float]:
     of missing judgments in row i; the principal eigenvector of that matrix gives the
     weights. CI = (λmax − n) / (n − 1) — divided by n − 1, not 2 — and CR = CI / RI(n)
     (CR = 0 for n ≤ 2, where every matrix is consistent).
+
+    Three criteria, the first 3 times as important as the second and 5 times the third:
+
+    >>> import numpy as np
+    >>> weights, lam, ci, cr = ahp_kernel(np.array([[1, 3, 5], [1/3, 1, 2], [1/5, 1/2, 1]]))
+    >>> weights.round(3).tolist(), round(lam, 3), round(cr, 4)
+    ([0.648, 0.23, 0.122], 3.004, 0.0032)
     """
     a = np.array(matrix, dtype=float)
     n = a.shape[0]
@@ -316,6 +323,14 @@ def ahp(wb: Workbook) -> AHPAnalysis:
     Raises :class:`UsageError` when the workbook has no judgments, or when the group's
     judgments do not connect every criterion. A member whose own judgments do not connect
     every criterion is left out of ``members`` (their judgments still count for the group).
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> result = ahp(read_workbook(sample_path()))
+    >>> result.group.weights.round(3).to_dict()
+    {'innovation': 0.278, 'desirability': 0.301, 'viability': 0.216, 'feasibility': 0.206}
+    >>> result.group.consistent, result.inconsistent
+    (True, ['Fien (Bib Gent)'])
     """
     if wb.pairwise is None or wb.pairwise.empty:
         raise UsageError("usage.ahp_missing")

@@ -76,9 +76,10 @@ def needs_discussion(
     """The ideas most worth discussing in the group: where members' rankings differ most, or
     where the assessors' scores on one criterion are furthest apart.
 
-    Per eligible idea: the group's rank, the lowest and highest rank a member's own view gives
-    (see :func:`prioritisation.decisions.group.consensus`), the largest standard deviation of the scores on
-    one criterion and which criterion that is; sorted by rank range, then by that spread.
+    Per eligible idea: the group's rank, the lowest and highest rank a member's own view
+    gives (see :func:`prioritisation.decisions.group.consensus`), the largest standard
+    deviation of the scores on one criterion and which criterion that is; sorted by rank
+    range, then by that spread.
     """
     from prioritisation.decisions.group import consensus
 

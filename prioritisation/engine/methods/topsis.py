@@ -16,7 +16,8 @@ eligible idea, or identical ideas) the closeness is 1.
 Reproduces Tzeng & Huang (2011), *Multiple Attribute Decision Making*, and Opricovic &
 Tzeng (2004), EJOR 156:445, Table 3 ("TOPSIS, vector normalization": 0.762, 0.722, 0.238).
 The figures 0.500, 0.617, 0.500 sometimes quoted for that example are what TOPSIS gives
-with linear (min–max) normalisation; :func:`closeness` computes both (tests/test_topsis.py).
+with linear (min–max) normalisation; :func:`closeness` computes both
+(tests/engine/methods/test_topsis.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from prioritisation.engine.methods import Method, MethodInput, MethodOutput, reg
 def closeness(matrix, weights, benefit, normalisation: str = "vector") -> np.ndarray:
     """TOPSIS closeness of each row of ``matrix`` (ideas × criteria, raw values).
 
-    ``normalisation="vector"`` is classic TOPSIS (what ``--method topsis`` uses);
+    ``normalisation="vector"`` is classic TOPSIS (what the ``topsis`` method uses);
     ``"minmax"`` (``(s − worst) / (best − worst)`` per criterion) is the linear variant some
     texts use, kept to show why published figures differ between the two (docs/methods.md).
     """

@@ -10,7 +10,8 @@ import pandas as pd
 
 from prioritisation.core.i18n import tr
 from prioritisation.decisions.group import Consensus
-from prioritisation.decisions.sensitivity import SMAAResult, Stability
+from prioritisation.decisions.smaa import SMAAResult
+from prioritisation.decisions.stability import Stability
 from prioritisation.explain.charts import configure
 
 

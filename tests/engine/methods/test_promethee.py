@@ -19,8 +19,7 @@ from prioritisation.engine.methods.promethee import (
     promethee_kernel,
 )
 from prioritisation.engine.scoring import rank
-from tests._methods_helpers import method_input
-from tests.test_scoring import make_wb
+from tests.engine.builders import make_wb, method_input
 
 
 def _dense_kernel(data):

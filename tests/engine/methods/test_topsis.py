@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from prioritisation.engine.methods.topsis import closeness, topsis_kernel
 from prioritisation.engine.scoring import rank
-from tests._methods_helpers import method_input
-from tests.test_scoring import make_wb
+from tests.engine.builders import make_wb, method_input
 
 
 def test_tzeng_huang_2011():

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prioritisation.core.errors import UsageError
-from prioritisation.core.model import Workbook
-from prioritisation.decisions.group import chi2_sf, consensus, kendall_w, midranks
-from tests.test_scoring import make_wb
+from prioritisation.decisions.group import agreement, chi2_sf, consensus, kendall_w, midranks
+from tests.engine.builders import make_wb, with_pairwise
 
 
 def test_kendall_w_hand_computed():
@@ -45,12 +43,6 @@ def test_midranks_match_scipy():
 
     row = np.array([3.0, 1.0, 2.0, 2.0, 5.0, 2.0])
     assert midranks(row)[0].tolist() == stats.rankdata(-row).tolist()
-
-
-def with_pairwise(wb, rows):
-    frame = pd.DataFrame(rows, columns=["assessor", "criterion_a", "criterion_b", "value"])
-    frame["row"] = range(2, len(frame) + 2)
-    return Workbook(criteria=wb.criteria, ideas=wb.ideas, scores=wb.scores, pairwise=frame)
 
 
 def test_member_views_weights_scores_both():
@@ -99,3 +91,10 @@ def test_consensus_on_the_sample(sample_path):
 def test_kendall_w_lies_in_0_1(ranks):
     w, _, p = kendall_w(np.array(ranks, dtype=float))
     assert -1e-12 <= w <= 1 + 1e-12 and 0 <= p <= 1
+
+
+def test_agreement_words_for_kendalls_w():
+    words = [agreement(w, "en") for w in (0.0, 0.29, 0.3, 0.69, 0.7, 1.0)]
+    assert words == ["weak agreement"] * 2 + ["moderate agreement"] * 2 + ["strong agreement"] * 2
+    assert "cannot be computed" in agreement(float("nan"), "en")
+    assert agreement(0.8, "nl") != agreement(0.8, "en")

@@ -9,31 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prioritisation.core.errors import UsageError
-from prioritisation.core.model import Workbook
 from prioritisation.engine.scoring import aggregate_cube, prepare, rank, rank_positions
-
-
-def make_wb(
-    cube, *, directions=None, weights=None, lower=1.0, upper=5.0, thresholds=None, ids=None
-):
-    """A workbook from an ideas × criteria × assessors array (NaN = empty cell)."""
-    cube = np.asarray(cube, dtype=float)
-    n, m, a = cube.shape
-    ids = ids or [f"I{i:03d}" for i in range(n)]
-    crit = [f"c{j}" for j in range(m)]
-    criteria = pd.DataFrame({
-        "label": [f"Crit {j}" for j in range(m)], "label_en": None, "description": "",
-        "direction": directions or ["benefit"] * m,
-        "scale_min": np.broadcast_to(lower, m).astype(float), "scale_max": np.broadcast_to(upper, m).astype(float),
-        "weight": weights if weights is not None else [1.0] * m,
-        "threshold": thresholds if thresholds is not None else [np.nan] * m,
-    }, index=pd.Index(crit, name="id"))  # fmt: skip
-    ideas = pd.DataFrame({"title": [f"Idea {i}" for i in ids], "theme": "T", "description": "",
-                          "cost": 1.0, "depends_on": [()] * n, "owner": ""},
-                         index=pd.Index(ids, name="id"))  # fmt: skip
-    rows = [{"idea_id": ids[i], "criterion_id": crit[j], "assessor": f"as{k}", "score": cube[i, j, k],
-             "comment": ""} for i in range(n) for j in range(m) for k in range(a)]  # fmt: skip
-    return Workbook(criteria=criteria, ideas=ideas, scores=pd.DataFrame(rows))
+from tests.engine.builders import make_wb
 
 
 def test_weighted_sum_hand_computed():

@@ -18,13 +18,7 @@ from prioritisation.engine.weights import (
     resolve_weights,
     roc_weights,
 )
-from tests.test_scoring import make_wb
-
-
-def with_pairwise(wb: Workbook, rows) -> Workbook:
-    frame = pd.DataFrame(rows, columns=["assessor", "criterion_a", "criterion_b", "value"])
-    frame["row"] = range(2, len(frame) + 2)
-    return Workbook(criteria=wb.criteria, ideas=wb.ideas, scores=wb.scores, pairwise=frame)
+from tests.engine.builders import make_wb, with_pairwise
 
 
 def test_random_index_is_saatys_1980_table():
@@ -141,3 +135,33 @@ def test_ahp_without_sheet_or_unconnected_is_a_usage_error():
         resolve_weights(wb, "ahp")
     with pytest.raises(UsageError):
         ahp(with_pairwise(wb, [("Ann", "c0", "c1", 3)]))
+
+
+def test_weight_specs_are_read_by_the_one_parser():
+    """``name=value`` text goes through core.parse.assignments: ``;`` or ``,`` between pairs,
+    a decimal comma in a value; a bare word is a scheme name."""
+    wb = make_wb([[[3], [3], [3]]], weights=[1, 1, 2])
+    assert resolve_weights(wb, "c0=2.5; c1=1.5").tolist() == pytest.approx([5 / 12, 3 / 12, 4 / 12])
+    assert resolve_weights(wb, "c1=1, c0=2,5").tolist() == pytest.approx([5 / 11, 2 / 11, 4 / 11])
+    assert resolve_weights(wb, "c0=2, c1=2").tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    assert resolve_weights(wb, "EQUAL").tolist() == pytest.approx([1 / 3] * 3)
+    series = pd.Series({"c2": 0.0})
+    assert resolve_weights(wb, series).tolist() == pytest.approx([0.5, 0.5, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("spec", "code", "words"),
+    [("c0=veel", "usage.weights_value", ["'veel'", "'c0'"]),
+     ({"c1": -1}, "usage.weights_value", ["'-1'", "'c1'"]),
+     ("zz=1", "usage.weights_unknown", ["'zz'", "c0, c1, c2"]),
+     ("magic", "usage.weights_syntax", ["'magic'", "ahp, equal, roc, swing, workbook"]),
+     ("c0=1; c1", "usage.weights_syntax", ["'c0=1; c1'"]),
+     ("c0=0, c1=0, c2=0", "usage.weights_zero", [])],
+)  # fmt: skip
+def test_bad_weight_specs_say_what_is_wrong(spec, code, words):
+    wb = make_wb([[[3], [3], [3]]])
+    with pytest.raises(UsageError) as caught:
+        resolve_weights(wb, spec)
+    assert caught.value.code == code
+    text = " ".join(caught.value.lines("en"))
+    assert all(w in text for w in words), text

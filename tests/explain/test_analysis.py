@@ -12,7 +12,7 @@ from prioritisation.explain.analysis import (
     rank_correlation,
     score_overview,
 )
-from tests.test_scoring import make_wb
+from tests.engine.builders import make_wb
 
 
 def test_score_overview_counts_and_spread():
