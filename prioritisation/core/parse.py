@@ -203,13 +203,15 @@ def assignments(spec, *, percent: bool = False) -> dict[str, float]:
 
     >>> assignments("E-inclusie=20%; Leesklimaat=0,1", percent=True)
     {'E-inclusie': 0.2, 'Leesklimaat': 0.1}
+    >>> assignments("a=2,5; b=1")
+    {'a': 2.5, 'b': 1.0}
     """
     if isinstance(spec, Mapping):
         pairs = [(str(k), v) for k, v in spec.items()]
     else:
         text = str(spec or "")
         pairs = []
-        for piece in re.split(r";|\n|,(?=[^=]*=)", text):
+        for piece in re.split(r";|\n|,(?=[^=;\n]*=)", text):
             if not piece.strip():
                 continue
             if "=" not in piece:
