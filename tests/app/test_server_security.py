@@ -23,8 +23,6 @@ from prioritisation.app import PROOF_HEADER, kernel_proof
 from tests.appserver import AppServer, browser, browser_missing, open_tab
 from tests.conftest import SAMPLE
 
-pytestmark = pytest.mark.slow
-
 TOKEN = "t0ken-for-the-security-tests"
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -90,6 +88,7 @@ OUTSIDERS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", list(OUTSIDERS))
 def test_an_outsider_gets_no_query_string_token_or_headers(server, who):
     kernel_id = request_page(server)
@@ -99,10 +98,12 @@ def test_an_outsider_gets_no_query_string_token_or_headers(server, who):
     assert status in (403, 404)
 
 
+@pytest.mark.slow
 def test_an_unknown_kernel_id_is_not_found(server):
     assert ask(server, "00000000-0000-0000-0000-000000000000", f"?token={TOKEN}") == (404, None)
 
 
+@pytest.mark.slow
 def test_the_kernel_itself_gets_the_user_and_never_the_token(server):
     kernel_id = request_page(server)
     proof = kernel_proof(session_key(server, kernel_id), kernel_id)
@@ -118,6 +119,7 @@ def test_the_kernel_itself_gets_the_user_and_never_the_token(server):
     assert ask(server, other, headers={PROOF_HEADER: proof}) == (403, None)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_page_renders_and_the_proxy_user_saves_while_outsiders_are_refused(tmp_path):
     """In Chromium, with a token: ``bart`` is the author of what he saves; the kernel id the page
@@ -152,3 +154,15 @@ def test_the_page_renders_and_the_proxy_user_saves_while_outsiders_are_refused(t
         page.close()
     with open_store(url=str(store)) as scenarios:
         assert [(s.name, s.author) for s in scenarios.list()] == [("Veilig bewaard", "bart")]
+
+
+def test_the_requests_of_gone_kernels_are_dropped(monkeypatch):
+    from types import SimpleNamespace
+
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from prioritisation.commands._voila import AppVoila
+
+    monkeypatch.setattr(RequestInfoSocketHandler, "_cache", {"gone": {}, "alive": {"A": "1"}})
+    AppVoila.prune_request_info(SimpleNamespace(kernel_manager={"alive"}))
+    assert RequestInfoSocketHandler._cache == {"alive": {"A": "1"}}
