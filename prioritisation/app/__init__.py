@@ -18,6 +18,8 @@ from prioritisation.core.i18n import set_language
 
 WORKBOOK_ENV = "PRIORITISATION_APP_WORKBOOK"
 USER_HEADER_ENV = "PRIORITISATION_APP_USER_HEADER"  # set by ``prioritisation app --user-header``
+PROOF_HEADER = "X-Prioritisation-Kernel-Proof"  # see kernel_proof
+_request_waiter = None  # the thread receiving this kernel's page request (receive_request_info)
 
 
 def proxy_user(timeout: float = 5.0) -> str | None:
@@ -25,8 +27,12 @@ def proxy_user(timeout: float = 5.0) -> str | None:
 
     Voila hands the request's headers listed in ``http_header_envs`` to the kernel as
     ``HTTP_<NAME>`` variables; a preheated kernel gets them only after the page was handed over
-    (``voila.utils.wait_for_request``, bounded here by ``timeout``).
+    (:func:`receive_request_info`, waited for here at most ``timeout`` seconds).
+
+    >>> proxy_user() is None  # not behind ``prioritisation app --user-header``: nobody named
+    True
     """
+    global _request_waiter
     header = os.environ.get(USER_HEADER_ENV, "").strip()
     if not header:
         return None
@@ -34,15 +40,71 @@ def proxy_user(timeout: float = 5.0) -> str | None:
     if name not in os.environ and os.environ.get("VOILA_PREHEAT") == "True":
         import threading
 
-        try:
-            from voila.utils import wait_for_request
-        except ImportError:  # pragma: no cover - voila is a dependency
-            return None
-        waiter = threading.Thread(target=wait_for_request, daemon=True)
-        waiter.start()
-        waiter.join(timeout)
+        if _request_waiter is None or not _request_waiter.is_alive():
+            _request_waiter = threading.Thread(target=receive_request_info, daemon=True)
+            _request_waiter.start()
+        _request_waiter.join(timeout)
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+def kernel_proof(session_key: bytes, kernel_id: str) -> str:
+    """What a kernel shows the app server to get its page's request (see ``commands._voila``).
+
+    An HMAC of the kernel id under the kernel's session key, which only the server and that
+    kernel know (it is in the kernel's connection file).
+
+    >>> kernel_proof(b"key", "k1") == kernel_proof(b"key", "k1") != kernel_proof(b"key", "k2")
+    True
+    """
+    import hashlib
+    import hmac
+
+    message = b"prioritisation request info " + kernel_id.encode()
+    return hmac.new(session_key, message, hashlib.sha256).hexdigest()
+
+
+def receive_request_info() -> None:
+    """In a preheated kernel: wait until a page takes this kernel, then put that page's request
+    (query string without the token, the configured headers) into ``os.environ``.
+
+    Voila's own ``voila.utils.wait_for_request`` cannot be used: the app server answers only a
+    connection carrying :func:`kernel_proof`. Outside a Voila kernel this does nothing.
+    """
+    import asyncio
+    import json
+
+    kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
+    try:
+        from IPython import get_ipython
+
+        session_key = get_ipython().kernel.session.key
+    except Exception:  # noqa: BLE001 - not in a kernel
+        return
+    if not kernel_id or not session_key:
+        return
+    host = os.environ.get("VOILA_APP_IP") or "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    url = f"ws://{host}:{port}{os.environ.get('VOILA_SERVER_URL', '/')}voila/query/{kernel_id}"
+
+    async def ask():
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        headers = {PROOF_HEADER: kernel_proof(session_key, kernel_id)}
+        connection = await websocket_connect(HTTPRequest(url, headers=headers, connect_timeout=5))
+        try:
+            return await connection.read_message()
+        finally:
+            connection.close()
+
+    try:
+        message = asyncio.run(ask())
+    except Exception:  # noqa: BLE001 - refused or gone: the app works on without a user name
+        return
+    if message:
+        os.environ.update({str(k): str(v) for k, v in json.loads(message).items()})
 
 
 def build_app(path=None, lang: str | None = None):
@@ -60,4 +122,12 @@ def build_app(path=None, lang: str | None = None):
     return App(state)
 
 
-__all__ = ["USER_HEADER_ENV", "WORKBOOK_ENV", "build_app", "proxy_user"]
+__all__ = [
+    "PROOF_HEADER",
+    "USER_HEADER_ENV",
+    "WORKBOOK_ENV",
+    "build_app",
+    "kernel_proof",
+    "proxy_user",
+    "receive_request_info",
+]

@@ -1,9 +1,11 @@
 """``prioritisation app [PATH]``: serve the steering-group app with Voila on 127.0.0.1.
 
 The project's Voila configuration (``prioritisation/app/config/voila.json``: preheated kernels,
-kernel culling, no tracebacks to the browser, nothing served but the app) is always used. The
-app notebook is written into a private folder; the kernels get the workbook path and language
-through the environment and import this very copy of the package.
+kernel culling, no tracebacks to the browser, nothing served but the app) is always used, and
+Voila's request-info handler is replaced by one that answers only its own kernel
+(:mod:`prioritisation.commands._voila`). The app notebook is written into a private folder; the
+kernels get the workbook path and language through the environment and import this very copy of
+the package.
 """
 
 from __future__ import annotations
@@ -88,9 +90,20 @@ def kernel_environment(path: str, lang: str | None) -> dict[str, str]:
     return env
 
 
-def run(args) -> int:
-    from voila.app import Voila
+def kernel_host(ip: str) -> str:
+    """Where the kernels reach the server for their page's request (``VOILA_APP_IP``).
 
+    >>> kernel_host("0.0.0.0"), kernel_host("localhost"), kernel_host("10.1.2.3")
+    ('127.0.0.1', '127.0.0.1', '10.1.2.3')
+    """
+    if ip in ("", "0.0.0.0", "localhost"):
+        return "127.0.0.1"
+    if ip == "::":
+        return "::1"
+    return ip
+
+
+def run(args) -> int:
     from prioritisation.app.notebook import write_app_notebook
     from prioritisation.data.sample import sample_path
     from prioritisation.data.workbook import check_workbook
@@ -107,6 +120,7 @@ def run(args) -> int:
         get_language() if os.environ.get("PRIORITISATION_LANG") else None
     )
     os.environ.update(kernel_environment(path, lang))
+    os.environ["VOILA_APP_IP"] = kernel_host(args.ip)
     if args.user_header:
         from prioritisation.app import USER_HEADER_ENV
 
@@ -117,5 +131,7 @@ def run(args) -> int:
     print(tr("app.serving", None, url=url), flush=True)
     if args.token and not _is_loopback(args.ip):
         print(tr("app.token_made", None, url=f"{url}?token={args.token}"), flush=True)
-    Voila.launch_instance(argv=voila_argv(notebook, args))
+    from prioritisation.commands._voila import AppVoila
+
+    AppVoila.launch_instance(argv=voila_argv(notebook, args))
     return 0
