@@ -340,7 +340,8 @@ def stored(tmp_path):
     import shutil
 
     from prioritisation.data.workbook import read_workbook
-    from prioritisation.scenarios.store import make_scenario, open_store
+    from prioritisation.scenarios.db import open_store
+    from prioritisation.scenarios.scenario import make_scenario
 
     path = tmp_path / "sample.xlsx"
     shutil.copy(SAMPLE, path)
