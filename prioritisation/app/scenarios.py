@@ -65,7 +65,8 @@ class ScenarioPanel:
             w.HTML(f"<h3>{escape(tr('scen.save_title'))}</h3>"
                    f"<p class='pw-muted'>{escape(tr('scen.save_help'))}</p>"),
             self.name, self.author, self.note, self.save, self.saved,
-            w.HTML(f"<h3>{escape(tr('scen.open_title'))}</h3>"), self.choice, self.open, self.opened,
+            w.HTML(f"<h3>{escape(tr('scen.open_title'))}</h3>"), self.choice, self.open,
+            self.opened,
             w.HTML(f"<h3>{escape(tr('scen.compare_title'))}</h3>"), self.a, self.b, self.compare,
             self.comparison,
         ])  # fmt: skip
@@ -80,7 +81,8 @@ class ScenarioPanel:
                 import sys
 
                 print(f"prioritisation app: {type(exc).__name__}: {exc}", file=sys.stderr)
-                self.saved.value = f"<p class='pw-box'>{escape(tr('app.error', None, error=type(exc).__name__))}</p>"
+                text = tr("app.error", None, error=type(exc).__name__)
+                self.saved.value = f"<p class='pw-box'>{escape(text)}</p>"
 
         return run
 
@@ -187,8 +189,9 @@ class ScenarioPanel:
         )
         head_w = (f"<th>{escape(tr('app.col.criterion'))}</th><th class='num'>A</th>"
                   "<th class='num'>B</th>")  # fmt: skip
-        head_r = (f"<th>{escape(tr('app.col.idea'))}</th><th class='num'>{escape(tr('app.col.rank'))} A</th>"
-                  f"<th class='num'>{escape(tr('app.col.rank'))} B</th>"
+        rank = escape(tr("app.col.rank"))
+        head_r = (f"<th>{escape(tr('app.col.idea'))}</th><th class='num'>{rank} A</th>"
+                  f"<th class='num'>{rank} B</th>"
                   f"<th class='num'>{escape(tr('scen.moved'))}</th>")  # fmt: skip
         same = f"<p class='pw-muted'>{escape(tr('scen.same_order'))}</p>" if not cmp.moved else ""
         self.comparison.value = (

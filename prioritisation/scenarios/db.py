@@ -12,19 +12,6 @@ environment variable ``PRIORITISATION_STORE``, else an SQLite file beside the wo
 several app users and CLI runs can save at once without "database is locked" errors or lost
 versions. The same code runs on PostgreSQL (``postgresql://user@host/db``), where saves are
 serialised with a transaction-scoped advisory lock.
-
->>> import tempfile
->>> from prioritisation.data.sample import sample_path
->>> from prioritisation.data.workbook import read_workbook
->>> from prioritisation.scenarios.scenario import make_scenario
->>> wb = read_workbook(sample_path())
->>> with tempfile.TemporaryDirectory() as folder, open_store(url=f"{folder}/s.sqlite") as store:
-...     first = store.save(make_scenario(wb, "Leesklimaat eerst", "An", weights="desirability=3"))
-...     second = store.save(make_scenario(wb, "Leesklimaat eerst", "Bart"))
-...     [s.label for s in store.list()], store.get("Leesklimaat eerst", 1).author
-(['Leesklimaat eerst v1', 'Leesklimaat eerst v2'], 'An')
->>> store_url("data/ronde.xlsx", url="postgres://an@server/prio")
-'postgresql+psycopg://an@server/prio'
 """
 
 from __future__ import annotations
@@ -95,7 +82,21 @@ def open_store(target=None, url: str | None = None) -> ScenarioStore:
     """Open (creating if needed) the scenario store for a workbook path or URL.
 
     ``open_store("data/sample.xlsx")`` uses ``$PRIORITISATION_STORE`` when set, else
-    ``data/sample.scenarios.sqlite``; ``open_store(url="postgresql://…")`` a server.
+    ``data/sample.scenarios.sqlite``; ``open_store(url="postgresql://…")`` a server (a bare
+    path as ``url`` is an SQLite file).
+
+    >>> import tempfile
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.scenarios.scenario import make_scenario
+    >>> wb = read_workbook(sample_path())
+    >>> with tempfile.TemporaryDirectory() as folder, open_store(url=f"{folder}/s.sqlite") as store:
+    ...     first = store.save(make_scenario(wb, "Lezen", "An", weights="desirability=3"))
+    ...     second = store.save(make_scenario(wb, "Lezen", "Bart"))
+    ...     [s.label for s in store.list()], store.get("Lezen", 1).author
+    (['Lezen v1', 'Lezen v2'], 'An')
+    >>> store_url("data/ronde.xlsx", url="postgres://an@server/prio")
+    'postgresql+psycopg://an@server/prio'
     """
     return ScenarioStore(store_url(target, url))
 
@@ -208,7 +209,8 @@ class ScenarioStore:
                 audit_table.insert().values(
                     at=datetime.now(UTC).isoformat(), actor=str(actor), action="log",
                     scenario=scenario, version=None, field=str(field),
-                    item=None if item is None else str(item), old=stored_text(old), new=stored_text(new),
+                    item=None if item is None else str(item), old=stored_text(old),
+                    new=stored_text(new),
                     workbook_sha256=workbook_sha256,
                 )
             )  # fmt: skip

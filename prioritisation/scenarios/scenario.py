@@ -132,8 +132,10 @@ def scenario_budget(spec, settings=None) -> dict:
     and ``budget_per_year`` settings (a bad setting is a ``UsageError``, never dropped).
     Yearly budgets without a total give their sum as the total.
 
-    >>> scenario_budget("2027=400.000; 2028=300.000") == scenario_budget("2027: 400000, 2028: 300000")
-    True
+    >>> scenario_budget("2027=400.000; 2028=300.000")
+    {'total': 700000.0, 'per_year': {'2027': 400000.0, '2028': 300000.0}}
+    >>> scenario_budget("2027: 400000, 2028: 300000")
+    {'total': 700000.0, 'per_year': {'2027': 400000.0, '2028': 300000.0}}
     >>> scenario_budget(None, {"budget": 1500000, "budget_per_year": "2027: 700000"})
     {'total': 1500000.0, 'per_year': {'2027': 700000.0}}
     """

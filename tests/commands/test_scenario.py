@@ -1,4 +1,5 @@
-"""``prioritisation scenario …`` end to end, as a user runs it (prioritisation/commands/scenario.py)."""
+"""``prioritisation scenario …`` end to end, as a user runs it
+(prioritisation/commands/scenario.py)."""
 
 from __future__ import annotations
 

@@ -70,8 +70,8 @@ def test_thresholds_spellings(wb):
     "kwargs, code",
     [({"name": " "}, "scenario_name"), ({"author": ""}, "scenario_author"),
      ({"thresholds": "innovation=9"}, "threshold_value"), ({"thresholds": "x=1"}, "threshold_unknown"),
-     ({"budget": "veel"}, "budget"),
-     ({"budget": "2027: 400000, 2029: 1"}, "years_gap"), ({"thresholds": "innovation=x"}, "threshold_syntax"), ({"include": "NOPE"}, "selection_unknown"),
+     ({"thresholds": "innovation=x"}, "threshold_syntax"), ({"budget": "veel"}, "budget"),
+     ({"budget": "2027: 400000, 2029: 1"}, "years_gap"), ({"include": "NOPE"}, "selection_unknown"),
      ({"include": "ZOEK", "exclude": "ZOEK"}, "selection_both"), ({"weights": "x=1"}, "weights_unknown")],
 )  # fmt: skip
 def test_bad_scenario_settings_are_usage_errors(wb, kwargs, code):
