@@ -1,31 +1,25 @@
 """The scenario panel: save the current weights with a name and author, open one, compare two.
 
-Uses the scenario store (:mod:`prioritisation.scenarios.store`): an append-only SQLite file beside the
-workbook (or ``PRIORITISATION_STORE``), so a saved scenario survives a reload, a kernel restart
+Uses the scenario store (:mod:`prioritisation.scenarios.db`): an append-only SQLite file beside
+the workbook (or ``PRIORITISATION_STORE``), so a saved scenario survives a reload, a kernel restart
 and a restart of the app, and every save is a new version with its audit entries.
 """
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 import numpy as np
 
-from prioritisation.app import views
 from prioritisation.core.errors import PrioritisationError
 from prioritisation.core.i18n import fmt_percent, get_language, tr
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
+from prioritisation.core.text import escape
 
 
 class ScenarioPanel:
     """Widgets and callbacks of the scenario part of the "save and share" tab."""
 
     def __init__(self, app):
-        from prioritisation.scenarios.store import open_store
+        from prioritisation.scenarios.db import open_store
 
         self.app = app
         self.store = None
@@ -66,14 +60,14 @@ class ScenarioPanel:
 
     def widget(self) -> w.Widget:
         if self.store is None:
-            return w.HTML(f"<p class='pw-box'>{_e(self.error)}</p>")
-        h = views._e
+            return w.HTML(f"<p class='pw-box'>{escape(self.error)}</p>")
         return w.VBox([
-            w.HTML(f"<h3>{h(tr('scen.save_title'))}</h3>"
-                   f"<p class='pw-muted'>{h(tr('scen.save_help'))}</p>"),
+            w.HTML(f"<h3>{escape(tr('scen.save_title'))}</h3>"
+                   f"<p class='pw-muted'>{escape(tr('scen.save_help'))}</p>"),
             self.name, self.author, self.note, self.save, self.saved,
-            w.HTML(f"<h3>{h(tr('scen.open_title'))}</h3>"), self.choice, self.open, self.opened,
-            w.HTML(f"<h3>{h(tr('scen.compare_title'))}</h3>"), self.a, self.b, self.compare,
+            w.HTML(f"<h3>{escape(tr('scen.open_title'))}</h3>"), self.choice, self.open,
+            self.opened,
+            w.HTML(f"<h3>{escape(tr('scen.compare_title'))}</h3>"), self.a, self.b, self.compare,
             self.comparison,
         ])  # fmt: skip
 
@@ -82,14 +76,13 @@ class ScenarioPanel:
             try:
                 callback()
             except PrioritisationError as exc:
-                self.saved.value = f"<p class='pw-box'>{_e(' '.join(exc.lines()))}</p>"
+                self.saved.value = f"<p class='pw-box'>{escape(' '.join(exc.lines()))}</p>"
             except Exception as exc:  # noqa: BLE001 - a plain line, never a traceback
                 import sys
 
                 print(f"prioritisation app: {type(exc).__name__}: {exc}", file=sys.stderr)
-                self.saved.value = (
-                    f"<p class='pw-box'>{_e(tr('app.error', None, error=type(exc).__name__))}</p>"
-                )
+                text = tr("app.error", None, error=type(exc).__name__)
+                self.saved.value = f"<p class='pw-box'>{escape(text)}</p>"
 
         return run
 
@@ -111,7 +104,7 @@ class ScenarioPanel:
         for widget in (self.choice, self.open, self.a, self.b):
             widget.disabled = not options
         self.compare.disabled = len(options) < 2
-        none = f"<p class='pw-muted'>{_e(tr('scen.none'))}</p>"
+        none = f"<p class='pw-muted'>{escape(tr('scen.none'))}</p>"
         if not options:
             self.opened.value = none
         elif self.opened.value == none:
@@ -124,22 +117,27 @@ class ScenarioPanel:
     # ------------------------------------------------------------------ callbacks
 
     def _on_save(self) -> None:
-        from prioritisation.scenarios.store import make_scenario
+        from prioritisation.scenarios.scenario import make_scenario
 
         state = self.app.state
         weights = state.weights()
-        missing = [key for key, box in (("scen.need_name", self.name), ("scen.need_author",
-                   self.author)) if not box.value.strip()]  # fmt: skip
+        missing = []
+        if not self.name.value.strip():
+            missing.append(tr("scen.need_name"))
+        if not self.author.value.strip():
+            missing.append(tr("scen.need_author"))
         if weights is None or missing:
-            text = " ".join(tr(k) for k in missing) if missing else tr("weights.all_zero")
-            self.saved.value = f"<p class='pw-box'>{_e(text)}</p>"
+            text = " ".join(missing) if missing else tr("weights.all_zero")
+            self.saved.value = f"<p class='pw-box'>{escape(text)}</p>"
             return
         scenario = make_scenario(
             state.wb, self.name.value, self.author.value, weights=weights, method=state.method,
             aggregate=state.prepared.aggregate, note=self.note.value,
         )  # fmt: skip
         saved = self.store.save(scenario)
-        self.saved.value = f"<p class='pw-note'>{_e(tr('scen.saved', None, label=saved.label))}</p>"
+        self.saved.value = (
+            f"<p class='pw-note'>{escape(tr('scen.saved', None, label=saved.label))}</p>"
+        )
         self.refresh()
 
     def _on_open(self) -> None:
@@ -163,10 +161,10 @@ class ScenarioPanel:
         state.apply_weights(scenario.weights)
         self.app.show_positions()
         self.app.weights_changed()
-        self.opened.value = "".join(f"<p class='pw-note'>{_e(n)}</p>" for n in notes)
+        self.opened.value = "".join(f"<p class='pw-note'>{escape(n)}</p>" for n in notes)
 
     def _on_compare(self) -> None:
-        from prioritisation.scenarios.store import compare
+        from prioritisation.scenarios.compare import compare
 
         if not self.a.value or not self.b.value:
             return
@@ -174,7 +172,7 @@ class ScenarioPanel:
         state = self.app.state
         cmp = compare(state.wb, self.store.get(self.a.value), self.store.get(self.b.value), lang)
         rows_w = "".join(
-            f"<tr><td>{_e(r.label)}</td><td class='num'>{fmt_percent(r.a, 0, lang)}</td>"
+            f"<tr><td>{escape(r.label)}</td><td class='num'>{fmt_percent(r.a, 0, lang)}</td>"
             f"<td class='num'>{fmt_percent(r.b, 0, lang)}</td></tr>"
             for r in cmp.weights.itertuples()
         )
@@ -184,22 +182,23 @@ class ScenarioPanel:
             return "—" if value is None or value is np.nan or str(value) == "<NA>" else str(value)
 
         rows_r = "".join(
-            f"<tr><td><span class='pw-id'>{_e(i)}</span> {_e(r.title)}</td>"
+            f"<tr><td><span class='pw-id'>{escape(i)}</span> {escape(r.title)}</td>"
             f"<td class='num'>{rank_text(r.rank_a)}</td><td class='num'>{rank_text(r.rank_b)}</td>"
             f"<td class='num'>{'' if str(r.moved) == '<NA>' else f'{int(r.moved):+d}'}</td></tr>"
             for i, r in moved.iterrows()
         )
-        head_w = (f"<th>{_e(tr('app.col.criterion'))}</th><th class='num'>A</th>"
+        head_w = (f"<th>{escape(tr('app.col.criterion'))}</th><th class='num'>A</th>"
                   "<th class='num'>B</th>")  # fmt: skip
-        head_r = (f"<th>{_e(tr('app.col.idea'))}</th><th class='num'>{_e(tr('app.col.rank'))} A</th>"
-                  f"<th class='num'>{_e(tr('app.col.rank'))} B</th>"
-                  f"<th class='num'>{_e(tr('scen.moved'))}</th>")  # fmt: skip
-        same = f"<p class='pw-muted'>{_e(tr('scen.same_order'))}</p>" if not cmp.moved else ""
+        rank = escape(tr("app.col.rank"))
+        head_r = (f"<th>{escape(tr('app.col.idea'))}</th><th class='num'>{rank} A</th>"
+                  f"<th class='num'>{rank} B</th>"
+                  f"<th class='num'>{escape(tr('scen.moved'))}</th>")  # fmt: skip
+        same = f"<p class='pw-muted'>{escape(tr('scen.same_order'))}</p>" if not cmp.moved else ""
         self.comparison.value = (
-            f"<p class='pw-muted'>A = {_e(cmp.a.label)}, B = {_e(cmp.b.label)}</p>"
+            f"<p class='pw-muted'>A = {escape(cmp.a.label)}, B = {escape(cmp.b.label)}</p>"
             f"<table class='pw-table pw-compare-weights'><thead><tr>{head_w}</tr></thead>"
             f"<tbody>{rows_w}</tbody></table>{same}"
-            + (f"<h3>{_e(tr('scen.moved_title'))}</h3><table class='pw-table pw-compare-ranking'>"
+            + (f"<h3>{escape(tr('scen.moved_title'))}</h3><table class='pw-table pw-compare-ranking'>"
                f"<thead><tr>{head_r}</tr></thead><tbody>{rows_r}</tbody></table>"
                if cmp.moved else "")
         )  # fmt: skip

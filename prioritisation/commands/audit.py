@@ -8,7 +8,7 @@ from prioritisation.commands._common import add_workbook_argument, emit_json, em
 from prioritisation.commands.scenario import _needs_out, _store, add_store_option
 from prioritisation.core.i18n import tr
 from prioritisation.data.export import frame_to_csv, write_xlsx
-from prioritisation.scenarios.store import describe_change
+from prioritisation.scenarios.audit import describe_change
 
 
 def register(sub) -> None:

@@ -25,15 +25,10 @@ from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
 from prioritisation.core.model import AGGREGATIONS
 from prioritisation.data.export import frame_to_csv, write_xlsx
 from prioritisation.data.workbook import file_sha256
-from prioritisation.scenarios.store import (
-    Scenario,
-    _value_text,
-    compare,
-    make_scenario,
-    open_store,
-    scenario_ranking,
-    scenarios_frame,
-)
+from prioritisation.scenarios.audit import value_text
+from prioritisation.scenarios.compare import compare, scenario_ranking
+from prioritisation.scenarios.db import open_store
+from prioritisation.scenarios.scenario import Scenario, make_scenario, scenarios_frame
 
 
 def add_store_option(parser) -> None:
@@ -308,9 +303,9 @@ def compare_text(wb, result) -> str:
         out += ["", tr("compare.settings")]
         frame = pd.DataFrame({
             tr("col.setting"): changed["label"],
-            "A": [_value_text(f, v, None) if f not in ("include", "exclude") else (v or "—")
+            "A": [value_text(f, v, None) if f not in ("include", "exclude") else (v or "—")
                   for f, v in zip(changed["field"], changed["a"], strict=True)],
-            "B": [_value_text(f, v, None) if f not in ("include", "exclude") else (v or "—")
+            "B": [value_text(f, v, None) if f not in ("include", "exclude") else (v or "—")
                   for f, v in zip(changed["field"], changed["b"], strict=True)],
         })  # fmt: skip
         out.append(text_table(frame))

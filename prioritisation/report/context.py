@@ -35,7 +35,7 @@ class ReportContext:
     date: dt.date
     scenario: str | None = None
     scenario_version: str | None = None
-    stored: object | None = None  # prioritisation.scenarios.store.Scenario
+    stored: object | None = None  # prioritisation.scenarios.scenario.Scenario
     weights_spec: str | None = None
     budget: float | None = None
     portfolio: object | None = None  # prioritisation.decisions.portfolio.Portfolio
@@ -116,7 +116,8 @@ def build_context(
 
 
 def _scenario_context(wb, name, version, store, lang, title, when) -> ReportContext:
-    from prioritisation.scenarios.store import open_store, scenario_weights, scenario_workbook
+    from prioritisation.scenarios.compare import scenario_weights, scenario_workbook
+    from prioritisation.scenarios.db import open_store
 
     with open_store(wb.source, url=store or None) as st:
         sc = st.get(name, None if version in (None, "") else int(version))

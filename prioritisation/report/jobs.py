@@ -159,7 +159,8 @@ def _check_writable(out: Path) -> None:
 
 def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):
     """``[(name, version, store URL)]`` for the scenario references (UsageError if absent)."""
-    from prioritisation.scenarios.store import check_fits, default_store_path, open_store, store_url
+    from prioritisation.scenarios.compare import check_fits
+    from prioritisation.scenarios.db import default_store_path, open_store, store_url
 
     url = store_url(path, store)
     if not store and not os.environ.get("PRIORITISATION_STORE"):

@@ -126,7 +126,7 @@ def test_the_page_renders_and_the_proxy_user_saves_while_outsiders_are_refused(t
     shows in its websocket URLs gets outsiders nothing."""
     if reason := browser_missing():
         pytest.skip(reason)
-    from prioritisation.scenarios.store import open_store
+    from prioritisation.scenarios.db import open_store
 
     store = tmp_path / "scenarios.sqlite"
     with _server(env={"PRIORITISATION_STORE": str(store)}) as server, browser() as context:

@@ -32,7 +32,8 @@ def ctx():
 def stored(tmp_path):
     """A copy of the sample with two saved scenarios (Basis has two versions)."""
     from prioritisation.data.workbook import read_workbook
-    from prioritisation.scenarios.store import make_scenario, open_store
+    from prioritisation.scenarios.db import open_store
+    from prioritisation.scenarios.scenario import make_scenario
 
     path = tmp_path / "sample.xlsx"
     shutil.copy(SAMPLE, path)

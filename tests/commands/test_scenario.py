@@ -1,4 +1,5 @@
-"""``prioritisation scenario …`` and ``prioritisation audit`` end to end, as a user runs them."""
+"""``prioritisation scenario …`` end to end, as a user runs it
+(prioritisation/commands/scenario.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def book_with_x(tmp_path_factory):
     return path
 
 
-def test_save_list_show_compare_audit(book):
+def test_save_list_show_compare(book):
     env = {"PRIORITISATION_STORE": ""}
     run_cli("scenario", "save", book, "--name", "Basis", "--author", "An", env=env, check_exit=0)
     proc = run_cli("scenario", "save", book, "--name", "Basis", "--author", "Bart", "--weights",
@@ -65,13 +66,6 @@ def test_save_list_show_compare_audit(book):
     assert {r["id"] for r in doc["ranking"]} >= set(doc["moved"])
     text = run_cli("scenario", "compare", book, "Basis@1", "Basis@2", env=env, check_exit=0).stdout
     assert "Gewichten" in text and "drempel Technische haalbaarheid" in text
-
-    audit = json.loads(run_cli("audit", book, "--format", "json", env=env, check_exit=0).stdout)
-    assert {a["actor"] for a in audit} == {"An", "Bart", "Carla"}
-    change = [a for a in audit if a["field"] == "threshold" and a["item"] == "feasibility"]
-    assert change and change[0]["actor"] == "Bart" and change[0]["new"] == "3.0"
-    table = run_cli("audit", book, "--scenario", "Basis", env=env, check_exit=0).stdout
-    assert "Bart" in table and "Carla" not in table
 
 
 def test_store_option_and_environment_variable(book, tmp_path):
@@ -120,9 +114,6 @@ def test_exports_keep_formula_text_as_text(book, tmp_path):
     note = ws.cell(row=2, column=header.index("note") + 1)
     assert note.value == evil and note.data_type == "s"
     assert ws.cell(row=2, column=header.index("version") + 1).value == 1  # numbers stay numbers
-    audit = tmp_path / "audit.csv"
-    run_cli("audit", book, "--format", "csv", "--out", audit, env=env, check_exit=0)
-    assert "'=HYPERLINK" in audit.read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.slow

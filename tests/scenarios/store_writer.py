@@ -1,4 +1,5 @@
-"""A writer process for the store's concurrency tests (run as ``python -m tests.store_writer``).
+"""A writer process for the store's concurrency tests (run as
+``python -m tests.scenarios.store_writer``).
 
 ``save URL NAME WRITER COUNT GOFILE``: wait until GOFILE exists, then save COUNT versions of
 NAME as author WRITER, one transaction each, and print each version saved.
@@ -13,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from prioritisation.scenarios.store import Scenario, open_store, scenarios_table
+from prioritisation.scenarios.db import open_store
+from prioritisation.scenarios.scenario import Scenario
+from prioritisation.scenarios.schema import scenarios_table
 
 WEIGHTS = {"innovation": 0.25, "desirability": 0.25, "viability": 0.25, "feasibility": 0.25}
 

@@ -1,0 +1,358 @@
+"""The scenario store: where it lives, how it is opened, and safe writes from many processes.
+
+The store is append-only. :meth:`ScenarioStore.save` adds version *n + 1* of a name; earlier
+versions stay readable with :meth:`ScenarioStore.get`. Each save also writes its audit
+entries (:func:`~prioritisation.scenarios.audit.scenario_changes`) in the same transaction;
+:meth:`ScenarioStore.audit` returns them as a table.
+
+Where the store lives (:func:`open_store`): a SQLAlchemy URL given explicitly, else the
+environment variable ``PRIORITISATION_STORE``, else an SQLite file beside the workbook
+(``sample.scenarios.sqlite`` next to ``sample.xlsx``). SQLite runs in WAL mode with
+``synchronous=FULL``, a busy timeout and every write in a ``BEGIN IMMEDIATE`` transaction, so
+several app users and CLI runs can save at once without "database is locked" errors or lost
+versions. The same code runs on PostgreSQL (``postgresql://user@host/db``), where saves are
+serialised with a transaction-scoped advisory lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from prioritisation.core.errors import UsageError
+from prioritisation.scenarios.audit import scenario_changes
+from prioritisation.scenarios.scenario import Scenario, scenarios_frame
+from prioritisation.scenarios.schema import (
+    AUDIT_COLUMNS,
+    SCHEMA_VERSION,
+    audit_table,
+    meta_table,
+    metadata,
+    row_to_scenario,
+    scenario_row,
+    scenarios_table,
+    stored_text,
+)
+
+ENV_VAR = "PRIORITISATION_STORE"
+BUSY_TIMEOUT_MS = 60_000
+_PG_LOCK_KEY = 0x5072696F  # "Prio": the advisory lock that serialises saves on PostgreSQL
+
+
+def default_store_path(workbook) -> Path:
+    """``data/sample.xlsx`` → ``data/sample.scenarios.sqlite`` (a CSV folder: inside it)."""
+    path = Path(workbook)
+    if path.is_dir():
+        return path / "scenarios.sqlite"
+    return path.with_name(path.stem + ".scenarios.sqlite")
+
+
+def store_url(target=None, url: str | None = None) -> str:
+    """The SQLAlchemy URL of the store: ``url``, else ``$PRIORITISATION_STORE``, else the SQLite
+    file beside the workbook ``target``. ``target`` may itself be a URL."""
+    if url:
+        return _normalise_url(url)
+    if target is not None and "://" in str(target):
+        return _normalise_url(str(target))
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return _normalise_url(env)
+    if target is None:
+        raise UsageError("usage.store_needs_workbook")
+    return "sqlite:///" + str(default_store_path(target).resolve())
+
+
+def _normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` use psycopg 3; a bare path means an SQLite file."""
+    url = url.strip()
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if "://" not in url:
+        return "sqlite:///" + str(Path(url).resolve())
+    return url
+
+
+def open_store(target=None, url: str | None = None) -> ScenarioStore:
+    """Open (creating if needed) the scenario store for a workbook path or URL.
+
+    ``open_store("data/sample.xlsx")`` uses ``$PRIORITISATION_STORE`` when set, else
+    ``data/sample.scenarios.sqlite``; ``open_store(url="postgresql://…")`` a server (a bare
+    path as ``url`` is an SQLite file).
+
+    >>> import tempfile
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.scenarios.scenario import make_scenario
+    >>> wb = read_workbook(sample_path())
+    >>> with tempfile.TemporaryDirectory() as folder, open_store(url=f"{folder}/s.sqlite") as store:
+    ...     first = store.save(make_scenario(wb, "Lezen", "An", weights="desirability=3"))
+    ...     second = store.save(make_scenario(wb, "Lezen", "Bart"))
+    ...     [s.label for s in store.list()], store.get("Lezen", 1).author
+    (['Lezen v1', 'Lezen v2'], 'An')
+    >>> store_url("data/ronde.xlsx", url="postgres://an@server/prio")
+    'postgresql+psycopg://an@server/prio'
+    """
+    return ScenarioStore(store_url(target, url))
+
+
+def _display_url(url: str) -> str:
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # pragma: no cover - a malformed URL is reported by create_engine
+        return url
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class ScenarioStore:
+    """An append-only store of scenario versions and audit entries (SQLite or PostgreSQL).
+
+    Safe to use from several processes and threads at once. Use as a context manager or call
+    :meth:`close`. All methods return data (dataclasses, frames); none prints.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.display = _display_url(url)
+        try:
+            self.engine = _make_engine(url)
+            self.dialect = self.engine.dialect.name
+            self._create_schema()
+        except UsageError:
+            raise
+        except Exception as exc:
+            raise UsageError("usage.store_unusable", store=self.display, error=_short(exc)) from exc
+
+    # -- lifecycle
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> ScenarioStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ScenarioStore({self.display!r})"
+
+    # -- transactions
+    def transaction(self):
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite, the save lock on PostgreSQL)."""
+        return _WriteTransaction(self)
+
+    def _create_schema(self) -> None:
+        with self.transaction() as conn:
+            metadata.create_all(conn, checkfirst=True)
+            have = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+            ).scalar()
+            if have is None:
+                conn.execute(meta_table.insert().values(key="schema_version",
+                                                        value=str(SCHEMA_VERSION)))  # fmt: skip
+
+    # -- writing
+    def save(self, scenario: Scenario, *, retries: int = 20) -> Scenario:
+        """Append ``scenario`` as the next version of its name; return it with version, time, id.
+
+        Writes the scenario and its audit entries (what changed since the previous version of
+        the same name) in one transaction: either both are kept or neither.
+        """
+        if not scenario.name.strip():
+            raise UsageError("usage.scenario_name")
+        if not scenario.author.strip():
+            raise UsageError("usage.scenario_author")
+        last_error = None
+        for _ in range(max(1, retries)):
+            try:
+                with self.transaction() as conn:
+                    return self._save(conn, scenario)
+            except sa.exc.IntegrityError as exc:  # a concurrent save took the version: retry
+                last_error = exc
+        raise last_error  # pragma: no cover - only after `retries` lost races
+
+    def _save(self, conn, scenario: Scenario) -> Scenario:
+        t = scenarios_table
+        previous_row = conn.execute(
+            sa.select(t).where(t.c.name == scenario.name).order_by(t.c.version.desc()).limit(1)
+        ).first()
+        previous = row_to_scenario(previous_row) if previous_row is not None else None
+        version = (previous.version if previous else 0) + 1
+        now = datetime.now(UTC)
+        saved = dataclasses.replace(scenario, version=version, created=now, id=None)
+        result = conn.execute(t.insert().values(**scenario_row(saved)))
+        saved = dataclasses.replace(saved, id=int(result.inserted_primary_key[0]))
+        entries = scenario_changes(previous, saved)
+        if entries:
+            conn.execute(
+                audit_table.insert(),
+                [{**e, "at": now.isoformat(), "actor": saved.author, "scenario": saved.name,
+                  "version": version, "workbook_sha256": saved.workbook_sha256}
+                 for e in entries],
+            )  # fmt: skip
+        return saved
+
+    def log(self, actor: str, field: str, item=None, old=None, new=None, *,
+            scenario: str | None = None, workbook_sha256: str | None = None) -> None:  # fmt: skip
+        """Record a change that is not a scenario save (the app: a selection ticked, say)."""
+        if not str(actor or "").strip():
+            raise UsageError("usage.scenario_author")
+        with self.transaction() as conn:
+            conn.execute(
+                audit_table.insert().values(
+                    at=datetime.now(UTC).isoformat(), actor=str(actor), action="log",
+                    scenario=scenario, version=None, field=str(field),
+                    item=None if item is None else str(item), old=stored_text(old),
+                    new=stored_text(new),
+                    workbook_sha256=workbook_sha256,
+                )
+            )  # fmt: skip
+
+    # -- reading
+    def list(self, name: str | None = None, latest: bool = False) -> list[Scenario]:
+        """Every saved version (oldest first), or only ``name``'s; ``latest``: one per name."""
+        t = scenarios_table
+        query = sa.select(t).order_by(t.c.id)
+        if name is not None:
+            query = query.where(t.c.name == name)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        scenarios = [row_to_scenario(r) for r in rows]
+        if latest:
+            last = {s.name: s for s in scenarios}
+            scenarios = sorted(last.values(), key=lambda s: s.id)
+        return scenarios
+
+    def names(self) -> list[str]:
+        """The scenario names, in the order they were first saved."""
+        return list(dict.fromkeys(s.name for s in self.list()))
+
+    def versions(self, name: str) -> list[int]:
+        t = scenarios_table
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(t.c.version).where(t.c.name == name).order_by(t.c.version)
+            ).all()
+        return [int(r[0]) for r in rows]
+
+    def get(self, name: str, version: int | None = None) -> Scenario:
+        """Version ``version`` of ``name`` (default: the latest); ``UsageError`` if absent."""
+        t = scenarios_table
+        query = sa.select(t).where(t.c.name == name)
+        query = (query.where(t.c.version == int(version)) if version is not None
+                 else query.order_by(t.c.version.desc()).limit(1))  # fmt: skip
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            versions = self.versions(name)
+            if versions:
+                raise UsageError("usage.scenario_version", name=name, version=version,
+                                 versions=", ".join(map(str, versions)))  # fmt: skip
+            raise UsageError("usage.scenario_unknown", name=name, store=self.display,
+                             known=", ".join(self.names()) or "—")  # fmt: skip
+        return row_to_scenario(row)
+
+    def frame(self, name: str | None = None) -> pd.DataFrame:
+        """The versions as a table: name, version, author, created, method, aggregate, one
+        ``w_<criterion>`` column per weight, note, workbook_sha256."""
+        return scenarios_frame(self.list(name))
+
+    def audit(self, scenario: str | None = None) -> pd.DataFrame:
+        """The audit log, oldest first: ``at`` (UTC), ``actor``, ``action`` (create, change,
+        save, log), ``scenario``, ``version``, ``field`` (weight, threshold, method,
+        aggregate, budget_total, budget_year, include, exclude, note), ``item`` (criterion or
+        idea id), ``old``, ``new``, ``workbook_sha256``."""
+        a = audit_table
+        query = sa.select(*[a.c[c] for c in AUDIT_COLUMNS]).order_by(a.c.id)
+        if scenario is not None:
+            query = query.where(a.c.scenario == scenario)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=AUDIT_COLUMNS, dtype=object)
+        frame["version"] = frame["version"].astype("Int64")
+        return frame
+
+    def backup(self, dest) -> Path:
+        """Copy an SQLite store to ``dest`` as one consistent file (safe while others write).
+
+        A PostgreSQL store is backed up with the server's own tools (``pg_dump``)."""
+        if self.dialect != "sqlite":
+            raise UsageError("usage.backup_sqlite_only", store=self.display)
+        import sqlite3
+
+        from prioritisation.data.export import atomic_path
+
+        source = sa.engine.make_url(self.url).database
+        with atomic_path(dest) as tmp:
+            src, dst = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000), sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+                src.close()
+        return Path(dest)
+
+
+class _WriteTransaction:
+    def __init__(self, store: ScenarioStore):
+        self.store = store
+
+    def __enter__(self):
+        conn = self.store.engine.connect()
+        try:
+            self._conn = conn.execution_options(prioritisation_write=True)
+            self._tx = self._conn.begin()
+            if self.store.dialect == "postgresql":
+                self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        except BaseException:
+            conn.close()
+            raise
+        return self._conn
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self._tx.commit()
+            else:
+                self._tx.rollback()
+        finally:
+            self._conn.close()
+        return False
+
+
+def _make_engine(url: str) -> sa.Engine:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN itself
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        write = conn.get_execution_options().get("prioritisation_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:300]

@@ -1,0 +1,117 @@
+"""The store's tables and how a scenario and an audit value are written into them.
+
+Three tables: ``scenarios`` (one row per saved version; weights, thresholds, budget and
+selection as JSON text), ``audit_log`` (one row per change) and ``store_meta`` (the schema
+version). The same definitions serve SQLite and PostgreSQL.
+
+>>> sorted(metadata.tables)
+['audit_log', 'scenarios', 'store_meta']
+>>> stored_text(0.25), stored_text(["ZOEK"]), stored_text(None)
+('0.25', '["ZOEK"]', None)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import numpy as np
+import sqlalchemy as sa
+
+from prioritisation.scenarios.scenario import Scenario
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+scenarios_table = sa.Table(
+    "scenarios", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("created", sa.String(40), nullable=False),  # ISO 8601, UTC
+    sa.Column("method", sa.String(40), nullable=False),
+    sa.Column("aggregate", sa.String(40), nullable=False),
+    sa.Column("weights", sa.Text, nullable=False),  # JSON
+    sa.Column("thresholds", sa.Text, nullable=False),  # JSON
+    sa.Column("budget", sa.Text, nullable=False),  # JSON
+    sa.Column("selection", sa.Text, nullable=False),  # JSON
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("workbook_sha256", sa.String(64)),
+    sa.Column("workbook", sa.String(500)),
+    sa.UniqueConstraint("name", "version", name="uq_scenario_version"),
+)  # fmt: skip
+
+audit_table = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(40), nullable=False),  # ISO 8601, UTC
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),  # create, change, save, log
+    sa.Column("scenario", sa.String(200)),
+    sa.Column("version", sa.Integer),
+    sa.Column("field", sa.String(100), nullable=False),  # weight, threshold, include, …
+    sa.Column("item", sa.String(200)),  # criterion or idea id
+    sa.Column("old", sa.Text),
+    sa.Column("new", sa.Text),
+    sa.Column("workbook_sha256", sa.String(64)),
+)  # fmt: skip
+
+meta_table = sa.Table(
+    "store_meta", metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)  # fmt: skip
+
+AUDIT_COLUMNS = ["at", "actor", "action", "scenario", "version", "field", "item", "old", "new",
+                 "workbook_sha256"]  # fmt: skip
+
+
+def dump_json(value) -> str:
+    """``value`` as JSON text (NumPy numbers as plain numbers, non-ASCII kept)."""
+    return json.dumps(value, ensure_ascii=False, default=_plain_json)
+
+
+def _plain_json(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | set):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def stored_text(value) -> str | None:
+    """An audit ``old``/``new`` value as stored: floats in full (``repr``), lists and dicts as
+    JSON, anything else as text; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | tuple | dict):
+        return dump_json(value)
+    return str(value)
+
+
+def scenario_row(scenario: Scenario) -> dict:
+    """The ``scenarios`` row of a saved version (``version`` and ``created`` set)."""
+    return dict(
+        name=scenario.name, version=scenario.version, author=scenario.author,
+        created=scenario.created.isoformat(), method=scenario.method,
+        aggregate=scenario.aggregate, weights=dump_json(scenario.weights),
+        thresholds=dump_json(scenario.thresholds), budget=dump_json(scenario.budget),
+        selection=dump_json(scenario.selection), note=scenario.note or "",
+        workbook_sha256=scenario.workbook_sha256, workbook=scenario.workbook,
+    )  # fmt: skip
+
+
+def row_to_scenario(row) -> Scenario:
+    """The :class:`~prioritisation.scenarios.scenario.Scenario` a ``scenarios`` row holds."""
+    m = row._mapping
+    return Scenario(
+        name=m["name"], author=m["author"], method=m["method"], aggregate=m["aggregate"],
+        weights=json.loads(m["weights"]), thresholds=json.loads(m["thresholds"]),
+        budget=json.loads(m["budget"]), selection=json.loads(m["selection"]), note=m["note"] or "",
+        workbook_sha256=m["workbook_sha256"], workbook=m["workbook"], version=int(m["version"]),
+        created=datetime.fromisoformat(m["created"]), id=int(m["id"]),
+    )  # fmt: skip
