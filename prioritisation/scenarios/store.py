@@ -795,7 +795,7 @@ def scenario_portfolio(wb: Workbook, scenario: Scenario, lang: str | None = None
     """The funded set under ``scenario``: a :class:`~prioritisation.decisions.portfolio.Portfolio` for its
     total budget, weights, method, aggregation, thresholds and selection (``include`` = must,
     ``exclude``), or ``None`` when the scenario has no budget."""
-    from prioritisation.decisions.portfolio import select_portfolio
+    from prioritisation.decisions.portfolio.selection import select_portfolio
 
     total = (scenario.budget or {}).get("total")
     if total is None:
