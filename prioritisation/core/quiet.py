@@ -62,6 +62,8 @@ def quiet_fd1() -> Iterator[None]:
     arrives, in order), keep a copy of fd 1, put the null device on fd 1, run the block,
     flush C's buffers into the null device and restore fd 1 (always, also on an error).
     Without a file descriptor 1 at all there is nothing to protect and the block just runs.
+    The lock orders the guards, not other output: what another thread writes to fd 1 while a
+    solve runs is lost as well (the engines do not print; logs go to standard error).
     """
     with _LOCK:
         _flush_python_stdout()

@@ -110,7 +110,16 @@ class Explanation:
 
 def explain_portfolio(portfolio: Portfolio, hints: int = 3, displace: bool = True) -> Explanation:
     """Explain every idea of ``portfolio``: reasons, displacement and (for the ``hints``
-    best-scoring ideas that could be funded) the smallest verified weight change."""
+    best-scoring ideas that could be funded) the smallest verified weight change.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.decisions.portfolio.selection import select_portfolio
+    >>> p = select_portfolio(read_workbook(sample_path()), "1.000.000", lang="en")
+    >>> print(explain_portfolio(p, hints=1).why("PODIUM"))
+    fell under the budget line: costs €260,000, €0 is left; with €260,000 more budget it could
+    be added; at this budget it would displace UX, ERFGOED (total score -0.621)
+    """
     lang = portfolio.lang
     table = portfolio.table.copy()
     displacements: dict[str, Displacement] = {}
