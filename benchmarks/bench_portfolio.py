@@ -16,13 +16,10 @@ import pandas as pd
 from prioritisation.core.model import Workbook
 from prioritisation.data.sample import sample_workbook
 from prioritisation.decisions.frontier import budget_frontier
-from prioritisation.decisions.portfolio import (
-    Constraints,
-    funding_probability,
-    select_portfolio,
-    select_prepared,
-)
-from prioritisation.decisions.roadmap import plan_roadmap
+from prioritisation.decisions.portfolio.probability import funding_probability
+from prioritisation.decisions.portfolio.problem import Constraints
+from prioritisation.decisions.portfolio.selection import select_portfolio, select_prepared
+from prioritisation.decisions.roadmap.plan import plan_roadmap
 from prioritisation.engine.scoring import prepare
 from prioritisation.engine.weights import resolve_weights
 from prioritisation.explain.funding import explain_portfolio

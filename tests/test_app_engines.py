@@ -48,7 +48,7 @@ def test_scenarios_save_open_and_compare(app):
 
 
 def test_budget_marks_the_funded_set_and_explains_the_rest(app):
-    import prioritisation.decisions.portfolio as portfolio
+    import prioritisation.decisions.portfolio.selection as portfolio
 
     app.tabs.selected_index = 1
     panel = app.budget

@@ -1,13 +1,13 @@
 """The budget part of the "value and cost" tab: which ideas the budget funds, and why not others.
 
-Uses the portfolio engine (:func:`prioritisation.decisions.portfolio.select_prepared`: the exact best set
+Uses the portfolio engine
+(:func:`~prioritisation.decisions.portfolio.selection.select_prepared`: the exact best set
 for the budget, prerequisites included) on the already prepared workbook, and
-:func:`prioritisation.explain.funding.explain_portfolio` on demand for "what would it take".
+:func:`~prioritisation.explain.funding.explain_portfolio` on demand for "what would it take".
 """
 
 from __future__ import annotations
 
-import html
 import math
 import sys
 import threading
@@ -17,12 +17,9 @@ import numpy as np
 
 from prioritisation.app import views
 from prioritisation.core.i18n import fmt_money, get_language, tr
+from prioritisation.core.text import escape
 
 BELOW = 6  # ideas shown just below the line
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def budget_step(total: float) -> int:
@@ -60,7 +57,7 @@ class BudgetPanel:
         self.why.on_click(self._on_why)
 
     def _default_budget(self, top: int) -> int:
-        from prioritisation.decisions.portfolio import resolve_budget
+        from prioritisation.decisions.portfolio.options import resolve_budget
 
         try:
             return int(resolve_budget(self.app.state.wb))
@@ -70,10 +67,10 @@ class BudgetPanel:
     def head(self) -> w.Widget:
         """Above the chart: the budget slider, what it funds."""
         if not self.available:
-            return w.HTML(f"<p class='pw-note'>{_e(tr('value.no_cost'))}</p>")
+            return w.HTML(f"<p class='pw-note'>{escape(tr('value.no_cost'))}</p>")
         return w.VBox([
-            w.HTML(f"<h3>{_e(tr('budget.title'))}</h3>"
-                   f"<p class='pw-muted'>{_e(tr('budget.help'))}</p>"),
+            w.HTML(f"<h3>{escape(tr('budget.title'))}</h3>"
+                   f"<p class='pw-muted'>{escape(tr('budget.help'))}</p>"),
             w.HBox([self.slider, self.amount]), self.summary, self.funded,
         ])  # fmt: skip
 
@@ -87,14 +84,14 @@ class BudgetPanel:
 
     def render(self) -> set[str]:
         """Select for the current weights and budget; the funded ids (for the chart)."""
-        from prioritisation.decisions.portfolio import select_prepared
+        from prioritisation.decisions.portfolio.selection import select_prepared
 
         self.explained.value = ""
         state = self.app.state
         weights = state.weights()
         lang = get_language()
         currency = state.wb.currency
-        self.amount.value = f"<b>{_e(fmt_money(self.slider.value, currency, lang))}</b>"
+        self.amount.value = f"<b>{escape(fmt_money(self.slider.value, currency, lang))}</b>"
         if weights is None or not self.available:
             self.portfolio = None
             self.summary.value = self.below.value = self.funded.value = ""
@@ -104,13 +101,13 @@ class BudgetPanel:
         self.portfolio = p
         if p.status == "infeasible":
             self.summary.value = (
-                "<p class='pw-box'>" + "<br>".join(_e(c) for c in p.conflicts) + "</p>"
+                "<p class='pw-box'>" + "<br>".join(escape(c) for c in p.conflicts) + "</p>"
             )
             self.below.value = self.funded.value = ""
             return set()
         self.summary.value = (
             "<p class='pw-note'>"
-            + _e(
+            + escape(
                 tr(
                     "budget.summary",
                     lang,
@@ -126,11 +123,11 @@ class BudgetPanel:
         funded = t[t["funded"]]
         below = t[~t["funded"] & t["eligible"]].head(BELOW)
         names = ", ".join(
-            f"<span class='pw-id' title='{_e(r['title'])}'>{_e(i)}</span>"
+            f"<span class='pw-id' title='{escape(r['title'])}'>{escape(i)}</span>"
             for i, r in funded.iterrows()
         )
         self.funded.value = (
-            f"<p class='pw-funded-list'><b>{_e(tr('budget.funded', lang))}:</b> {names}</p>"
+            f"<p class='pw-funded-list'><b>{escape(tr('budget.funded', lang))}:</b> {names}</p>"
         )
         self.below.value = (
             self._table(below, tr("budget.below", lang), lang, currency) if len(below) else ""
@@ -138,19 +135,19 @@ class BudgetPanel:
         return set(p.selected)
 
     def _table(self, rows, title, lang, currency) -> str:
-        head = (f"<th class='num'>{_e(tr('app.col.rank', lang))}</th><th>{_e(tr('app.col.idea', lang))}</th>"
-                f"<th class='num'>{_e(tr('app.col.score', lang))}</th>"
-                f"<th class='num'>{_e(tr('app.col.cost', lang))}</th>"
-                f"<th>{_e(tr('app.col.reason', lang))}</th>")  # fmt: skip
+        head = (f"<th class='num'>{escape(tr('app.col.rank', lang))}</th><th>{escape(tr('app.col.idea', lang))}</th>"
+                f"<th class='num'>{escape(tr('app.col.score', lang))}</th>"
+                f"<th class='num'>{escape(tr('app.col.cost', lang))}</th>"
+                f"<th>{escape(tr('app.col.reason', lang))}</th>")  # fmt: skip
         body = "".join(
-            f"<tr data-id='{_e(i)}'><td class='num'>{'' if np.isnan(r['rank']) else int(r['rank'])}</td>"
-            f"<td><span class='pw-id'>{_e(i)}</span> {_e(r['title'])}</td>"
+            f"<tr data-id='{escape(i)}'><td class='num'>{'' if np.isnan(r['rank']) else int(r['rank'])}</td>"
+            f"<td><span class='pw-id'>{escape(i)}</span> {escape(r['title'])}</td>"
             f"<td class='num'>{views.fmt_score(float(r['score']), lang)}</td>"
-            f"<td class='num'>{_e(fmt_money(r['cost'], currency, lang))}</td>"
-            + f"<td>{_e(r['reason'])}</td></tr>"
+            f"<td class='num'>{escape(fmt_money(r['cost'], currency, lang))}</td>"
+            + f"<td>{escape(r['reason'])}</td></tr>"
             for i, r in rows.iterrows()
         )
-        return (f"<h3>{_e(title)}</h3><table class='pw-table pw-below'><thead><tr>{head}</tr></thead>"
+        return (f"<h3>{escape(title)}</h3><table class='pw-table pw-below'><thead><tr>{head}</tr></thead>"
                 f"<tbody>{body}</tbody></table>")  # fmt: skip
 
     # ------------------------------------------------------------------ callbacks
@@ -165,7 +162,7 @@ class BudgetPanel:
             return
         self._busy = True
         self.why.disabled = True
-        self.explained.value = f"<p class='pw-muted'>{_e(tr('app.loading'))}</p>"
+        self.explained.value = f"<p class='pw-muted'>{escape(tr('app.loading'))}</p>"
         threading.Thread(target=self._explain, args=(self.portfolio,), daemon=True).start()
 
     def _explain(self, portfolio) -> None:
@@ -176,7 +173,7 @@ class BudgetPanel:
             t = portfolio.table
             ids = list(t[~t["funded"] & t["eligible"]].head(BELOW).index)
             items = "".join(
-                f"<li><b>{_e(i)}</b> {_e(t.at[i, 'title'])}: {_e(explanation.why(i))}</li>"
+                f"<li><b>{escape(i)}</b> {escape(t.at[i, 'title'])}: {escape(explanation.why(i))}</li>"
                 for i in ids
             )
             if portfolio is self.portfolio:
@@ -184,7 +181,7 @@ class BudgetPanel:
         except Exception as exc:  # noqa: BLE001 - one plain line, never a traceback
             print(f"prioritisation app (explain): {type(exc).__name__}: {exc}", file=sys.stderr)
             self.explained.value = (
-                f"<p class='pw-box'>{_e(tr('app.error', None, error=type(exc).__name__))}</p>"
+                f"<p class='pw-box'>{escape(tr('app.error', None, error=type(exc).__name__))}</p>"
             )
         finally:
             self._busy = False

@@ -15,10 +15,11 @@ from prioritisation.commands._common import (
 )
 from prioritisation.commands.portfolio import add_selection_options, selection_kwargs, write_chart
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
+from prioritisation.core.parse import amount
 from prioritisation.data.export import frame_to_csv, write_xlsx
 from prioritisation.decisions.frontier import budget_frontier
-from prioritisation.decisions.portfolio import parse_budget, select_portfolio
+from prioritisation.decisions.portfolio.selection import select_portfolio
 
 
 def register(sub) -> None:
@@ -40,11 +41,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("usage.xlsx_needs_out")
+        raise UsageError(N_("usage.xlsx_needs_out"))
     wb = load(args)
     budget = args.budget if args.budget is not None else wb.settings.get("budget") or 0
     portfolio = select_portfolio(wb, budget, **selection_kwargs(args))
-    top = None if args.max_budget is None else parse_budget(args.max_budget)
+    top = None if args.max_budget is None else amount(args.max_budget)
     frontier = budget_frontier(portfolio, levels=args.levels, max_budget=top)
     if args.chart:
         from prioritisation.explain.charts.portfolio import frontier_chart

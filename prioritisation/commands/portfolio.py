@@ -16,9 +16,10 @@ from prioritisation.commands._common import (
     text_table,
 )  # fmt: skip
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
 from prioritisation.data.export import atomic_path, frame_to_csv, write_xlsx
-from prioritisation.decisions.portfolio import funding_probability, select_portfolio
+from prioritisation.decisions.portfolio.probability import funding_probability
+from prioritisation.decisions.portfolio.selection import select_portfolio
 from prioritisation.explain.funding import explain_portfolio
 
 
@@ -57,7 +58,7 @@ def write_chart(chart, path: str) -> Path:
 
     suffix = Path(path).suffix.lower()
     if suffix not in (".svg", ".png"):
-        raise UsageError("usage.chart_format", path=path)
+        raise UsageError(N_("usage.chart_format"), path=path)
     svg = to_svg(chart)
     with atomic_path(path) as tmp:
         if suffix == ".svg":
@@ -91,9 +92,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("usage.xlsx_needs_out")
+        raise UsageError(N_("usage.xlsx_needs_out"))
     if args.chart and not args.p_funded:
-        raise UsageError("usage.chart_needs_p_funded")
+        raise UsageError(N_("usage.chart_needs_p_funded"))
     wb = load(args)
     portfolio = select_portfolio(wb, args.budget, **selection_kwargs(args))
     portfolio.raise_if_infeasible()
@@ -136,12 +137,16 @@ def run(args) -> int:
     return 0
 
 
+def status_text(status: str, lang) -> str:
+    """``funded`` / ``not funded`` in words."""
+    return tr("status.funded", lang) if status == "funded" else tr("status.not_funded", lang)
+
+
 def portfolio_text(portfolio, explanation, probability=None) -> str:
     lang, cur = portfolio.lang, portfolio.currency
     t = explanation.table
     columns = {
-        tr("col.status", lang): t["status"].map(
-            lambda s: tr("status.funded" if s == "funded" else "status.not_funded", lang)),
+        tr("col.status", lang): t["status"].map(lambda s: status_text(s, lang)),
         tr("col.rank", lang): t["rank"].astype("Int64"),
         tr("col.id", lang): t.index,
         tr("col.title", lang): t["title"],

@@ -13,11 +13,16 @@ from prioritisation.commands._common import (
     load,
     text_table,
 )
-from prioritisation.commands.portfolio import add_selection_options, selection_kwargs, write_chart
+from prioritisation.commands.portfolio import (
+    add_selection_options,
+    selection_kwargs,
+    status_text,
+    write_chart,
+)
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
 from prioritisation.data.export import frame_to_csv, write_xlsx
-from prioritisation.decisions.roadmap import plan_roadmap
+from prioritisation.decisions.roadmap.plan import plan_roadmap
 
 
 def register(sub) -> None:
@@ -36,7 +41,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     if args.format == "xlsx" and not args.out:
-        raise UsageError("usage.xlsx_needs_out")
+        raise UsageError(N_("usage.xlsx_needs_out"))
     wb = load(args)
     roadmap = plan_roadmap(wb, args.budget_per_year, budget=args.budget, **selection_kwargs(args))
     roadmap.raise_if_infeasible()
@@ -68,8 +73,7 @@ def roadmap_text(roadmap) -> str:
         return fmt_money(v, cur, lang)
 
     plan = pd.DataFrame({
-        tr("col.status", lang): t["status"].map(
-            lambda s: tr("status.funded" if s == "funded" else "status.not_funded", lang)),
+        tr("col.status", lang): t["status"].map(lambda s: status_text(s, lang)),
         tr("col.id", lang): t.index, tr("col.title", lang): t["title"],
         tr("col.start", lang): t["start"], tr("col.end", lang): t["end"],
         tr("col.per_year", lang): t["per_year"].map(money),

@@ -1,11 +1,19 @@
 """The budget frontier: the best value each budget level buys, and where each idea enters.
 
 For budget levels from 0 to the cost of every fundable idea, the exact optimum of the same
-selection problem as :func:`prioritisation.decisions.portfolio.select_portfolio` (same constraints;
-theme shares scale with the level). Because ties go to the cheaper set, each level's
+selection problem as
+:func:`~prioritisation.decisions.portfolio.selection.select_portfolio` (same constraints; theme
+shares scale with the level). Because ties go to the cheaper set, each level's
 ``cost`` is where its value step starts. An idea *enters* at the first level whose optimum
 funds it; in a knapsack an idea can leave again at a higher level (a bigger project
 displaces it), so ``stays`` says whether it is funded at every level from there on.
+
+>>> from prioritisation.data.sample import sample_path
+>>> from prioritisation.data.workbook import read_workbook
+>>> from prioritisation.decisions.portfolio.selection import select_portfolio
+>>> f = budget_frontier(select_portfolio(read_workbook(sample_path())), levels=5)
+>>> f.points["count"].tolist(), f.points["value"].is_monotonic_increasing
+([0, 9, 14, 18, 21], True)
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
-from prioritisation.decisions.portfolio import Portfolio, solve
+from prioritisation.core.i18n import N_
+from prioritisation.decisions.portfolio.milp import solve
+from prioritisation.decisions.portfolio.selection import Portfolio
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,7 +66,7 @@ def budget_frontier(
     """The frontier for the portfolio's problem (weights, method, constraints) at ``levels``
     evenly spaced budgets from 0 to ``max_budget`` (default: the cost of all fundable ideas)."""
     if not isinstance(levels, int | np.integer) or levels < 2:
-        raise UsageError("usage.levels", value=levels)
+        raise UsageError(N_("usage.levels"), value=levels)
     problem = portfolio.problem
     usable = problem.fundable & ~problem.exclude
     top = float(problem.costs[usable].sum()) if max_budget is None else float(max_budget)

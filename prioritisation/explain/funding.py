@@ -1,4 +1,5 @@
-"""Why (not) funded, and what would it take: explanations of a :class:`~.portfolio.Portfolio`.
+"""Why (not) funded, and what would it take: explanations of a
+:class:`~prioritisation.decisions.portfolio.selection.Portfolio`.
 
 For every idea that is not funded, :func:`explain_portfolio` gives the structural reason the
 portfolio already carries (a gate and by how much, no cost, excluded, a prerequisite that is
@@ -26,8 +27,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from prioritisation.core.i18n import fmt_money, fmt_number, tr
-from prioritisation.decisions.portfolio import Portfolio, solve
+from prioritisation.core.i18n import fmt_number, tr
+from prioritisation.core.quiet import quiet_fd1
+from prioritisation.decisions.portfolio.milp import solve
+from prioritisation.decisions.portfolio.selection import Portfolio
 from prioritisation.engine.methods import METHODS
 
 FUNDABLE_KINDS = ("budget", "prerequisite", "group", "theme_max", "negative")
@@ -107,7 +110,16 @@ class Explanation:
 
 def explain_portfolio(portfolio: Portfolio, hints: int = 3, displace: bool = True) -> Explanation:
     """Explain every idea of ``portfolio``: reasons, displacement and (for the ``hints``
-    best-scoring ideas that could be funded) the smallest verified weight change."""
+    best-scoring ideas that could be funded) the smallest verified weight change.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.decisions.portfolio.selection import select_portfolio
+    >>> p = select_portfolio(read_workbook(sample_path()), "1.000.000", lang="en")
+    >>> print(explain_portfolio(p, hints=1).why("PODIUM"))
+    fell under the budget line: costs €260,000, €0 is left; with €260,000 more budget it could
+    be added; at this budget it would displace UX, ERFGOED (total score -0.621)
+    """
     lang = portfolio.lang
     table = portfolio.table.copy()
     displacements: dict[str, Displacement] = {}
@@ -169,8 +181,10 @@ def displacement(portfolio: Portfolio, idea: str) -> Displacement:
     values = np.nan_to_num(portfolio.values)
     change = float(values[solution.x].sum() - values[current].sum())
     params = {"dropped": ", ".join(dropped) or "—", "change": fmt_number(change, 3, lang)}
-    key = "explain.displace_with" if added else "explain.displace"
-    text = tr(key, lang, added=", ".join(added), **params)
+    if added:
+        text = tr("explain.displace_with", lang, added=", ".join(added), **params)
+    else:
+        text = tr("explain.displace", lang, **params)
     return Displacement(idea, True, dropped, added, change, text, solution.x)
 
 
@@ -235,7 +249,9 @@ def _weight_search(problem, normalised, w0, current, k, delta, max_rounds, force
         b_ub = -np.full(len(diffs), delta)
         from scipy.optimize import linprog  # imported here: keeps CLI start-up light
 
-        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        with quiet_fd1():
+            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                          method="highs")  # fmt: skip
         if res.status != 0:
             return None
         shares = np.clip(res.x[:m], 0, None)
@@ -292,9 +308,11 @@ def _describe(portfolio, idea, shares, points, w0, x) -> WeightChange:
         if abs(p) < 0.05:
             continue
         text = fmt_number(abs(p), digits if abs(p - round(p)) > 0.05 else 0, lang)
-        key = "explain.more" if p > 0 else "explain.less"
-        (parts_up if p > 0 else parts_down).append(tr(key, lang, points=text,
-                                                      criterion=labels.get(criteria[j], criteria[j])))  # fmt: skip
+        criterion = labels.get(criteria[j], criteria[j])
+        if p > 0:
+            parts_up.append(tr("explain.more", lang, points=text, criterion=criterion))
+        else:
+            parts_down.append(tr("explain.less", lang, points=text, criterion=criterion))
     weights_text = " / ".join(f"{labels.get(c, c)} {fmt_number(p, digits, lang)} %"
                               for c, p in zip(criteria, points, strict=True))  # fmt: skip
     text = tr(
@@ -308,7 +326,3 @@ def _describe(portfolio, idea, shares, points, w0, x) -> WeightChange:
         points=pd.Series(points.to_numpy(), index=criteria), moved=float(np.abs(delta).sum() * 50),
         spec=spec, text=text, verified=True, selected=tuple(ids[i] for i in np.flatnonzero(x)),
     )  # fmt: skip
-
-
-def money_text(portfolio: Portfolio, amount: float) -> str:
-    return fmt_money(amount, portfolio.currency, portfolio.lang)

@@ -144,8 +144,8 @@ def with_engines(
     the roadmap (when the workbook has yearly budgets) and robustness (weighted sum).
     ``must``/``exclude``: ideas the group forces into or out of the funded set."""
     from prioritisation.decisions.frontier import budget_frontier
-    from prioritisation.decisions.portfolio import select_portfolio
-    from prioritisation.decisions.roadmap import plan_roadmap
+    from prioritisation.decisions.portfolio.selection import select_portfolio
+    from prioritisation.decisions.roadmap.plan import plan_roadmap
     from prioritisation.decisions.sensitivity import robustness
     from prioritisation.explain.funding import explain_portfolio
 

@@ -32,7 +32,7 @@ import pandas as pd
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import get_language
 from prioritisation.core.model import Workbook
-from prioritisation.decisions.portfolio import select_portfolio
+from prioritisation.decisions.portfolio.selection import select_portfolio
 from prioritisation.engine.scoring import rank
 from prioritisation.scenarios.audit import field_label, same_value, union
 from prioritisation.scenarios.scenario import Scenario

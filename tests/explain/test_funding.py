@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 
 from prioritisation.data.workbook import read_workbook
-from prioritisation.decisions.portfolio import select_portfolio
+from prioritisation.decisions.portfolio.selection import select_portfolio
 from prioritisation.explain.funding import explain_portfolio, weight_change
-
-from .conftest import SAMPLE
-from .portfolio_helpers import idea_wb
+from tests.conftest import SAMPLE
+from tests.decisions.portfolio_helpers import idea_wb
 
 
 def two_way():

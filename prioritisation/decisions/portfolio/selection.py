@@ -1,0 +1,237 @@
+"""Selecting the portfolio: the public entry points and their result, :class:`Portfolio`.
+
+:func:`select_portfolio` validates the options (budget, weights, method, constraints) and
+returns the exact best fundable set; :func:`select_prepared` is the fast path for a budget
+slider (the workbook already aggregated, options already valid). A :class:`Portfolio` carries
+the structural reason of every idea that is not funded (a gate, no cost, excluded, a
+prerequisite that cannot or is not funded, its group, a theme maximum, the budget line with
+the extra budget it would need); :mod:`prioritisation.explain.funding` adds what it would
+displace and the smallest weight change that would fund it. When the constraints cannot all
+hold, its ``status`` is ``infeasible`` and ``conflicts`` names a minimal conflicting set in
+words (:meth:`Portfolio.raise_if_infeasible` raises
+:class:`~prioritisation.decisions.portfolio.conflicts.InfeasibleError`).
+
+>>> from prioritisation.data.sample import sample_path
+>>> from prioritisation.data.workbook import read_workbook
+>>> p = select_portfolio(read_workbook(sample_path()), "1.500.000", lang="en")
+>>> p.status, len(p.selected), p.total_cost <= 1_500_000
+('optimal', 14, True)
+>>> p.table.loc["CRM", "reason_kind"]
+'not_eligible'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from prioritisation.core.i18n import get_language
+from prioritisation.core.model import Workbook
+from prioritisation.decisions.portfolio.conflicts import (
+    InfeasibleError,
+    describe_conflict,
+    find_conflict,
+)
+from prioritisation.decisions.portfolio.milp import Solution, solve
+from prioritisation.decisions.portfolio.options import make_constraints, resolve_budget
+from prioritisation.decisions.portfolio.problem import Constraints, SelectionProblem, problem_for
+from prioritisation.decisions.portfolio.reasons import idea_reasons
+from prioritisation.engine.scoring import Prepared, Ranking, check_method, prepare, rank_prepared
+from prioritisation.engine.weights import resolve_weights
+
+
+@dataclass(frozen=True, eq=False)
+class Portfolio:
+    """The selection and, per idea, whether it is funded and why (not).
+
+    ``table`` (index = idea id, in ranking order): ``title``, ``theme``, ``cost``, ``score``,
+    ``rank``, ``eligible``, ``funded`` (bool), ``status`` (``funded`` / ``not funded``),
+    ``reason_kind`` (``funded``, ``must``, ``not_eligible``, ``no_cost``, ``excluded``,
+    ``prereq_blocked``, ``too_expensive``, ``group``, ``prerequisite``, ``theme_max``,
+    ``negative``, ``budget``), ``reason`` (text in ``lang``), ``needs`` (unfunded
+    prerequisites, tuple of ids), ``extra_budget`` (EUR more that would let it be added to the
+    funded set, NaN when that is not the issue).
+    ``status`` of the solve is ``optimal`` (proven, ``gap`` ≈ 0), ``time_limit`` or
+    ``infeasible`` (then ``conflicts`` lists the constraints in words and nothing is selected).
+    """
+
+    table: pd.DataFrame
+    selected: list[str]
+    budget: float
+    total_cost: float
+    total_value: float
+    status: str
+    gap: float
+    conflicts: list[str]
+    constraints: Constraints
+    problem: SelectionProblem
+    ranking: Ranking
+    prepared: Prepared
+    values: np.ndarray  # score per idea in problem order (NaN where none)
+    lang: str = "nl"
+    currency: str = "EUR"
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+    @property
+    def remaining(self) -> float:
+        return self.budget - self.total_cost
+
+    @property
+    def weights(self) -> pd.Series:
+        return self.ranking.weights
+
+    @property
+    def method(self) -> str:
+        return self.ranking.method
+
+    def raise_if_infeasible(self) -> None:
+        if self.status == "infeasible":
+            raise InfeasibleError(self.conflicts, self.lang)
+
+    def to_records(self) -> list[dict]:
+        """JSON records: ``id``, ``title``, ``theme``, ``cost``, ``score``, ``rank``,
+        ``status``, ``reason``, ``reason_kind``, ``needs``, ``extra_budget``."""
+        out = []
+        for iid, row in self.table.iterrows():
+            out.append(
+                {
+                    "id": iid, "title": row["title"], "theme": row["theme"],
+                    "cost": _num(row["cost"]), "score": _num(row["score"]),
+                    "rank": None if pd.isna(row["rank"]) else int(row["rank"]),
+                    "status": row["status"], "reason": row["reason"],
+                    "reason_kind": row["reason_kind"], "needs": list(row["needs"]),
+                    "extra_budget": _num(row["extra_budget"]),
+                }
+            )  # fmt: skip
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "budget": self.budget,
+            "selected": list(self.selected),
+            "total_cost": self.total_cost,
+            "total_value": round(self.total_value, 10),
+            "remaining": self.remaining,
+            "status": self.status,
+            "optimal": self.optimal,
+            "gap": None if math.isnan(self.gap) else self.gap,
+            "conflicts": list(self.conflicts),
+            "method": self.method,
+            "weights": {c: round(float(w), 10) for c, w in self.weights.items()},
+            "ranking": self.to_records(),
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """Flat table for export (one row per idea)."""
+        flat = self.table[["title", "theme", "cost", "score", "rank", "eligible", "status",
+                           "reason", "extra_budget"]].copy()  # fmt: skip
+        flat["rank"] = flat["rank"].astype("Int64")
+        flat["needs"] = self.table["needs"].map(", ".join)
+        flat.index.name = "id"
+        return flat
+
+
+def _num(v):
+    if v is None:
+        return None
+    v = float(v)
+    return None if math.isnan(v) else round(v, 10)
+
+
+def select_prepared(
+    prepared: Prepared,
+    weights: pd.Series,
+    budget: float,
+    constraints: Constraints | None = None,
+    method: str = "wsm",
+    lang: str | None = None,
+    time_limit: float | None = None,
+) -> Portfolio:
+    """The fast path (no validation of options): rank with ``weights`` and select."""
+    lang = get_language(lang)
+    constraints = constraints or Constraints()
+    ranking = rank_prepared(prepared, weights, method, lang)
+    problem = problem_for(prepared, budget, constraints)
+    values = ranking.table["score"].reindex(list(problem.ids)).to_numpy(float)
+    solution = solve(problem, values, time_limit=time_limit)
+    return _portfolio(prepared, ranking, problem, values, solution, constraints, lang)
+
+
+def select_portfolio(
+    wb: Workbook,
+    budget=None,
+    *,
+    method: str | None = None,
+    weights=None,
+    aggregate: str | None = None,
+    must=None,
+    exclude=None,
+    theme_min=None,
+    theme_max=None,
+    groups: bool = True,
+    lang: str | None = None,
+    time_limit: float | None = None,
+) -> Portfolio:
+    """The best fundable set for ``budget`` (default: the workbook's ``budget`` setting).
+
+    ``must``/``exclude``: idea ids (list or ``"A,B"``); ``theme_min``/``theme_max``: theme →
+    share of the budget (mapping or ``"E-inclusie=0.2"``); ``groups``: honour the mutually
+    exclusive groups. Returns a :class:`Portfolio`; when the constraints conflict its
+    ``status`` is ``infeasible`` and ``conflicts`` says why (call
+    :meth:`Portfolio.raise_if_infeasible` to turn that into an error).
+    """
+    method = check_method(method or str(wb.settings.get("method") or "wsm"))
+    shares = resolve_weights(wb, weights)
+    constraints = make_constraints(wb, must, exclude, theme_min, theme_max, groups)
+    return select_prepared(prepare(wb, aggregate), shares, resolve_budget(wb, budget),
+                           constraints, method, lang, time_limit)  # fmt: skip
+
+
+def _portfolio(
+    prepared: Prepared,
+    ranking: Ranking,
+    problem: SelectionProblem,
+    values: np.ndarray,
+    solution: Solution,
+    constraints: Constraints,
+    lang: str,
+) -> Portfolio:
+    wb = prepared.wb
+    if not solution.feasible:
+        x = np.zeros(problem.n, dtype=bool)
+        conflicts = (
+            describe_conflict(problem, find_conflict(problem), ranking, lang, wb.currency)
+            if solution.status == "infeasible"
+            else [solution.message]
+        )
+    else:
+        x, conflicts = solution.x, []
+    order = list(ranking.table.index)
+    pos = {iid: k for k, iid in enumerate(problem.ids)}
+    reasons = idea_reasons(problem, values, x, ranking, lang, wb.currency)
+    t = ranking.table
+    table = pd.DataFrame(
+        {
+            "title": t["title"], "theme": t["theme"], "cost": t["cost"], "score": t["score"],
+            "rank": t["rank"], "eligible": t["eligible"],
+            "funded": [bool(x[pos[i]]) for i in order],
+        },
+        index=t.index,
+    )  # fmt: skip
+    table["status"] = np.where(table["funded"], "funded", "not funded")
+    for key in ("reason_kind", "reason", "needs", "extra_budget"):
+        table[key] = [reasons[pos[i]][key] for i in order]
+    selected = [i for i in order if x[pos[i]]]
+    return Portfolio(
+        table=table, selected=selected, budget=problem.budget,
+        total_cost=float(problem.costs[x].sum()), total_value=float(np.nansum(values[x])),
+        status=solution.status, gap=solution.gap, conflicts=conflicts, constraints=constraints,
+        problem=problem, ranking=ranking, prepared=prepared, values=values, lang=lang,
+        currency=wb.currency,
+    )  # fmt: skip
