@@ -34,14 +34,14 @@ import pandas as pd
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import tr
 from prioritisation.core.model import Workbook
+from prioritisation.engine.run import resolve_run
 from prioritisation.engine.scoring import (
     Prepared,
     normalise_matrix,
-    prepare,
     rank_positions,
     score_cube,
 )
-from prioritisation.engine.weights import ahp, resolve_weights
+from prioritisation.engine.weights import ahp
 
 VIEWS = ("auto", "weights", "scores", "both")
 
@@ -309,4 +309,5 @@ def consensus(
     {'weights': 7}
     """
     check_view(view)
-    return consensus_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), view)
+    run = resolve_run(wb, weights=weights, aggregate=aggregate)
+    return consensus_prepared(run.prepared, run.weights, view)

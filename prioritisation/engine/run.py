@@ -92,7 +92,7 @@ class Run:
     """Everything one computation needs, resolved and checked (see the module's docstring)."""
 
     wb: Workbook
-    prepared: Prepared
+    aggregate: str
     method: str
     weights: pd.Series  # shares summing to 1, indexed by criterion id
     budget: parse.Budget = field(default_factory=parse.Budget)
@@ -104,9 +104,14 @@ class Run:
     funding_rule: str = DEFAULT_FUNDING_RULE
     sampling: Sampling = field(default_factory=Sampling)
 
+    given: Prepared | None = field(default=None, repr=False)  # scores prepared already
+
     @property
-    def aggregate(self) -> str:
-        return self.prepared.aggregate
+    def prepared(self) -> Prepared:
+        """The aggregated, normalised and gated scores (prepared on first use, then kept)."""
+        if self.given is None:
+            object.__setattr__(self, "given", prepare(self.wb, self.aggregate))
+        return self.given
 
     def with_weights(self, weights) -> Run:
         """The same run under other weights (the fast path: scores are not prepared again)."""
@@ -115,7 +120,7 @@ class Run:
     def with_options(self, **options) -> Run:
         """The same run with some options changed, resolved again (scores kept when the
         aggregation does not change)."""
-        return resolve_run(self.wb, prepared=self.prepared, **{**self.options(), **options})
+        return resolve_run(self.wb, prepared=self.given, **{**self.options(), **options})
 
     def options(self) -> dict:
         """The run as options that :func:`resolve_run` takes back (a JSON-able record)."""
@@ -164,16 +169,26 @@ def _known_ids(wb: Workbook, ids: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _themes(wb: Workbook, spec) -> dict[str, float]:
-    if spec is None or (isinstance(spec, str | Mapping) and not spec):
+    """Theme → share of the budget from ``"E-inclusie=0.2; Leesklimaat=10%"``, a list of such
+    texts (a repeated option) or a mapping; themes matched without regard to case."""
+    if spec is None or (isinstance(spec, str | Mapping | list | tuple) and not spec):
         return {}
+    if isinstance(spec, list | tuple):
+        spec = "; ".join(str(part) for part in spec)
     themes = sorted({str(t) for t in wb.ideas["theme"]})
     lookup = {t.casefold(): t for t in themes}
+    try:
+        shares = parse.assignments(spec, percent=True)
+    except UsageError as error:  # the same mistake, with an example that shows a theme
+        if error.code != "usage.assignment_syntax":
+            raise
+        raise UsageError("usage.share_syntax", spec=error.params["spec"]) from None
     out = {}
-    for theme, share in parse.assignments(spec, percent=True).items():
+    for theme, share in shares.items():
         if theme.casefold() not in lookup:
             raise UsageError("usage.theme_unknown", theme=theme, known=", ".join(themes))
         if share > 1:
-            raise UsageError("usage.share", value=share, theme=theme)
+            raise UsageError("usage.share", value=f"{share:g}", theme=theme)
         out[lookup[theme.casefold()]] = share
     return out
 
@@ -283,8 +298,8 @@ def resolve_run(
     """
     method = check_method(method or str(_setting(wb, "method") or DEFAULT_METHOD))
     aggregate = check_aggregate(aggregate or str(_setting(wb, "aggregate") or DEFAULT_AGGREGATE))
-    if prepared is None or prepared.wb is not wb or prepared.aggregate != aggregate:
-        prepared = prepare(wb, aggregate)
+    if prepared is not None and (prepared.wb is not wb or prepared.aggregate != aggregate):
+        prepared = None
     rule = str(funding_rule or _setting(wb, "funding_rule") or DEFAULT_FUNDING_RULE).lower()
     if rule not in FUNDING_RULES:
         raise UsageError("usage.funding_rule", value=rule, choices=", ".join(FUNDING_RULES))
@@ -294,7 +309,8 @@ def resolve_run(
     if both:
         raise UsageError("usage.must_exclude", id=both[0])
     return Run(
-        wb=wb, prepared=prepared, method=method, weights=resolve_weights(wb, weights),
+        wb=wb, aggregate=aggregate, given=prepared, method=method,
+        weights=resolve_weights(wb, weights),
         budget=resolve_budget(wb, budget, budget_per_year), must=must_ids, exclude=exclude_ids,
         theme_min=_themes(wb, theme_min), theme_max=_themes(wb, theme_max), groups=bool(groups),
         funding_rule=rule, sampling=resolve_sampling(wb, samples, seed, sampling, spread),

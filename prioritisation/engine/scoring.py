@@ -19,7 +19,6 @@ from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import fmt_number, get_language, tr
 from prioritisation.core.model import AGGREGATIONS, Workbook
 from prioritisation.engine.methods import METHODS, MethodInput
-from prioritisation.engine.weights import resolve_weights
 
 TRIM = 0.2  # share cut from each end by the trimmed mean (20 %: one of five assessors)
 
@@ -380,6 +379,7 @@ def rank(
     >>> ranking.table.loc["CRM", "reasons"]
     ['Financial viability 1.86 below the threshold 2.00 (0.14 short)']
     """
-    method = check_method(method or str(wb.settings.get("method") or "wsm"))
-    shares = resolve_weights(wb, weights)
-    return rank_prepared(prepare(wb, aggregate), shares, method, lang)
+    from prioritisation.engine.run import resolve_run  # the one set-up path (run sits above)
+
+    run = resolve_run(wb, method=method, weights=weights, aggregate=aggregate)
+    return rank_prepared(run.prepared, run.weights, run.method, lang)

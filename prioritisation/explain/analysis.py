@@ -12,8 +12,8 @@ from scipy.stats import kendalltau
 
 from prioritisation.core.model import Workbook
 from prioritisation.engine.methods import METHODS
-from prioritisation.engine.scoring import prepare, rank_prepared
-from prioritisation.engine.weights import resolve_weights
+from prioritisation.engine.run import resolve_run
+from prioritisation.engine.scoring import rank_prepared
 
 
 def score_overview(wb: Workbook) -> pd.DataFrame:
@@ -50,9 +50,8 @@ def compare_methods(
 ) -> pd.DataFrame:
     """Rank of every idea under each method (ideas × methods; NaN when not eligible)."""
     methods = methods or sorted(METHODS)
-    prepared = prepare(wb, aggregate)
-    shares = resolve_weights(wb, weights)
-    ranks = {m: rank_prepared(prepared, shares, m).table["rank"] for m in methods}
+    run = resolve_run(wb, weights=weights, aggregate=aggregate)
+    ranks = {m: rank_prepared(run.prepared, run.weights, m).table["rank"] for m in methods}
     out = pd.DataFrame(ranks).reindex(wb.ideas.index)
     out.index.name = "idea"
     return out

@@ -31,8 +31,7 @@ import pandas as pd
 from prioritisation.core import parse
 from prioritisation.core.errors import UsageError
 from prioritisation.core.model import Workbook
-from prioritisation.engine.scoring import check_aggregate, check_method
-from prioritisation.engine.weights import resolve_weights
+from prioritisation.engine.run import resolve_run
 
 
 @dataclass(frozen=True)
@@ -175,9 +174,8 @@ def make_scenario(
         raise UsageError("usage.scenario_name")
     if not author:
         raise UsageError("usage.scenario_author")
-    method = check_method(method or str(wb.settings.get("method") or "wsm"))
-    aggregate = check_aggregate(aggregate or str(wb.settings.get("aggregate") or "mean"))
-    shares = resolve_weights(wb, weights)
+    run = resolve_run(wb, method=method, aggregate=aggregate, weights=weights)
+    method, aggregate, shares = run.method, run.aggregate, run.weights
     include, exclude = list(parse.id_list(include)), list(parse.id_list(exclude))
     for iid in include + exclude:
         if iid not in wb.ideas.index:

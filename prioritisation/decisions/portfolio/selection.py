@@ -36,11 +36,11 @@ from prioritisation.decisions.portfolio.conflicts import (
     find_conflict,
 )
 from prioritisation.decisions.portfolio.milp import Solution, solve
-from prioritisation.decisions.portfolio.options import make_constraints, resolve_budget
+from prioritisation.decisions.portfolio.options import constraints_of, total_budget
 from prioritisation.decisions.portfolio.problem import Constraints, SelectionProblem, problem_for
 from prioritisation.decisions.portfolio.reasons import idea_reasons
-from prioritisation.engine.scoring import Prepared, Ranking, check_method, prepare, rank_prepared
-from prioritisation.engine.weights import resolve_weights
+from prioritisation.engine.run import Run, resolve_run
+from prioritisation.engine.scoring import Prepared, Ranking, rank_prepared
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,6 +163,12 @@ def select_prepared(
     return _portfolio(prepared, ranking, problem, values, solution, constraints, lang)
 
 
+def select_run(run: Run, lang: str | None = None, time_limit: float | None = None) -> Portfolio:
+    """The best fundable set of a resolved run (its weights, method, budget, constraints)."""
+    return select_prepared(run.prepared, run.weights, total_budget(run), constraints_of(run),
+                           run.method, lang, time_limit)  # fmt: skip
+
+
 def select_portfolio(
     wb: Workbook,
     budget=None,
@@ -178,7 +184,9 @@ def select_portfolio(
     lang: str | None = None,
     time_limit: float | None = None,
 ) -> Portfolio:
-    """The best fundable set for ``budget`` (default: the workbook's ``budget`` setting).
+    """The best fundable set for ``budget`` (default: the workbook's ``budget`` setting, else
+    the sum of its yearly budgets): :func:`~prioritisation.engine.run.resolve_run` with these
+    options, then :func:`select_run`.
 
     ``must``/``exclude``: idea ids (list or ``"A,B"``); ``theme_min``/``theme_max``: theme →
     share of the budget (mapping or ``"E-inclusie=0.2"``); ``groups``: honour the mutually
@@ -186,11 +194,10 @@ def select_portfolio(
     ``status`` is ``infeasible`` and ``conflicts`` says why (call
     :meth:`Portfolio.raise_if_infeasible` to turn that into an error).
     """
-    method = check_method(method or str(wb.settings.get("method") or "wsm"))
-    shares = resolve_weights(wb, weights)
-    constraints = make_constraints(wb, must, exclude, theme_min, theme_max, groups)
-    return select_prepared(prepare(wb, aggregate), shares, resolve_budget(wb, budget),
-                           constraints, method, lang, time_limit)  # fmt: skip
+    run = resolve_run(wb, method=method, weights=weights, aggregate=aggregate, budget=budget,
+                      must=must, exclude=exclude, theme_min=theme_min, theme_max=theme_max,
+                      groups=groups)  # fmt: skip
+    return select_run(run, lang, time_limit)
 
 
 def _portfolio(

@@ -26,14 +26,12 @@ import pandas as pd
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, fmt_money, get_language, tr
 from prioritisation.core.model import Workbook
-from prioritisation.core.parse import amount, clean
-from prioritisation.core.parse import budget_per_year as parse_per_year
 from prioritisation.decisions.portfolio.conflicts import (
     InfeasibleError,
     describe_conflict,
     find_conflict,
 )
-from prioritisation.decisions.portfolio.options import make_constraints
+from prioritisation.decisions.portfolio.options import constraints_of
 from prioritisation.decisions.portfolio.problem import Constraints, problem_for
 from prioritisation.decisions.portfolio.reasons import idea_reasons
 from prioritisation.decisions.roadmap.model import (
@@ -42,8 +40,8 @@ from prioritisation.decisions.roadmap.model import (
     left_shift,
     solve_roadmap,
 )
-from prioritisation.engine.scoring import Prepared, Ranking, check_method, prepare, rank_prepared
-from prioritisation.engine.weights import resolve_weights
+from prioritisation.engine.run import Run, resolve_run
+from prioritisation.engine.scoring import Prepared, Ranking, rank_prepared
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +142,15 @@ def roadmap_prepared(
     return _roadmap(model, ranking, values, solution, lang, wb.currency, budget is not None)
 
 
+def plan_run(run: Run, lang: str | None = None, time_limit: float | None = None) -> Roadmap:
+    """The best fundable set of a resolved run over its yearly budgets; the run's total
+    budget, when it has one, binds as well."""
+    if not run.budget.per_year:
+        raise UsageError(N_("usage.no_years"))
+    return roadmap_prepared(run.prepared, run.weights, run.budget.per_year, constraints_of(run),
+                            run.method, run.budget.total, lang, time_limit)  # fmt: skip
+
+
 def plan_roadmap(
     wb: Workbook,
     budget_per_year=None,
@@ -160,20 +167,15 @@ def plan_roadmap(
     lang: str | None = None,
     time_limit: float | None = None,
 ) -> Roadmap:
-    """Plan the best fundable set over the years (default yearly budgets: the workbook's
-    ``budget_per_year`` setting, e.g. ``"2027=700000; 2028=600000"``). ``budget`` optionally
-    caps the total too. Other options as
+    """Plan the best fundable set over the years: :func:`~prioritisation.engine.run.resolve_run`
+    with these options, then :func:`plan_run`. The yearly budgets default to the workbook's
+    ``budget_per_year`` setting (e.g. ``"2027=700000; 2028=600000"``) and the total to its
+    ``budget`` setting; when both are there, both bind. Other options as
     :func:`~prioritisation.decisions.portfolio.selection.select_portfolio`."""
-    method = check_method(method or str(wb.settings.get("method") or "wsm"))
-    shares = resolve_weights(wb, weights)
-    spec = budget_per_year if budget_per_year is not None else wb.settings.get("budget_per_year")
-    if clean(spec) is None or (isinstance(spec, Mapping) and not spec):
-        raise UsageError(N_("usage.no_years"))
-    per_year = parse_per_year(spec)
-    constraints = make_constraints(wb, must, exclude, theme_min, theme_max, groups)
-    cap = None if budget is None else amount(budget)
-    return roadmap_prepared(prepare(wb, aggregate), shares, per_year, constraints, method, cap,
-                            lang, time_limit)  # fmt: skip
+    run = resolve_run(wb, method=method, weights=weights, aggregate=aggregate, budget=budget,
+                      budget_per_year=budget_per_year, must=must, exclude=exclude,
+                      theme_min=theme_min, theme_max=theme_max, groups=groups)  # fmt: skip
+    return plan_run(run, lang, time_limit)
 
 
 def _roadmap(model, ranking, values, solution, lang, currency, capped) -> Roadmap:

@@ -110,6 +110,11 @@ def criterion_flows(
     each criterion (see :func:`criterion_parameters`), ``benefit`` whether higher is better
     (default: every criterion). Each column lies in [−1, 1] and sums to 0.
 
+    Exact up to rounding: the ramp of the V-shape and linear functions sums differences with
+    prefix sums and divides by ``p − q``, so the agreement with the pairwise definition is
+    about ``1e-16 × (largest value) × n / (p − q)``: better than 1e-12 for thresholds of a
+    thousandth of a score point or more (real thresholds are tenths or whole points).
+
     >>> values = np.array([[4.0, 3.0], [3.0, 2.0], [5.0, 1.0]])
     >>> criterion_flows(values, [("usual", 0, 0), ("linear", 0.5, 1.5)], np.array([True, False]))
     array([[ 0.  , -0.75],

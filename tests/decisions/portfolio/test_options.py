@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 
 from prioritisation.core.errors import UsageError
-from prioritisation.decisions.portfolio.options import make_constraints, resolve_budget
+from prioritisation.decisions.portfolio.options import constraints_of, total_budget
 from prioritisation.decisions.portfolio.selection import select_portfolio
+from prioritisation.engine.run import resolve_run
 from tests.decisions.portfolio_helpers import idea_wb
 
 
 @pytest.mark.parametrize(
     ("kwargs", "code"),
-    [({"budget": "lots"}, "budget"), ({"budget": -5}, "budget"), ({"must": "NOPE"}, "unknown_idea"),
-     ({"theme_min": "Nope=0.2"}, "unknown_theme"), ({"theme_max": "T=2"}, "share"),
+    [({"budget": "lots"}, "budget"), ({"budget": -5}, "budget"), ({"must": "NOPE"}, "selection_unknown"),
+     ({"theme_min": "Nope=0.2"}, "theme_unknown"), ({"theme_max": "T=2"}, "share"),
      ({"theme_max": "T"}, "share_syntax"), ({"theme_max": "T=x"}, "assignment_value"), ({"must": "A", "exclude": "A"}, "must_exclude")],
 )  # fmt: skip
 def test_bad_options_are_usage_errors(kwargs, code):
@@ -32,22 +33,28 @@ def test_no_budget_anywhere_is_a_usage_error():
 
 def test_the_budget_understands_belgian_amounts_and_falls_back_to_the_setting():
     wb = idea_wb([{"id": "A", "scores": (5, 5), "cost": 10}], settings={"budget": "1.500.000"})
-    assert resolve_budget(wb) == 1_500_000
-    assert resolve_budget(wb, "€ 1 500 000") == 1_500_000
-    assert resolve_budget(wb, 250000) == 250_000
-    assert resolve_budget(wb, " ") == 1_500_000
+    assert total_budget(resolve_run(wb)) == 1_500_000
+    assert total_budget(resolve_run(wb, budget="€ 1 500 000")) == 1_500_000
+    assert total_budget(resolve_run(wb, budget=250000)) == 250_000
+    assert total_budget(resolve_run(wb, budget=" ")) == 1_500_000
+
+
+def test_yearly_budgets_alone_give_the_total():
+    wb = idea_wb([{"id": "A", "scores": (5, 5), "cost": 10}],
+                 settings={"budget_per_year": "2027=700.000; 2028: 600000"})  # fmt: skip
+    assert total_budget(resolve_run(wb)) == 1_300_000
 
 
 def test_constraints_from_text_lists_and_mappings_are_the_same():
     ideas = [{"id": "A", "scores": (5, 5), "cost": 10, "theme": "E-inclusie"},
              {"id": "B", "scores": (4, 4), "cost": 10, "theme": "Rijk leesklimaat"}]  # fmt: skip
     wb = idea_wb(ideas)
-    text = make_constraints(wb, must="A; B", theme_min="e-inclusie=20%; Rijk leesklimaat=0,1")
-    listed = make_constraints(
-        wb, must=["A", "B"], theme_min=["E-inclusie=0.2", "rijk leesklimaat=10%"]
-    )
-    mapped = make_constraints(
-        wb, must=("A", "B"), theme_min={"E-inclusie": 0.2, "Rijk leesklimaat": 0.1}
-    )
+
+    def constraints(**options):
+        return constraints_of(resolve_run(wb, budget=100, **options))
+
+    text = constraints(must="A; B", theme_min="e-inclusie=20%; Rijk leesklimaat=0,1")
+    listed = constraints(must=["A", "B"], theme_min=["E-inclusie=0.2", "rijk leesklimaat=10%"])
+    mapped = constraints(must=("A", "B"), theme_min={"E-inclusie": 0.2, "Rijk leesklimaat": 0.1})
     assert text == listed == mapped
     assert dict(text.theme_min) == {"E-inclusie": 0.2, "Rijk leesklimaat": 0.1}

@@ -49,7 +49,7 @@ def test_infeasible_roadmap_is_explained():
 @pytest.mark.parametrize(
     ("spec", "code"),
     [("2027", "usage.budget_per_year"), ("2027=abc", "usage.budget"), ("2027=1,2029=2", "usage.years_gap"),
-     ("", "usage.no_years"), ("twenty=5", "usage.budget_per_year"), ({}, "usage.no_years")],
+     ("twenty=5", "usage.budget_per_year")],
 )  # fmt: skip
 def test_bad_yearly_budgets_are_usage_errors(spec, code):
     with pytest.raises(UsageError) as info:
