@@ -40,7 +40,9 @@ PDF_CREATOR = "prioritisation"
 _MAX_SNIFF = 64 * 1024 * 1024  # an output marker is looked for in files up to this size
 
 
-def check_output(out, *, inputs: Iterable = (), force: bool = False, kind: str | None = None) -> Path:
+def check_output(
+    out, *, inputs: Iterable = (), force: bool = False, kind: str | None = None
+) -> Path:
     """Check that ``out`` may be written; the absolute path to write.
 
     ``inputs``: the workbook (file or CSV folder), the store (its SQLAlchemy URL, e.g. from

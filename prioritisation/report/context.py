@@ -45,7 +45,6 @@ class ReportContext:
     robustness: object | None = None  # prioritisation.decisions.sensitivity.Robustness
     versions: dict = field(default_factory=lambda: library_versions())
 
-
     @property
     def n_ideas(self) -> int:
         return len(self.ranking.table)
@@ -73,8 +72,8 @@ def library_versions() -> dict[str, str]:
 
 
 def solver_version(scipy_version: str) -> str:
-    """"HiGHS 1.12.0 (SciPy 1.17.1)" from SciPy's bundled HiGHS, else the ``highspy``
-    package's version, else "HiGHS (SciPy x.y)"."""
+    """The solver's name and version: ``HiGHS 1.12.0 (SciPy 1.17.1)`` from SciPy's bundled
+    HiGHS, else the ``highspy`` package's version, else ``HiGHS (SciPy x.y)``."""
     try:
         from scipy.optimize._highspy import _core
 
