@@ -155,7 +155,7 @@ class EnvironmentFailure(PrioritisationError):
                 for words, reason in _SQLITE_WORDS.items():
                     if words in text:
                         return cls(reason, path, words, writing)
-            exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+            exc = getattr(exc, "orig", None) or exc.__cause__  # explicit causes only
         return None
 
     def lines(self, lang: str | None = None) -> list[str]:
