@@ -3,9 +3,13 @@
 Each command lives in its own module in :mod:`prioritisation.commands`, named like the
 command, with a ``register(subparsers)`` function that adds its parser and sets ``func``; they
 are found automatically. Only the module of the command being run is imported (all of them
-for ``--help`` or an unknown command), so a command never pays for another's libraries. Every user error (a bad workbook, a bad option value) is printed as plain
-lines on stderr with exit code 2 — never a traceback. An unexpected exception is reported
-in one line with exit code 1 (``PRIORITISATION_DEBUG=1`` shows the traceback).
+for ``--help`` or an unknown command), so a command never pays for another's libraries.
+
+Exit codes: every user error (a bad workbook, a bad option value) is printed as plain lines
+on stderr with exit code 2 — never a traceback; what the computer refused (a full disk, a
+read-only folder, no permission: :class:`~prioritisation.core.errors.EnvironmentFailure`)
+is a plain message with exit code 3; only an unexpected exception, a bug, is reported in one
+line with exit code 1 (``PRIORITISATION_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import sys
 import traceback
 
 from prioritisation import commands
-from prioritisation.core.errors import PrioritisationError
+from prioritisation.core.errors import EnvironmentFailure, PrioritisationError
 from prioritisation.core.i18n import LANGUAGES, set_language, tr
 from prioritisation.core.version import __version__
 
@@ -79,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user unless asked
         if os.environ.get("PRIORITISATION_DEBUG"):
             traceback.print_exc()
+        failure = EnvironmentFailure.from_os_error(exc)  # a full disk, not a bug
+        if failure is not None:
+            for line in failure.lines():
+                print(line, file=sys.stderr)
+            return failure.exit_code
         print(tr("error.internal", None, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
 

@@ -101,3 +101,73 @@ def test_help_lists_every_command():
     proc = run_cli("--help", check_exit=0)
     for command in ("validate", "rank", "init", "weights", "sensitivity", "portfolio", "scenario"):
         assert command in proc.stdout
+
+
+# --------------------------------------------------------------------------- exit code 3
+
+
+def test_a_full_disk_is_exit_3_with_a_plain_message(tmp_path, sample_path, monkeypatch, capsys):
+    """Not "Internal error … a bug in the program" with exit code 1."""
+    import errno
+
+    from openpyxl import Workbook
+
+    from prioritisation.cli import main
+
+    def full(self, filename):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full)
+    out = tmp_path / "ranking.xlsx"
+    assert main(["rank", str(sample_path), "--format", "xlsx", "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "de schijf is vol" in err and str(out) in err
+    assert "Interne fout" not in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_an_unwrapped_environment_error_is_exit_3_and_a_bug_stays_exit_1(monkeypatch, capsys):
+    import errno
+    import sqlite3
+
+    from prioritisation.cli import main
+    from prioritisation.commands import validate
+
+    def refuse(args):
+        raise PermissionError(errno.EACCES, "Permission denied", "/alleen/lezen.csv")
+
+    monkeypatch.setattr(validate, "run", refuse)
+    assert main(["validate", "x.xlsx"]) == 3
+    err = capsys.readouterr().err
+    assert "geen toelating" in err and "/alleen/lezen.csv" in err and "Interne fout" not in err
+
+    def full_store(args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(validate, "run", full_store)
+    assert main(["validate", "x.xlsx"]) == 3
+    assert "de schijf is vol" in capsys.readouterr().err
+
+    def bug(args):
+        raise KeyError("oeps")
+
+    monkeypatch.setattr(validate, "run", bug)
+    assert main(["validate", "x.xlsx"]) == 1
+    assert "Interne fout" in capsys.readouterr().err
+
+
+def test_a_read_only_folder_is_exit_3(tmp_path, sample_path, monkeypatch, capsys):
+    """Tests run as root, where chmod stops no write: the refusal is simulated."""
+    import errno
+
+    from prioritisation.cli import main
+    from prioritisation.data import export
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", kwargs.get("dir"))
+
+    monkeypatch.setattr(export.tempfile, "mkstemp", read_only)
+    out = tmp_path / "ranking.xlsx"
+    assert main(["rank", str(sample_path), "--format", "xlsx", "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "alleen-lezen" in err and str(out) in err

@@ -12,6 +12,10 @@ def register(sub) -> None:
     parser.add_argument("--out", required=True,
                         help="the PDF to write; with several reports, a name to derive them from "
                         "(rapport.pdf → rapport-nl.pdf, rapport-en.pdf) or a folder")  # fmt: skip
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing file at --out that prioritisation did not "
+                        "make (an earlier report is replaced without it; the workbook and "
+                        "the scenario store never are)")  # fmt: skip
     parser.add_argument("--lang", dest="report_lang", default=None,
                         help="nl, en or nl,en for both (default: --lang, else the workbook's "
                         "language, else nl)")  # fmt: skip
@@ -58,7 +62,7 @@ def run(args) -> int:
         args.path, args.out, langs=parse_languages(args.report_lang, default_lang or "nl"),
         scenarios=args.scenario or [""], store=args.store, title=args.title or "",
         weights=args.weights, method=args.method, aggregate=args.aggregate, budget=args.budget,
-        wb=wb,
+        wb=wb, force=args.force,
     )  # fmt: skip
     written = make_reports(jobs, timeout=args.timeout,
                            keep=Path(args.keep_html) if args.keep_html else None)  # fmt: skip

@@ -5,7 +5,11 @@ Following the OWASP guidance on CSV injection: in CSV, a text cell that starts w
 not run it as a formula; in xlsx, strings are written with the string data type (openpyxl would
 otherwise store ``=HYPERLINK(...)`` as a formula). Every file is written to a temporary file
 beside the target and moved into place with :func:`os.replace`, so a failed export never
-leaves half a file.
+leaves half a file; a full disk or a folder that cannot be written is an
+:class:`~prioritisation.core.errors.EnvironmentFailure` naming the target (exit code 3).
+An xlsx written as a command's output carries the tool's output marker in its document
+properties (``write_xlsx(..., marker=True)``), so that
+:func:`prioritisation.data.outputs.check_output` lets a re-run replace it without ``--force``.
 """
 
 from __future__ import annotations
@@ -22,26 +26,42 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from prioritisation.core.errors import EnvironmentFailure
+from prioritisation.core.version import __version__
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The output marker of an xlsx: its document properties (docProps/core.xml) say who made it.
+OUTPUT_CREATOR = f"prioritisation {__version__}"
+OUTPUT_KEYWORD = "prioritisation-output"
 
 
 @contextmanager
 def atomic_path(path, suffix: str = ""):
-    """Yield a temporary path beside ``path``; on success move it onto ``path`` in one step."""
+    """Yield a temporary path beside ``path``; on success move it onto ``path`` in one step.
+
+    An :class:`OSError` on the way that is the computer's doing (a full disk, a read-only
+    folder, no permission) becomes an :class:`EnvironmentFailure` that names ``path``.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent
-    )
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a user's export is an ordinary file
+    tmp = None
     try:
-        yield Path(tmp)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent
+        )
+        tmp = Path(name)
+        os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a user's export is an ordinary file
+        yield tmp
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        failure = EnvironmentFailure.from_os_error(exc, path) if isinstance(exc, OSError) else None
+        if failure is not None:
+            raise failure from exc
         raise
 
 
@@ -125,12 +145,22 @@ def write_cell(ws, row: int, column: int, value):
     return cell
 
 
-def write_xlsx(sheets: Mapping[str, pd.DataFrame], path, index: bool = False) -> Path:
-    """Write several frames as sheets of one ``.xlsx`` file, atomically."""
+def write_xlsx(
+    sheets: Mapping[str, pd.DataFrame], path, index: bool = False, marker: bool = False
+) -> Path:
+    """Write several frames as sheets of one ``.xlsx`` file, atomically.
+
+    ``marker=True`` for a command's output (a ranking, a portfolio): its document properties
+    then say that prioritisation made it, and a re-run may replace it. A workbook that users
+    fill in (a template, the sample) gets no marker: it is an input, never to be replaced.
+    """
     from openpyxl import Workbook as XlsxBook
 
     book = XlsxBook()
     book.remove(book.active)
+    if marker:
+        book.properties.creator = OUTPUT_CREATOR
+        book.properties.keywords = OUTPUT_KEYWORD
     for name, frame in sheets.items():
         fill_sheet(book.create_sheet(title=str(name)[:31]), frame, index=index)
     with atomic_path(path) as tmp:

@@ -9,7 +9,7 @@ budget frontier, the roadmap and robustness. The sections only read the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from prioritisation.core import parse
 from prioritisation.core.errors import UsageError
@@ -43,6 +43,7 @@ class ReportContext:
     frontier: object | None = None  # prioritisation.decisions.frontier.Frontier
     roadmap: object | None = None  # prioritisation.decisions.roadmap.Roadmap
     robustness: object | None = None  # prioritisation.decisions.sensitivity.Robustness
+    versions: dict = field(default_factory=lambda: library_versions())
 
     @property
     def n_ideas(self) -> int:
@@ -51,6 +52,42 @@ class ReportContext:
     @property
     def n_eligible(self) -> int:
         return int(self.ranking.table["eligible"].sum())
+
+
+def library_versions() -> dict[str, str]:
+    """The versions of what computed the numbers, for the decision record: the MILP solver
+    (HiGHS, as bundled by SciPy, or the ``highspy`` package), numpy, pandas and SciPy. A
+    solver or numpy upgrade can change a funded set; the record says which one made it.
+
+    >>> v = library_versions()
+    >>> sorted(v), v["solver"].startswith("HiGHS")
+    (['numpy', 'pandas', 'scipy', 'solver'], True)
+    """
+    import numpy
+    import pandas
+    import scipy
+
+    return {"solver": solver_version(scipy.__version__), "numpy": numpy.__version__,
+            "pandas": pandas.__version__, "scipy": scipy.__version__}  # fmt: skip
+
+
+def solver_version(scipy_version: str) -> str:
+    """The solver's name and version: ``HiGHS 1.12.0 (SciPy 1.17.1)`` from SciPy's bundled
+    HiGHS, else the ``highspy`` package's version, else ``HiGHS (SciPy x.y)``."""
+    try:
+        from scipy.optimize._highspy import _core
+
+        found = ".".join(str(getattr(_core, f"HIGHS_VERSION_{part}"))
+                         for part in ("MAJOR", "MINOR", "PATCH"))  # fmt: skip
+        return f"HiGHS {found} (SciPy {scipy_version})"
+    except (ImportError, AttributeError):
+        pass
+    try:
+        from importlib.metadata import version
+
+        return f"HiGHS {version('highspy')} (highspy)"
+    except Exception:  # not installed: SciPy's own HiGHS, version unknown
+        return f"HiGHS (SciPy {scipy_version})"
 
 
 def total_budget(value) -> float | None:

@@ -4,20 +4,24 @@
 workbook or option is a :class:`~prioritisation.core.errors.WorkbookError` /
 :class:`~prioritisation.core.errors.UsageError`, exit code 2), resolves scenario references
 (``NAME``, ``NAME@2``, ``all``) to fixed versions in the store, and names the output of
-each language × scenario. :mod:`prioritisation.report.pipeline` then builds them.
+each language × scenario (never one file for two reports, never an input:
+:func:`prioritisation.data.outputs.check_output`). :mod:`prioritisation.report.pipeline`
+then builds them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prioritisation.core.errors import UsageError
+from prioritisation.core.errors import EnvironmentFailure, UsageError
 from prioritisation.core.i18n import LANGUAGES, N_
+from prioritisation.data.outputs import check_output
 from prioritisation.data.workbook import read_workbook
 from prioritisation.engine.scoring import check_aggregate, check_method
 from prioritisation.engine.weights import resolve_weights
@@ -90,6 +94,7 @@ def plan_jobs(
     date: str | None = None,
     wb=None,
     store: str | None = None,
+    force: bool = False,
 ) -> list[ReportJob]:
     """Check every input in this process and return the reports to make.
 
@@ -98,7 +103,11 @@ def plan_jobs(
     (default: ``$PRIORITISATION_STORE``, else the SQLite file beside the workbook); each is
     resolved to a fixed version here, so the report shows the version that was asked for.
     With one report, ``out`` is the file; with several, each file is named after ``out``
-    with ``-SCENARIO`` and/or ``-LANG`` added before ``.pdf`` (``out`` may also be a folder).
+    with ``-SCENARIO`` and/or ``-LANG`` added before ``.pdf`` (``out`` may also be a folder);
+    ``SCENARIO`` is a short, file-safe form of the name with a hash of the full name
+    (:func:`scenario_part`), so distinct scenarios never share a file. No output may be the
+    workbook, a CSV of its folder or the store; an existing file that the report did not make
+    is replaced only with ``force`` (:func:`prioritisation.data.outputs.check_output`).
 
     >>> import tempfile
     >>> from prioritisation.data.sample import sample_path
@@ -121,13 +130,16 @@ def plan_jobs(
     folder = _is_folder(out)
     out = Path(out).absolute()
     single = len(langs) * len(stored) == 1 and not folder
+    names = [name for name, _, _ in stored]
     jobs = []
     for name, version, url in stored:
+        # one name saved in several versions (NAME and NAME@1): the version tells them apart
+        part = scenario_part(name, version if names.count(name) > 1 else None) if name else ""
         for lang in langs:
             jobs.append(
                 ReportJob(
                     workbook=str(Path(path).resolve()),
-                    out=out if single else _batch_name(out, folder, path, name, lang, langs),
+                    out=out if single else _batch_name(out, folder, path, part, lang, langs),
                     lang=lang,
                     title=title or "",
                     scenario=name,
@@ -140,21 +152,65 @@ def plan_jobs(
                     date=date or dt.date.today().isoformat(),
                 )  # fmt: skip
             )
+    inputs = [path, _store_file(path, store)]
+    seen: dict[Path, ReportJob] = {}
     for job in jobs:
+        if job.out in seen:  # a safeguard: scenario_part keeps distinct reports apart
+            raise UsageError("usage.report_same_out", path=str(job.out))
+        seen[job.out] = job
+        check_output(job.out, inputs=inputs, force=force, kind="pdf")
         _check_writable(job.out)
     return jobs
 
 
+def scenario_part(name: str, version: int | None = None) -> str:
+    """The scenario's part of a report's file name: the name made file-safe and at most
+    40 characters, then 8 hex digits of the SHA-256 of the full name (and ``vN``), so that
+    "Basis 1", "Basis_1" and "Basis/1" get three files, and a long name a short one.
+
+    >>> scenario_part("Basis 1"), scenario_part("Basis_1"), scenario_part("Basis/1")
+    ('Basis_1-70c62eb6', 'Basis_1-741dbab5', 'Basis_1-4a5a67aa')
+    >>> len(scenario_part("x" * 300)), scenario_part("Basis", 2)
+    (49, 'Basis-v2-28893be4')
+    """
+    full = name if version is None else f"{name}@{version}"
+    digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:8]
+    slug = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in name)
+    slug = slug[:40].strip("-") or "scenario"
+    if version is not None:
+        slug += f"-v{version}"
+    return f"{slug}-{digest}"
+
+
+def _store_file(path, store: str | None) -> str | None:
+    """The store's URL (to keep outputs off it); ``None`` when it cannot be worked out."""
+    from prioritisation.scenarios.store import store_url
+
+    try:
+        return store_url(path, store)
+    except UsageError:
+        return None
+
+
 def _check_writable(out: Path) -> None:
-    """The folder of ``out`` exists (it is created) and can be written, before any work."""
+    """The folder of ``out`` exists (it is created) and can be written, before any work.
+
+    A path through a file is the user's mistake (exit 2); a folder that the computer does
+    not let us write (read-only, no permission, a full disk) is an
+    :class:`~prioritisation.core.errors.EnvironmentFailure` (exit 3).
+    """
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        failure = EnvironmentFailure.from_os_error(exc, out)
+        if failure is not None:
+            raise failure from None
         raise UsageError(
             N_("usage.report_out"), path=str(out), error=exc.strerror or str(exc)
         ) from None
-    if out.is_dir() or not os.access(out.parent, os.W_OK):
-        raise UsageError(N_("usage.report_out"), path=str(out), error=os.strerror(13))
+    if not os.access(out.parent, os.W_OK):
+        flags = os.statvfs(out.parent).f_flag if hasattr(os, "statvfs") else 0
+        raise EnvironmentFailure("read_only" if flags & os.ST_RDONLY else "no_permission", out)
 
 
 def resolve_scenarios(wb, path, refs: Sequence[str], store: str | None):
@@ -201,13 +257,14 @@ def _is_folder(out) -> bool:
 def _batch_name(
     out: Path, folder: bool, path, scenario: str, lang: str, langs: Sequence[str]
 ) -> Path:
+    """``scenario``: the scenario's part of the name (:func:`scenario_part`), or ``""``."""
     if folder:
         where, stem = out, Path(path).stem
     else:
         where, stem = out.parent, out.stem
     parts = [stem]
     if scenario:
-        parts.append("".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in scenario))
+        parts.append(scenario)
     if len(langs) > 1:
         parts.append(lang)
     return where / ("-".join(parts) + ".pdf")

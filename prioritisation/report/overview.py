@@ -86,7 +86,11 @@ def cover(ctx: ReportContext) -> Html:
             tr("rep.package_version"),
             f'<span class="mono">prioritisation {escape(__version__)}</span>',
         ),
-    ]
+        (tr("rep.solver_version"), f'<span class="mono">{escape(ctx.versions["solver"])}</span>'),
+        (tr("rep.libraries"), '<span class="mono">' + escape(
+            f"numpy {ctx.versions['numpy']}, pandas {ctx.versions['pandas']}, "
+            f"SciPy {ctx.versions['scipy']}") + "</span>"),
+    ]  # fmt: skip
     record_html = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in record)
     winner = r.winner
     summary = (

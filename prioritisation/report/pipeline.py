@@ -15,11 +15,16 @@ weights):
 4. WeasyPrint writes the PDF (A4, page numbers, running header with title and scenario).
 
 Only when *every* requested report has been built are they moved into place, each with one
-:func:`os.replace`; a failed run leaves no file at the output path.
+:func:`os.replace`; a failed run leaves no file at the output path. The work happens in a
+temporary folder named ``prioritisation-report-PID-…``; one left behind by a report that was
+killed (SIGKILL, SIGTERM, a power cut) is removed by the next report (:func:`clean_stale`).
+A full disk or a folder that cannot be written is an
+:class:`~prioritisation.core.errors.EnvironmentFailure` (exit code 3), not a report error.
 """
 
 from __future__ import annotations
 
+import glob
 import html
 import logging
 import os
@@ -28,11 +33,13 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
-from prioritisation.core.errors import PrioritisationError
+from prioritisation.core.errors import EnvironmentFailure, PrioritisationError
 from prioritisation.core.i18n import tr
 from prioritisation.core.version import __version__
 from prioritisation.report.jobs import ReportJob
@@ -43,6 +50,8 @@ REPORT_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = REPORT_DIR / "templates"
 NOTEBOOK = REPORT_DIR / "report.ipynb"
 DEFAULT_TIMEOUT = 120  # seconds per cell
+TEMP_PREFIX = "prioritisation-report-"  # + PID + "-": the work folder of one report run
+_STALE_UNNAMED = 24 * 3600  # a work folder without a PID (older versions): removed after a day
 
 
 class ReportError(PrioritisationError):
@@ -134,6 +143,9 @@ def execute(job: ReportJob, folder: Path, timeout: int = DEFAULT_TIMEOUT):
     except TimeoutError:  # nbclient's CellTimeoutError; papermill lets it through
         raise ReportError(job.name, tr("report.timeout_any", None, seconds=timeout)) from None
     except Exception as exc:
+        failure = EnvironmentFailure.from_os_error(exc, folder)
+        if failure is not None:  # a full disk under the temporary folder: not our bug
+            raise failure from None
         detail = _describe(exc)
         log = folder / "kernel.log"
         if log.exists() and log.read_text(errors="replace").strip():
@@ -211,6 +223,9 @@ def to_pdf(html_text: str, target: Path, base_url: str, name: str) -> None:
     try:
         weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(str(target))
     except Exception as exc:  # a layout failure is ours, not the user's
+        failure = EnvironmentFailure.from_os_error(exc, target)
+        if failure is not None:
+            raise failure from None
         raise ReportError(name, tr("report.render", None, error=_describe(exc))) from None
 
 
@@ -278,7 +293,7 @@ def make_reports(
     disable = (not sys.stderr.isatty()) if progress is None else not progress
     workers = max(1, min(len(jobs), workers or min(2, os.cpu_count() or 1)))
     preload()
-    with tempfile.TemporaryDirectory(prefix="prioritisation-report-") as tmp:
+    with work_folder() as tmp:
         with tqdm(total=3 * len(jobs), desc=tr("report.progress"), unit="",
                   disable=disable, leave=False, file=sys.stderr) as bar:  # fmt: skip
 
@@ -308,15 +323,97 @@ def make_reports(
 
 
 def _move_into_place(pdf: Path, out: Path) -> Path:
-    """Copy beside ``out`` (same file system), then one ``os.replace``."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staged = out.parent / f".{out.name}.partial"
+    """Copy beside ``out`` (same file system), then one ``os.replace``.
+
+    The copy is named ``.NAME.PID.partial``; one left by a killed run is removed here.
+    """
+    _clean_partials(out)
+    staged = out.parent / f".{out.name}.{os.getpid()}.partial"
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, staged)
         os.replace(staged, out)
+    except OSError as exc:
+        failure = EnvironmentFailure.from_os_error(exc, out)
+        if failure is not None:
+            raise failure from None
+        raise
     finally:
         staged.unlink(missing_ok=True)
     return out
+
+
+def _clean_partials(out: Path) -> None:
+    for staged in out.parent.glob(f".{glob.escape(out.name)}.*.partial"):
+        pid = staged.name[len(out.name) + 2 : -len(".partial")]
+        if pid.isdigit() and not _alive(int(pid)):
+            staged.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- work folders
+
+
+@contextmanager
+def work_folder(root: Path | None = None) -> Iterator[Path]:
+    """A private temporary folder for one run, named ``prioritisation-report-PID-…`` and
+    removed at the end; first, the folders of runs that were killed are removed."""
+    clean_stale(root)
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def clean_stale(root: Path | None = None) -> list[Path]:
+    """Remove the work folders of report runs that are gone (killed before cleaning up):
+    those whose PID no longer runs, and nameless ones (older versions) after a day.
+    The folders removed.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> alive = root / f"{TEMP_PREFIX}{os.getpid()}-x"
+    >>> alive.mkdir()
+    >>> clean_stale(root), alive.exists()
+    ([], True)
+    """
+    root = Path(root or tempfile.gettempdir())
+    removed = []
+    try:
+        candidates = list(root.glob(f"{TEMP_PREFIX}*"))
+    except OSError:
+        return removed
+    for folder in candidates:
+        match = re.fullmatch(rf"{re.escape(TEMP_PREFIX)}(\d+)-.*", folder.name)
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            if match:
+                stale = not _alive(int(match.group(1)))
+            else:
+                stale = time.time() - folder.stat().st_mtime > _STALE_UNNAMED
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs (a reused PID counts: the folder waits a run)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would stop the process there: keep the folder
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def _first_line(text) -> str:

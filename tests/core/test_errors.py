@@ -35,3 +35,48 @@ def test_a_workbook_error_lists_every_problem_after_a_summary():
         "sheet 'ideas', row 3, column 'id': id 'A' appears twice (first on row 2)",
     ]
     assert error.exit_code == 2
+
+
+# --------------------------------------------------------------------------- the environment
+
+
+@pytest.mark.parametrize(
+    ("number", "nl", "en"),
+    [("ENOSPC", "de schijf is vol", "the disk is full"),
+     ("EROFS", "alleen-lezen", "read-only"),
+     ("EACCES", "geen toelating om", "no permission to write"),
+     ("EPERM", "geen toelating om", "no permission to write")],
+)  # fmt: skip
+def test_what_the_computer_refused_is_a_plain_environment_failure(number, nl, en):
+    import errno
+
+    from prioritisation.core.errors import EnvironmentFailure
+
+    failure = EnvironmentFailure.from_os_error(OSError(getattr(errno, number), "x"), "/m/r.pdf")
+    assert failure.exit_code == 3
+    assert nl in failure.lines("nl")[0] and "/m/r.pdf" in failure.lines("nl")[0]
+    assert en in failure.lines("en")[0] and "/m/r.pdf" in failure.lines("en")[0]
+    assert "programma" in failure.lines("nl")[1]  # "not the program": not a bug
+
+
+def test_an_environment_failure_is_found_inside_other_errors():
+    import errno
+    import sqlite3
+
+    from prioritisation.core.errors import EnvironmentFailure
+
+    try:
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device", "/m/r.xlsx")
+        except OSError as exc:
+            raise RuntimeError("writing failed") from exc
+    except RuntimeError as exc:
+        failure = EnvironmentFailure.from_os_error(exc)
+    assert failure.reason == "disk_full" and failure.path == "/m/r.xlsx"
+    full = sqlite3.OperationalError("database or disk is full")
+    assert EnvironmentFailure.from_os_error(full, "s.sqlite").reason == "disk_full"
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    assert EnvironmentFailure.from_os_error(readonly).reason == "read_only"
+    assert EnvironmentFailure.from_os_error(FileNotFoundError(errno.ENOENT, "x")) is None
+    assert EnvironmentFailure.from_os_error(ValueError("x")) is None
+    assert "een bestand" in EnvironmentFailure("disk_full").lines("nl")[0]

@@ -86,3 +86,36 @@ def test_atomic_file_gets_ordinary_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_full_disk_is_an_environment_failure_naming_the_target(tmp_path, monkeypatch):
+    import errno
+
+    from openpyxl import Workbook
+
+    from prioritisation.core.errors import EnvironmentFailure
+
+    def full(self, filename):
+        open(filename, "wb").close()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full)
+    out = tmp_path / "ranking.xlsx"
+    with pytest.raises(EnvironmentFailure) as err:
+        write_xlsx({"s": pd.DataFrame({"a": [1]})}, out)
+    assert err.value.exit_code == 3 and str(out) in err.value.lines()[0]
+    assert list(tmp_path.iterdir()) == []  # no temporary file left
+    with pytest.raises(ValueError):  # anything else is not the disk's fault: unchanged
+        with atomic_path(out):
+            raise ValueError("x")
+
+
+def test_outputs_carry_the_marker_and_workbooks_do_not(tmp_path):
+    from prioritisation.data.export import OUTPUT_KEYWORD
+
+    frame = pd.DataFrame({"a": [1]})
+    ours = load_workbook(write_xlsx({"s": frame}, tmp_path / "o.xlsx", marker=True))
+    assert ours.properties.keywords == OUTPUT_KEYWORD
+    assert ours.properties.creator.startswith("prioritisation ")
+    plain = load_workbook(write_xlsx({"s": frame}, tmp_path / "w.xlsx"))
+    assert OUTPUT_KEYWORD not in (plain.properties.keywords or "")

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from prioritisation.core.errors import UsageError, WorkbookError
-from prioritisation.report.jobs import parse_languages, plan_jobs
+from prioritisation.report.jobs import parse_languages, plan_jobs, scenario_part
 
 from ..conftest import SAMPLE
 
@@ -60,7 +60,8 @@ def test_plan_jobs_resolves_scenarios_to_fixed_versions(stored, tmp_path):
     assert [(j.scenario, j.scenario_version, j.lang) for j in jobs] == [
         ("Basis", 2, "nl"), ("Basis", 2, "en"), ("Lezen <eerst>", 1, "nl"), ("Lezen <eerst>", 1, "en")
     ]  # fmt: skip
-    assert jobs[2].out.name == "r-Lezen__eerst_-nl.pdf"
+    assert jobs[2].out.name == f"r-{scenario_part('Lezen <eerst>')}-nl.pdf"
+    assert jobs[2].out.name.startswith("r-Lezen__eerst_-")
     assert jobs[0].store.startswith("sqlite:///")
     one = plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Basis@1"])
     assert (one[0].scenario, one[0].scenario_version, one[0].out.name) == ("Basis", 1, "r.pdf")
@@ -83,3 +84,74 @@ def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(UsageError, match="bestand.txt"):
         plan_jobs(SAMPLE, blocker / "r.pdf")
+
+
+# --------------------------------------------------------------------------- unique, safe names
+
+
+@pytest.fixture
+def look_alikes(tmp_path):
+    """Scenarios whose names differ only in characters a file name cannot keep, and long ones."""
+    from prioritisation.data.workbook import read_workbook
+    from prioritisation.scenarios.store import make_scenario, open_store
+
+    path = tmp_path / "s.xlsx"
+    shutil.copy(SAMPLE, path)
+    wb = read_workbook(path)
+    with open_store(path) as st:
+        for name in ("Basis 1", "Basis_1", "Basis/1", "é" * 200, "x" * 300):
+            st.save(make_scenario(wb, name, "An"))
+    return path
+
+
+def test_distinct_scenarios_never_share_a_report_file(look_alikes, tmp_path):
+    jobs = plan_jobs(look_alikes, tmp_path / "out" / "c.pdf", scenarios=["all"])
+    outs = [j.out for j in jobs]
+    assert len(jobs) == 5 and len(set(outs)) == 5
+    for out in outs:  # short enough for any file system, and the OS accepts it
+        assert len(out.name.encode("utf-8")) <= 80, out.name
+        out.write_bytes(b"x")
+    assert len(list((tmp_path / "out").iterdir())) == 5
+    assert [o.name for o in outs[:3]] == [f"c-{scenario_part(n)}.pdf"
+                                          for n in ("Basis 1", "Basis_1", "Basis/1")]  # fmt: skip
+
+
+def test_two_versions_of_one_scenario_get_two_files(stored, tmp_path):
+    jobs = plan_jobs(stored, tmp_path / "r.pdf", scenarios=["Basis@1", "Basis@2"])
+    assert [j.scenario_version for j in jobs] == [1, 2]
+    assert jobs[0].out != jobs[1].out and "-v1-" in jobs[0].out.name
+
+
+def test_a_report_over_an_earlier_report_needs_no_force(tmp_path, monkeypatch):
+    """The report's own PDF carries its marker; a stranger's file needs force."""
+    from prioritisation.data import outputs
+
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"%PDF-1.7")
+    with pytest.raises(UsageError, match="--force"):
+        plan_jobs(SAMPLE, out)
+    assert plan_jobs(SAMPLE, out, force=True)[0].out == out
+    monkeypatch.setattr(outputs, "_pdf_marked", lambda data: True)
+    assert plan_jobs(SAMPLE, out)[0].out == out
+
+
+def test_a_folder_that_cannot_be_written_is_an_environment_failure(tmp_path, monkeypatch):
+    """Exit code 3 with a plain message, not a usage error and not "a bug". Tests run as
+    root, where chmod stops no write: the refusal is simulated (os.access says no)."""
+    import os
+
+    from prioritisation.core.errors import EnvironmentFailure
+    from prioritisation.report import jobs
+
+    locked = tmp_path / "alleen-lezen"
+    locked.mkdir()
+    locked.chmod(0o555)
+    if os.geteuid() == 0:
+        monkeypatch.setattr(jobs.os, "access", lambda path, mode: False)
+    try:
+        with pytest.raises(EnvironmentFailure) as err:
+            plan_jobs(SAMPLE, locked / "r.pdf")
+    finally:
+        locked.chmod(0o755)
+    assert err.value.exit_code == 3
+    assert "geen toelating" in err.value.lines()[0] and "r.pdf" in err.value.lines()[0]

@@ -70,3 +70,31 @@ def test_ranking_section_marks_ineligible_ideas(ctx):
 def test_value_cost_section_totals_the_costs(ctx):
     html = overview.value_cost_section(ctx)
     assert 'class="page-break"' in html and "data:image/svg+xml;base64," in html
+
+
+def test_the_decision_record_names_the_solver_and_library_versions(ctx):
+    import numpy
+    import pandas
+    import scipy
+    from scipy.optimize._highspy import _core
+
+    html = overview.cover(ctx)
+    highs = f"{_core.HIGHS_VERSION_MAJOR}.{_core.HIGHS_VERSION_MINOR}.{_core.HIGHS_VERSION_PATCH}"
+    assert f"HiGHS {highs} (SciPy {scipy.__version__})" in html
+    assert (f"numpy {numpy.__version__}, pandas {pandas.__version__}, "
+            f"SciPy {scipy.__version__}") in html  # fmt: skip
+    assert "Oplosser" in html and "Rekenbibliotheken" in html
+
+
+def test_the_solver_version_without_scipys_highs_module(monkeypatch):
+    import importlib.metadata
+    import sys
+
+    from prioritisation.report.context import solver_version
+
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setitem(sys.modules, "scipy.optimize._highspy", None)  # import fails
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert solver_version("1.2.3") == "HiGHS (SciPy 1.2.3)"

@@ -14,7 +14,7 @@ import pytest
 
 from prioritisation.data.workbook import read_workbook
 from prioritisation.report import pipeline
-from prioritisation.report.jobs import plan_jobs
+from prioritisation.report.jobs import plan_jobs, scenario_part
 from prioritisation.report.markup import END_MARKER
 from prioritisation.report.pipeline import ReportError, check_executed
 
@@ -139,7 +139,7 @@ def test_cell_error_and_timeout_leave_no_file(tmp_path, monkeypatch):
         template = tmp_path / "broken.ipynb"
         nbformat.write(nb, template)
         monkeypatch.setattr(pipeline, "NOTEBOOK", template)
-        jobs = plan_jobs(SAMPLE, out)
+        jobs = plan_jobs(SAMPLE, out, force=True)  # "old" is not a report: --force
         with pytest.raises(ReportError, match=match):
             pipeline.make_reports(jobs, timeout=3, progress=False)
         assert out.read_bytes() == b"old"
@@ -152,8 +152,9 @@ def test_pdf_for_every_scenario_in_one_call(stored, tmp_path):
     proc = run_cli("report", stored, "--scenario", "all", "--out", f"{out}/")
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["sample-Basis.pdf", "sample-Lezen__eerst_.pdf"]
-    text = pdf_text(out / "sample-Basis.pdf")
+    assert names == [f"sample-{scenario_part('Basis')}.pdf",
+                     f"sample-{scenario_part('Lezen <eerst>')}.pdf"]  # fmt: skip
+    text = pdf_text(out / f"sample-{scenario_part('Basis')}.pdf")
     assert "Basis (versie 2)" in text and "Carla" in text
 
 
@@ -229,3 +230,106 @@ def test_a_plain_install_makes_the_report(tmp_path):
     pdf = elsewhere / "x.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert len(PdfReader(str(pdf)).pages) > 5
+
+
+# --------------------------------------------------------------------------- interrupted runs
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()  # reaped: the PID runs no more
+    return proc.pid
+
+
+def test_work_folders_of_killed_runs_are_removed_on_the_next_run(tmp_path):
+    import time
+
+    dead = tmp_path / f"{pipeline.TEMP_PREFIX}{_dead_pid()}-abc"
+    alive = tmp_path / f"{pipeline.TEMP_PREFIX}{os.getppid()}-def"  # another live run
+    old = tmp_path / f"{pipeline.TEMP_PREFIX}xyz"  # an older version's name, two days old
+    young = tmp_path / f"{pipeline.TEMP_PREFIX}uvw"
+    other = tmp_path / f"something-{_dead_pid()}-else"
+    for folder in (dead, alive, old, young, other):
+        (folder / "job0").mkdir(parents=True)
+        (folder / "job0" / "executed.ipynb").write_text("{}")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    with pipeline.work_folder(tmp_path) as mine:
+        assert mine.name.startswith(f"{pipeline.TEMP_PREFIX}{os.getpid()}-")
+        assert not dead.exists() and not old.exists()
+        assert alive.exists() and young.exists() and other.exists()
+    assert not mine.exists()
+
+
+def test_a_killed_runs_partial_copy_is_removed(tmp_path):
+    pdf = tmp_path / "built.pdf"
+    pdf.write_bytes(b"%PDF new")
+    out = tmp_path / "r.pdf"
+    stale = tmp_path / f".r.pdf.{_dead_pid()}.partial"
+    stale.write_bytes(b"half")
+    assert pipeline._move_into_place(pdf, out) == out
+    assert out.read_bytes() == b"%PDF new" and not stale.exists()
+
+
+@pytest.mark.slow
+def test_a_report_killed_with_sigkill_leaves_nothing_after_the_next_run(tmp_path):
+    import signal
+    import time
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "-m", "prioritisation", "report", str(SAMPLE),
+                             "--out", str(tmp_path / "r.pdf")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.time() + 120
+        while not list(tmp.glob(f"{pipeline.TEMP_PREFIX}{proc.pid}-*/job0")):
+            assert time.time() < deadline and proc.poll() is None
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    time.sleep(1)  # the orphaned kernel notices its parent is gone
+    assert list(tmp.glob(f"{pipeline.TEMP_PREFIX}{proc.pid}-*"))
+    pipeline.clean_stale(tmp)
+    assert not list(tmp.glob(f"{pipeline.TEMP_PREFIX}*"))
+    assert not (tmp_path / "r.pdf").exists()
+
+
+# --------------------------------------------------------------------------- a full disk
+
+
+def test_a_full_disk_while_moving_into_place_is_an_environment_failure(tmp_path, monkeypatch):
+    import errno
+
+    from prioritisation.core.errors import EnvironmentFailure
+
+    def full(src, dst):
+        open(dst, "wb").close()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline.shutil, "copyfile", full)
+    pdf = tmp_path / "built.pdf"
+    pdf.write_bytes(b"%PDF")
+    out = tmp_path / "r.pdf"
+    with pytest.raises(EnvironmentFailure) as err:
+        pipeline._move_into_place(pdf, out)
+    assert err.value.exit_code == 3 and str(out) in err.value.lines()[0]
+    assert "de schijf is vol" in err.value.lines()[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["built.pdf"]  # no partial copy
+
+
+def test_a_full_disk_while_rendering_is_not_a_report_error(tmp_path, monkeypatch):
+    import errno
+
+    import weasyprint
+
+    from prioritisation.core.errors import EnvironmentFailure
+
+    def full(self, target=None, **kw):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", full)
+    with pytest.raises(EnvironmentFailure, match="schijf is vol"):
+        pipeline.to_pdf("<p>x</p>", tmp_path / "r.pdf", str(tmp_path), "r.pdf")
