@@ -46,7 +46,7 @@ def check_output(
     """Check that ``out`` may be written; the absolute path to write.
 
     ``inputs``: the workbook (file or CSV folder), the store (its SQLAlchemy URL, e.g. from
-    :func:`prioritisation.scenarios.store.store_url`, or its file) and any other file the
+    :func:`prioritisation.scenarios.db.store_url`, or its file) and any other file the
     command reads; ``None`` entries are skipped. ``kind``: what is written (``"pdf"``,
     ``"xlsx"``, ``"csv"``, ``"json"``, ``"sqlite"``, …; default: the suffix of ``out``); only
     an output of kind ``"sqlite"`` (a backup) may, with ``force``, replace a SQLite database

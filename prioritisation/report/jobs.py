@@ -184,7 +184,7 @@ def scenario_part(name: str, version: int | None = None) -> str:
 
 def _store_file(path, store: str | None) -> str | None:
     """The store's URL (to keep outputs off it); ``None`` when it cannot be worked out."""
-    from prioritisation.scenarios.store import store_url
+    from prioritisation.scenarios.db import store_url
 
     try:
         return store_url(path, store)

@@ -179,7 +179,8 @@ def test_report_refuses_a_csv_of_its_workbook_folder(csv_folder, capsys):
 
 def test_report_refuses_to_write_over_the_store(workbook, capsys):
     from prioritisation.data.workbook import read_workbook
-    from prioritisation.scenarios.store import default_store_path, make_scenario, open_store
+    from prioritisation.scenarios.db import default_store_path, open_store
+    from prioritisation.scenarios.scenario import make_scenario
 
     with open_store(workbook) as st:
         st.save(make_scenario(read_workbook(workbook), "Basis", "An"))

@@ -93,7 +93,8 @@ def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
 def look_alikes(tmp_path):
     """Scenarios whose names differ only in characters a file name cannot keep, and long ones."""
     from prioritisation.data.workbook import read_workbook
-    from prioritisation.scenarios.store import make_scenario, open_store
+    from prioritisation.scenarios.db import open_store
+    from prioritisation.scenarios.scenario import make_scenario
 
     path = tmp_path / "s.xlsx"
     shutil.copy(SAMPLE, path)

@@ -99,7 +99,9 @@ KINDS = ["usual", "ushape", "vshape", "level", "linear", "gaussian"]
 # Thresholds on the scores' own grid (d = q, d = p happen), off it, 0, and q = p or q > p.
 # Thresholds are in score units; below 0,001 the ramp (d − q)/(p − q) divides prefix-sum
 # rounding (~1e-14) by p − q and the 1e-12 agreement no longer holds (see promethee.py).
-thresholds = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]), st.floats(1e-3, 4, allow_nan=False))
+thresholds = st.one_of(
+    st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]), st.floats(1e-3, 4, allow_nan=False)
+)
 
 
 @st.composite
