@@ -29,8 +29,6 @@ from prioritisation.engine.scoring import (
     rank_prepared,
 )
 
-ROUND = 12  # a relative method's values equal in exact arithmetic are made equal in bits
-
 
 def robust_methods() -> list[str]:
     """The methods whose ranking is linear in the weights (stability and SMAA are exact).
@@ -88,6 +86,4 @@ def linear_form(
     ids = list(ranking.ranked.index)
     rows = prepared.wb.ideas.index.get_indexer(ids)
     values = np.asarray(METHODS[method].linear(method_input(prepared, weights, rows)), float)
-    if METHODS[method].relative:
-        values = np.round(values, ROUND)
     return LinearForm(ranking=ranking, ids=ids, values=values, method=method)

@@ -43,6 +43,10 @@ from prioritisation.engine.scoring import Prepared, json_number, prepare
 from prioritisation.engine.weights import resolve_weights
 
 TIE_DECIMALS = 12  # scores equal to 12 decimals tie (the matrix product's noise is ~1e-16)
+# A drawn weight below this is 0: it moves no score by more than the tie tolerance, and
+# Dirichlet draws around a weight of 0 give weights as small as 1e-300, which would
+# otherwise let storage order split ideas that differ only on that criterion.
+TINY_WEIGHT = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,9 +149,9 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     to the last bits, which the sort keys drop); their shared rank is recovered exactly
     afterwards (:func:`_share_ties`). Distinct ideas tie only on a set of weights of
     probability 0 when all weights are positive and drawn from a continuous distribution,
-    so the fast path does not look for such ties; chunks with a weight of exactly 0
-    (possible when sampling around weights with a 0) take a slower tie-aware path, since
-    distinct ideas can then tie exactly.
+    so the fast path does not look for such ties; chunks with a weight of 0 (below
+    ``TINY_WEIGHT``, which counts as 0; possible when sampling around weights with a 0)
+    take a slower tie-aware path, since distinct ideas can then tie exactly.
     """
     values = np.asarray(values, dtype=float) + 0.0  # + 0.0 turns a −0.0 into +0.0 (sort keys)
     n, m = values.shape
@@ -207,7 +211,10 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
              for path in ("fast", "exact")}  # fmt: skip
 
     def work(w):
-        use_exact = vary or bool((w == 0).any())
+        tiny = w < TINY_WEIGHT
+        if tiny.any():
+            w = np.where(tiny, 0.0, w)
+        use_exact = vary or bool(tiny.any())
         return use_exact, (exact if use_exact else fast)(w)
 
     def consume(use_exact, result):
