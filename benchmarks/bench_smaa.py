@@ -3,8 +3,8 @@
 Builds a workbook of 1,000 ideas × 4 criteria × 5 assessors (wide-form scores, as a user
 would type them), then times
 
-* ``python -m prioritisation sensitivity FILE --samples 50000 --seed 1 --format json`` as
-  a subprocess — start-up, reading and validating the workbook, stability intervals, SMAA
+* ``python -m prioritisation sensitivity FILE --samples 50000 --seed 1 --sampling uniform
+  --format json`` as a subprocess — start-up, reading and validating the workbook, stability intervals, SMAA
   (rank acceptabilities of every idea), consensus and writing the JSON included;
 * a bare numpy pass over the same aggregated scores: 50,000 uniform weight vectors, a
   matrix product, an argsort per draw and a bincount of (idea, position) pairs — the
@@ -86,7 +86,8 @@ def run_cli(path: Path) -> tuple[float, float, int]:
     """Wall-clock and CPU seconds (all threads) of the command, and the JSON's size."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "prioritisation", "sensitivity", str(path),
-           "--samples", str(SAMPLES), "--seed", "1", "--format", "json"]  # fmt: skip
+           "--samples", str(SAMPLES), "--seed", "1", "--sampling", "uniform",
+           "--format", "json"]  # fmt: skip
     cpu0, t0 = children_cpu(), time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, env=env, check=True)
     return time.perf_counter() - t0, children_cpu() - cpu0, len(proc.stdout)
