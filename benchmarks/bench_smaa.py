@@ -3,8 +3,8 @@
 Builds a workbook of 1,000 ideas × 4 criteria × 5 assessors (wide-form scores, as a user
 would type them), then times
 
-* ``python -m prioritisation sensitivity FILE --samples 50000 --seed 1 --format json`` as
-  a subprocess — start-up, reading and validating the workbook, stability intervals, SMAA
+* ``python -m prioritisation sensitivity FILE --samples 50000 --seed 1 --sampling uniform
+  --format json`` as a subprocess — start-up, reading and validating the workbook, stability intervals, SMAA
   (rank acceptabilities of every idea), consensus and writing the JSON included;
 * a bare numpy pass over the same aggregated scores: 50,000 uniform weight vectors, a
   matrix product, an argsort per draw and a bincount of (idea, position) pairs — the
@@ -16,6 +16,12 @@ Prints wall-clock and CPU seconds and the ratios against each variant (the targe
 ≤ 1.5). Runs are interleaved and the best of five is kept, so that other load on the
 machine hits both alike; CPU seconds are steadier on a busy machine (the CLI's count both
 of its threads). Figures, not assertions.
+
+Then SMAA by method on the same workbook, in-process (read once, scores prepared once):
+``smaa_prepared`` with the weighted sum, PROMETHEE II (the eligible ideas' per-criterion net
+flows, one sort per criterion, then the same kernel) and WPM (log-ratios), 50,000 uniform
+draws each, interleaved, best of five; the target is PROMETHEE within 2 × the weighted sum.
+``python benchmarks/bench_smaa.py methods`` runs that part only.
 """
 
 from __future__ import annotations
@@ -80,7 +86,8 @@ def run_cli(path: Path) -> tuple[float, float, int]:
     """Wall-clock and CPU seconds (all threads) of the command, and the JSON's size."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "prioritisation", "sensitivity", str(path),
-           "--samples", str(SAMPLES), "--seed", "1", "--format", "json"]  # fmt: skip
+           "--samples", str(SAMPLES), "--seed", "1", "--sampling", "uniform",
+           "--format", "json"]  # fmt: skip
     cpu0, t0 = children_cpu(), time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, env=env, check=True)
     return time.perf_counter() - t0, children_cpu() - cpu0, len(proc.stdout)
@@ -131,5 +138,45 @@ def main(repeat: int = 5) -> None:
               + ", ".join(f"{t:.2f}" for t in cli_wall))  # fmt: skip
 
 
+def methods(repeat: int = 5, path: Path | None = None) -> None:
+    """SMAA with each linear method on the same 1,000 ideas, 50,000 uniform draws."""
+    from prioritisation.data.workbook import read_workbook
+    from prioritisation.decisions.smaa import smaa_prepared
+    from prioritisation.engine.scoring import prepare
+    from prioritisation.engine.weights import resolve_weights
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if path is None:
+            path = Path(tmp) / "smaa_1000x4x5.xlsx"
+            build(path)
+        wb = read_workbook(path)
+    prepared, weights = prepare(wb), resolve_weights(wb)
+    names = ("wsm", "promethee", "wpm")
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    p_first: dict[str, float] = {}
+    for _ in range(repeat):
+        for name in names:
+            cpu0, t0 = time.process_time(), time.perf_counter()
+            result = smaa_prepared(prepared, weights, SAMPLES, seed=1, method=name)
+            wall[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - cpu0)
+            p_first[name] = float(result.p_first.iloc[0])
+            se = float(result.p_first_se.iloc[0])
+    print(f"SMAA by method, in-process: {int(prepared.eligible.sum()):,} eligible ideas × "
+          f"{N_CRIT} criteria × {SAMPLES:,} uniform draws; best of {repeat} interleaved; "
+          f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print("    method        wall    CPU   × wsm (wall)  P(first) of the number one")
+    base = min(wall["wsm"])
+    for name in names:
+        w, c = min(wall[name]), min(cpu[name])
+        print(f"    {name:10s} {w:6.2f} s {c:5.2f} s  {w / base:6.2f}        {p_first[name]:.3f}")
+    print(f"target: promethee ≤ 2 × wsm; standard error of a P(first) ≈ {se:.4f}")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["methods"]:
+        methods()
+    else:
+        main()
+        methods()

@@ -32,6 +32,11 @@ def test_json_has_stability_smaa_and_consensus(sample_doc):
         assert len(acc) == len(ranking) and abs(sum(acc) - 1) < 1e-4
         assert record["p_first"] == acc[0]
         assert abs(record["p_top_k"] - sum(acc[:3])) < 1e-4
+        se = record["rank_acceptability_se"]
+        assert len(se) == len(acc) and record["p_first_se"] == se[0]
+        for p, e in zip(acc, se, strict=True):  # binomial: sqrt(p(1 − p)/N), to rounding
+            assert abs(e - (p * (1 - p) / 2000) ** 0.5) < 2e-6
+        assert record["p_top_k_se"] >= 0 and record["expected_rank_se"] >= 0
     assert {r["id"] for r in doc["not_ranked"]} == {"CRM", "APP", "BOEKH", "COLLBEH"}
     c = doc["consensus"]
     assert 0 < c["kendall_w"] < 1 and len(c["members"]) == 7
@@ -47,12 +52,30 @@ def test_same_seed_same_output_and_spread_option(sample_path):
     assert tight["ranking"][0]["p_first"] > json.loads(a)["ranking"][0]["p_first"]
 
 
+def test_the_run_resolver_sets_method_and_sampling(sample_path):
+    """The command resolves a run: the method, and draws around the weights (the members'
+    own spread on the sample) unless told to draw uniformly."""
+    args = ("sensitivity", sample_path, "--samples", "300", "--format", "json")
+    default = json.loads(run_cli(*args, check_exit=0).stdout)
+    assert default["sampling"] == "around" and default["spread"] == pytest.approx(0.0689, abs=1e-4)
+    uniform = json.loads(run_cli(*args, "--sampling", "uniform", "--method", "promethee",
+                                 check_exit=0).stdout)  # fmt: skip
+    assert uniform["method"] == "promethee" and uniform["sampling"] == "uniform"
+    assert uniform["spread"] is None and uniform["winner"] == "ELOKET"
+    for extra in (["--method", "topsis"], ["--method", "promethee", "--vary-scores"]):
+        proc = run_cli(*args, *extra)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "topsis" in run_cli(*args, "--method", "topsis").stderr
+
+
 def test_text_output_in_both_languages(sample_path):
     nl = run_cli("sensitivity", sample_path, "--samples", "500", check_exit=0).stdout
     assert "blijft eerste zolang" in nl and "Kendalls W" in nl
+    assert "Methode gewogen som" in nl and " % ± " in nl and "standaardfout" in nl
     en = run_cli("--lang", "en", "sensitivity", sample_path, "--samples", "500",
                  "--vary-scores", "--score-spread", "sd", check_exit=0).stdout  # fmt: skip
     assert "stays first as long as" in en and "Chance of each place" in en
+    assert "% ± " in en and "standard error" in en
 
 
 def test_bad_values_exit_2_without_traceback(sample_path, tmp_path):

@@ -9,30 +9,36 @@ import pandas as pd
 
 from prioritisation.commands._common import (
     _json_default,
+    add_ranking_options,
     add_workbook_argument,
     emit_text,
     load,
     text_table,
 )
 from prioritisation.core.i18n import fmt_number, fmt_percent, tr
-from prioritisation.core.model import AGGREGATIONS
 from prioritisation.decisions.group import VIEWS
-from prioritisation.decisions.sensitivity import robustness
+from prioritisation.decisions.sensitivity import robustness_run
+from prioritisation.decisions.smaa import fmt_estimate
+from prioritisation.engine.run import SAMPLING_MODES, resolve_run
+from prioritisation.engine.scoring import method_label
 
 
 def register(sub) -> None:
     parser = sub.add_parser("sensitivity", help=tr("help.sensitivity"))
     add_workbook_argument(parser)
-    parser.add_argument("--weights", default=None,
-                        help="the group's weights: e.g. innovation=3,desirability=2 or a scheme "
-                        "(equal, roc, swing, ahp); default the workbook's")  # fmt: skip
-    parser.add_argument("--aggregate", default=None, choices=AGGREGATIONS,
-                        help="how assessors' scores combine (default: mean)")  # fmt: skip
-    parser.add_argument("--samples", type=int, default=10_000, help="SMAA draws (default 10000)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--spread", type=float, default=None,
-                        help="draw weights around the weights in force with this spread "
-                        "(0.05 tight … 1 wide); default: uniformly, any weights")  # fmt: skip
+    add_ranking_options(parser)
+    parser.add_argument("--samples", default=None,
+                        help="SMAA draws (default: the workbook's setting, else 10000)")  # fmt: skip
+    parser.add_argument("--seed", default=None,
+                        help="random seed (default: the workbook's setting, else 0)")  # fmt: skip
+    parser.add_argument("--sampling", default=None, choices=SAMPLING_MODES,
+                        help="draw weights around the weights in force (with --spread) or "
+                        "uniformly, any weights at all (default: the workbook's setting, "
+                        "else around)")  # fmt: skip
+    parser.add_argument("--spread", default=None,
+                        help="with --sampling around: how far the weights vary (0.05 tight … 1 "
+                        "wide; default: the workbook's setting, else the spread of the members' "
+                        "own weights, else 0.05)")  # fmt: skip
     parser.add_argument(
         "--vary-scores",
         action="store_true",
@@ -52,11 +58,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     wb = load(args)
-    result = robustness(
-        wb, weights=args.weights, aggregate=args.aggregate, samples=args.samples, seed=args.seed,
-        spread=args.spread, vary_scores=args.score_spread if args.vary_scores else False, top_k=args.top, view=args.view,
-        progress=None,
-    )  # fmt: skip
+    resolved = resolve_run(wb, method=args.method, weights=args.weights, aggregate=args.aggregate,
+                           samples=args.samples, seed=args.seed, sampling=args.sampling,
+                           spread=args.spread)  # fmt: skip
+    result = robustness_run(resolved, top_k=args.top, view=args.view, progress=None,
+                            vary_scores=args.score_spread if args.vary_scores else False)  # fmt: skip
     if args.format == "json":
         doc = {"workbook": {"path": wb.source, "sha256": wb.sha256}, **result.to_dict(arrays=True)}
         emit_text(dumps(doc), args.out)
@@ -85,6 +91,7 @@ def dumps(doc: dict) -> str:
 
     for record in doc.get("ranking", []):
         record["rank_acceptability"] = inline(record["rank_acceptability"])
+        record["rank_acceptability_se"] = inline(record["rank_acceptability_se"])
         if record.get("central_weights"):
             record["central_weights"] = inline(record["central_weights"])
     consensus = doc.get("consensus") or {}
@@ -99,8 +106,8 @@ def robustness_text(result, top: int = 15) -> str:
     labels, st, sm, co = result.labels, result.stability, result.smaa, result.consensus
     how = (tr("sens.uniform") if sm.spread is None
            else tr("sens.around", None, spread=fmt_number(sm.spread, 2)))  # fmt: skip
-    lines = [tr("sens.header", None, aggregate=result.aggregate, samples=fmt_number(sm.samples, 0),
-                seed=sm.seed, how=how), ""]  # fmt: skip
+    lines = [tr("sens.heading", None, method=method_label(result.method), aggregate=result.aggregate,
+                samples=fmt_number(sm.samples, 0), seed=sm.seed, how=how), ""]  # fmt: skip
     if st.winner is not None:
         lines.append(tr("sens.stability", None, winner=st.winner))
         for cid, r in st.table.iterrows():
@@ -120,13 +127,17 @@ def robustness_text(result, top: int = 15) -> str:
     frame = pd.DataFrame({
         tr("col.rank"): sm.current_rank.loc[head].to_numpy(), tr("col.id"): list(head),
         tr("col.title"): sm.titles.loc[head].to_numpy(),
-        tr("col.p_first"): [fmt_percent(v, 0) for v in sm.p_first.loc[head]],
-        tr("col.p_top", None, k=sm.top_k): [fmt_percent(v, 0) for v in sm.p_top_k.loc[head]],
+        tr("col.p_first"): [fmt_estimate(p, se) for p, se in
+                            zip(sm.p_first.loc[head], sm.p_first_se.loc[head], strict=True)],
+        tr("col.p_top", None, k=sm.top_k): [fmt_estimate(p, se) for p, se in
+                                            zip(sm.p_top_k.loc[head], sm.p_top_k_se.loc[head],
+                                                strict=True)],
         tr("col.expected"): [fmt_number(v, 1) for v in sm.expected_rank.loc[head]],
     })  # fmt: skip
     lines += [tr("sens.smaa"), text_table(frame, max_width=50)]
     if len(sm.acceptability) > top:
         lines.append(tr("sens.more", None, n=len(sm.acceptability) - top))
+    lines.append(tr("sens.se_note"))
     lines.append("")
     w = co.kendall_w
     if w != w:  # NaN
@@ -136,6 +147,8 @@ def robustness_text(result, top: int = 15) -> str:
                else "sens.w_weak")  # fmt: skip
     lines.append(tr("sens.consensus", None, w=fmt_number(w, 2), meaning=tr(meaning),
                     p="< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)))  # fmt: skip
+    if result.method != "wsm":
+        lines.append(tr("sens.consensus_wsm"))
     changed = co.most_changed(5)
     if len(changed):
         lines.append(tr("sens.changed"))

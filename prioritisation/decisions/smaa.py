@@ -1,11 +1,21 @@
-"""SMAA: stochastic multicriteria acceptability analysis of the weighted-sum ranking.
+"""SMAA: stochastic multicriteria acceptability analysis of a ranking.
 
 Lahdelma, Hokkanen & Salminen (1998); SMAA-2, Lahdelma & Salminen (2001). Draw weights
 (uniform on the simplex, or around the given weights with a chosen spread; seeded, so the
 same seed gives the same draws) and, optionally, scores within the assessors' spread; per
 eligible idea the **rank acceptability** (the share of draws in which it takes each rank),
 P(top-k), the expected rank and the **central weights** (the mean weights of the draws in
-which it is first).
+which it is first), each share with its Monte Carlo **standard error**: the draws are
+independent, so the number of draws in which an idea takes a place is binomial and a share
+p of N draws has standard error √(p(1 − p)/N) (the expected rank: the standard deviation of
+the rank / √N).
+
+Methods: the weighted sum, PROMETHEE II and WPM, whose rankings are linear in the weights
+(:mod:`prioritisation.decisions.linear`): every draw is ranked exactly as
+:func:`~prioritisation.engine.scoring.rank_prepared` would rank it at those weights
+(PROMETHEE on the eligible ideas' per-criterion net flows). Drawing the scores as well
+(``vary_scores``) is for the weighted sum only (the other methods are not linear in the
+scores). TOPSIS is refused with a message naming it.
 
 The kernel (:func:`smaa_counts`) works chunk by chunk (memory stays bounded for any number
 of draws), sorts in threads with BLAS held to one thread, and gives identical ideas their
@@ -23,13 +33,20 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import fmt_percent
 from prioritisation.core.model import Workbook
+from prioritisation.decisions.linear import check_robust_method, linear_form
 from prioritisation.decisions.stability import check_top_k
+from prioritisation.engine.run import Run
 from prioritisation.engine.sampling import weight_chunks
-from prioritisation.engine.scoring import Prepared, json_number, prepare, rank_prepared
+from prioritisation.engine.scoring import Prepared, json_number, prepare
 from prioritisation.engine.weights import resolve_weights
 
 TIE_DECIMALS = 12  # scores equal to 12 decimals tie (the matrix product's noise is ~1e-16)
+# A drawn weight below this is 0: it moves no score by more than the tie tolerance, and
+# Dirichlet draws around a weight of 0 give weights as small as 1e-300, which would
+# otherwise let storage order split ideas that differ only on that criterion.
+TINY_WEIGHT = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,8 +56,9 @@ class SMAAResult:
     ``acceptability``: ideas × ranks (columns 1…n), the share of draws in which the idea
     takes that rank (each row sums to 1); ``p_top_k``: P(rank ≤ top_k); ``expected_rank``;
     ``central_weights``: ideas × criteria, mean weights of the draws in which the idea is
-    first (NaN when it never is); ``current_rank``/``score``: the ranking with the weights
-    in force; ``spread``: ``None`` for uniform weights.
+    first (NaN when it never is); ``current_rank``/``score``: the ranking by ``method``
+    with the weights in force; ``spread``: ``None`` for uniform weights. The ``…_se``
+    properties are the Monte Carlo standard errors (binomial: √(p(1 − p)/samples)).
     """
 
     acceptability: pd.DataFrame
@@ -55,17 +73,45 @@ class SMAAResult:
     spread: float | None
     vary_scores: bool | str
     top_k: int
+    method: str = "wsm"
 
     @property
     def p_first(self) -> pd.Series:
         return self.acceptability[1] if len(self.acceptability.columns) else self.p_top_k * 0
 
+    @property
+    def acceptability_se(self) -> pd.DataFrame:
+        """The standard error of each rank acceptability."""
+        return binomial_se(self.acceptability, self.samples)
+
+    @property
+    def p_first_se(self) -> pd.Series:
+        return binomial_se(self.p_first, self.samples)
+
+    @property
+    def p_top_k_se(self) -> pd.Series:
+        return binomial_se(self.p_top_k, self.samples)
+
+    @property
+    def expected_rank_se(self) -> pd.Series:
+        """The standard deviation of the rank over the draws / √samples."""
+        acc = self.acceptability.to_numpy()
+        places = np.arange(1, acc.shape[1] + 1)
+        variance = np.maximum(acc @ places**2 - self.expected_rank.to_numpy() ** 2, 0.0)
+        return pd.Series(np.sqrt(variance / self.samples), index=self.acceptability.index)
+
     def records(self, decimals: int = 6, arrays: bool = False) -> list[dict]:
         """The JSON ``ranking`` records: ``rank_acceptability`` index 0 = first (a list; a
-        numpy row with ``arrays=True``, for a serialiser that writes arrays directly)."""
+        numpy row with ``arrays=True``, for a serialiser that writes arrays directly), and
+        the standard errors (``…_se``)."""
         acc = np.ascontiguousarray(np.round(self.acceptability.to_numpy(), decimals))
+        se = np.ascontiguousarray(np.round(self.acceptability_se.to_numpy(), decimals))
         rows = list(acc) if arrays else acc.tolist()
+        se_rows = list(se) if arrays else se.tolist()
         first = acc[:, 0].tolist() if acc.shape[1] else [0.0] * len(rows)
+        first_se = se[:, 0].tolist() if se.shape[1] else [0.0] * len(rows)
+        top_se = np.round(self.p_top_k_se.to_numpy(), decimals).tolist()
+        rank_se = np.round(self.expected_rank_se.to_numpy(), 4).tolist()
         central = np.round(self.central_weights.to_numpy(), 6)
         never = np.isnan(central).any(axis=1).tolist()
         crits = list(self.central_weights.columns)
@@ -77,7 +123,9 @@ class SMAAResult:
                       strict=True)  # fmt: skip
         return [
             {"id": iid, "title": title, "rank": int(rank), "score": json_number(score), "p_first": first[i],
-             "p_top_k": top, "expected_rank": expected, "rank_acceptability": rows[i],
+             "p_first_se": first_se[i], "p_top_k": top, "p_top_k_se": top_se[i],
+             "expected_rank": expected, "expected_rank_se": rank_se[i],
+             "rank_acceptability": rows[i], "rank_acceptability_se": se_rows[i],
              "central_weights": None if never[i] else dict(zip(crits, central[i].tolist(),
                                                                 strict=True))}
             for i, (iid, title, rank, score, top, expected) in enumerate(columns)
@@ -101,9 +149,9 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
     to the last bits, which the sort keys drop); their shared rank is recovered exactly
     afterwards (:func:`_share_ties`). Distinct ideas tie only on a set of weights of
     probability 0 when all weights are positive and drawn from a continuous distribution,
-    so the fast path does not look for such ties; chunks with a weight of exactly 0
-    (possible when sampling around weights with a 0) take a slower tie-aware path, since
-    distinct ideas can then tie exactly.
+    so the fast path does not look for such ties; chunks with a weight of 0 (below
+    ``TINY_WEIGHT``, which counts as 0; possible when sampling around weights with a 0)
+    take a slower tie-aware path, since distinct ideas can then tie exactly.
     """
     values = np.asarray(values, dtype=float) + 0.0  # + 0.0 turns a −0.0 into +0.0 (sort keys)
     n, m = values.shape
@@ -163,7 +211,10 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
              for path in ("fast", "exact")}  # fmt: skip
 
     def work(w):
-        use_exact = vary or bool((w == 0).any())
+        tiny = w < TINY_WEIGHT
+        if tiny.any():
+            w = np.where(tiny, 0.0, w)
+        use_exact = vary or bool(tiny.any())
         return use_exact, (exact if use_exact else fast)(w)
 
     def consume(use_exact, result):
@@ -204,6 +255,31 @@ def smaa_counts(values, chunks, score_sd=None, rng=None, progress=None, workers=
         back[columns] = np.arange(n)
         counts, first, first_weights = counts[back], first[back], first_weights[back]
     return counts, first, first_weights
+
+
+def binomial_se(p, samples: int):
+    """The Monte Carlo standard error of a share ``p`` of ``samples`` independent draws.
+
+    >>> round(float(binomial_se(0.5, 10_000)), 4)
+    0.005
+    """
+    return np.sqrt(np.clip(p * (1 - p), 0.0, None) / samples)
+
+
+def fmt_estimate(p: float, se: float, lang: str | None = None) -> str:
+    """A share with its standard error, as the tables and the report show it: the error
+    rounded to one significant digit (at most two decimals of a percent), the share to as
+    many decimals; a share without error (every draw agreed) alone.
+
+    >>> fmt_estimate(0.5432, 0.011, "nl"), fmt_estimate(0.5432, 0.0022, "nl")
+    ('54 % ± 1 %', '54,3 % ± 0,2 %')
+    >>> fmt_estimate(0.5432, 0.0022, "en"), fmt_estimate(1.0, 0.0, "en")
+    ('54.3% ± 0.2%', '100%')
+    """
+    if not se > 0:
+        return fmt_percent(p, 0, lang)
+    digits = 0 if se >= 0.0095 else 1 if se >= 0.00095 else 2
+    return f"{fmt_percent(p, digits, lang)} ± {fmt_percent(se, digits, lang)}"
 
 
 def _share_ties(counts, first, first_weights, inverse, mult):
@@ -270,15 +346,21 @@ def smaa_prepared(
     progress: bool | None = False,
     chunk: int | None = None,
     workers: int | None = None,
+    method: str = "wsm",
 ) -> SMAAResult:
     """SMAA with resolved weights (see :func:`smaa`); ``workers`` sorting threads (default:
-    2 when the machine has 2 or more cores)."""
+    2 when the machine has 2 or more cores); ``method``: ``wsm``, ``promethee`` or ``wpm``."""
     wb = prepared.wb
-    ranking = rank_prepared(prepared, weights, "wsm")
-    ranked = ranking.ranked
+    check_robust_method(method)
+    if vary_scores and method != "wsm":
+        raise UsageError("usage.vary_scores_method", method=method)
+    form = linear_form(prepared, weights, method)
+    ranked = form.ranking.ranked
     ids = list(ranked.index)
     crits = list(wb.criteria.index)
-    values = prepared.normalised.loc[ids, crits].to_numpy(float)
+    values = form.values
+    if values.size and values.min() < 0:  # the kernel's sort keys need scores ≥ 0; a constant
+        values = values - values.min(axis=0)  # per criterion moves every score alike (Σ w = 1)
     n, m = values.shape
     center = weights.reindex(crits).to_numpy(float)
     score_sd, rng = None, None
@@ -316,7 +398,37 @@ def smaa_prepared(
         central_weights=pd.DataFrame(central, index=acc.index, columns=crits),
         current_rank=ranked["rank"].astype(int), score=ranked["score"], titles=ranked["title"],
         samples=samples, seed=seed, spread=spread, vary_scores=vary_scores, top_k=top_k,
+        method=form.method,
     )  # fmt: skip
+
+
+def smaa_run(
+    run: Run,
+    top_k: int = 3,
+    vary_scores: bool | str = False,
+    progress: bool | None = False,
+    workers: int | None = None,
+) -> SMAAResult:
+    """SMAA of a resolved run: its method, weights and scores, drawing ``run.sampling``
+    (its number of draws and seed, around the weights with its spread, or uniform): what
+    the shells call.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.engine.run import resolve_run
+    >>> run = resolve_run(read_workbook(sample_path()), method="promethee", samples=1_000,
+    ...                   seed=1, sampling="uniform")
+    >>> result = smaa_run(run)
+    >>> result.method, result.p_first.round(3).head(2).to_dict()
+    ('promethee', {'ELOKET': 0.596, 'DIGIPUNT': 0.087})
+    >>> result.p_first_se.round(4).head(2).to_dict()
+    {'ELOKET': 0.0155, 'DIGIPUNT': 0.0089}
+    """
+    check_sampling(run.sampling.samples, run.sampling.spread, vary_scores)
+    spread = None if run.sampling.mode == "uniform" else run.sampling.spread
+    return smaa_prepared(run.prepared, run.weights, run.sampling.samples, run.sampling.seed,
+                         spread, vary_scores, check_top_k(top_k), progress, workers=workers,
+                         method=run.method)  # fmt: skip
 
 
 def smaa(
@@ -329,8 +441,9 @@ def smaa(
     vary_scores: bool | str = False,
     top_k: int = 3,
     progress: bool | None = False,
+    method: str | None = None,
 ) -> SMAAResult:
-    """Stochastic multicriteria acceptability analysis of the weighted-sum ranking.
+    """Stochastic multicriteria acceptability analysis of a ranking (validating wrapper).
 
     ``samples`` weight vectors are drawn with ``seed`` (reproducible): uniformly on the
     simplex (``spread=None``: "any weights at all"), or from a Dirichlet distribution
@@ -341,7 +454,8 @@ def smaa(
     standard deviation / √(number who scored)), ``"sd"`` with the assessors' standard
     deviation itself (as uncertain as the members disagree). Memory stays bounded whatever
     ``samples`` (chunks); ``progress=None`` shows a progress bar on a terminal for runs
-    longer than a second.
+    longer than a second. ``method`` as for :func:`~prioritisation.engine.scoring.rank`
+    (the workbook's setting, else ``wsm``): ``wsm``, ``promethee`` or ``wpm``.
 
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook
@@ -353,8 +467,9 @@ def smaa(
     """
     check_sampling(samples, spread, vary_scores)
     top_k = check_top_k(top_k)
+    method = check_robust_method(method or str(wb.settings.get("method") or "wsm"))
     return smaa_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), int(samples),
-                         seed, spread, vary_scores, top_k, progress)  # fmt: skip
+                         seed, spread, vary_scores, top_k, progress, method=method)  # fmt: skip
 
 
 def check_sampling(samples, spread, vary_scores) -> None:

@@ -1,10 +1,12 @@
-"""Exact weight stability intervals of the weighted-sum ranking.
+"""Exact weight stability intervals of a ranking (weighted sum, PROMETHEE II, WPM).
 
 For each criterion, the exact range of its weight (the other weights scaled proportionally,
 so that they keep their ratios and the total stays 1) in which the current winner stays
-first, and in which the current top-k set stays the same. Scores are linear in that weight,
-so every edge is where one line crosses another: computed exactly, not by trying weights.
-Only the eligible ideas count (gated ideas get no rank); ties share a rank.
+first, and in which the current top-k set stays the same. The ranking is linear in that
+weight (:mod:`prioritisation.decisions.linear`: the weighted sum's scores, PROMETHEE II's
+net flows, WPM's log-scores), so every edge is where one line crosses another: computed
+exactly, not by trying weights. Only the eligible ideas count (gated ideas get no rank;
+PROMETHEE compares the eligible ideas only, as the ranking does); ties share a rank.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import pandas as pd
 
 from prioritisation.core.errors import UsageError
 from prioritisation.core.model import Workbook
-from prioritisation.engine.scoring import Prepared, json_number, prepare, rank_prepared
+from prioritisation.decisions.linear import check_robust_method, linear_form
+from prioritisation.engine.run import Run
+from prioritisation.engine.scoring import Prepared, json_number, prepare
 from prioritisation.engine.weights import resolve_weights
 
 TOL = 1e-12
@@ -65,7 +69,7 @@ def weight_interval(values: np.ndarray, weights: np.ndarray, keep: np.ndarray, j
 
 @dataclass(frozen=True, eq=False)
 class Stability:
-    """Weight stability intervals of a weighted-sum ranking.
+    """Weight stability intervals of a ranking by ``method``.
 
     ``table`` (index = criterion id) has ``weight`` (the share now), ``low``/``high`` (the
     range of that share in which ``winner`` stays first), ``low_rival``/``high_rival`` (the
@@ -78,6 +82,7 @@ class Stability:
     top_k: int
     table: pd.DataFrame
     labels: dict[str, str] = field(default_factory=dict)
+    method: str = "wsm"
 
     def to_dict(self) -> dict:
         """``stability`` for the JSON: criterion → ``{low, high}`` for the winner."""
@@ -95,16 +100,16 @@ class Stability:
                 for c, r in self.table.iterrows()}  # fmt: skip
 
 
-def stability_prepared(prepared: Prepared, weights: pd.Series, top_k: int = 3) -> Stability:
-    """Stability intervals with resolved weights (the fast path for the app's sliders)."""
-    wb = prepared.wb
-    ranking = rank_prepared(prepared, weights, "wsm")
-    ranked = ranking.ranked
-    ids = list(ranked.index)
-    crits = list(wb.criteria.index)
-    values = prepared.normalised.loc[ids, crits].to_numpy(float)
+def stability_prepared(
+    prepared: Prepared, weights: pd.Series, top_k: int = 3, method: str = "wsm"
+) -> Stability:
+    """Stability intervals with resolved weights (the fast path for the app's sliders);
+    ``method``: ``wsm``, ``promethee`` or ``wpm`` (``UsageError`` naming any other)."""
+    form = linear_form(prepared, weights, method)
+    ranking, ids, values = form.ranking, form.ids, form.values
+    crits = list(prepared.wb.criteria.index)
     w = weights.reindex(crits).to_numpy(float)
-    ranks = ranked["rank"].to_numpy()
+    ranks = ranking.ranked["rank"].to_numpy()
     winner_mask = np.zeros(len(ids), bool)
     if len(ids):
         winner_mask[0] = True
@@ -124,7 +129,24 @@ def stability_prepared(prepared: Prepared, weights: pd.Series, top_k: int = 3) -
     for column in ("low_rival", "high_rival"):  # ids or None (never NaN)
         table[column] = pd.Series([r[column] for r in rows], index=table.index, dtype=object)
     return Stability(winner=ids[0] if ids else None, top=[i for i, t in zip(ids, top_mask,
-                     strict=True) if t], top_k=top_k, table=table, labels=ranking.labels)  # fmt: skip
+                     strict=True) if t], top_k=top_k, table=table, labels=ranking.labels,
+                     method=form.method)  # fmt: skip
+
+
+def stability_run(run: Run, top_k: int = 3) -> Stability:
+    """Stability intervals of a resolved run (its method, weights and scores): what the
+    shells call.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.engine.run import resolve_run
+    >>> result = stability_run(resolve_run(read_workbook(sample_path()), method="promethee"))
+    >>> result.method, result.winner
+    ('promethee', 'ELOKET')
+    >>> result.to_dict()["innovation"]
+    {'low': 0.0, 'high': 0.4308943089}
+    """
+    return stability_prepared(run.prepared, run.weights, check_top_k(top_k), run.method)
 
 
 def stability(
@@ -132,11 +154,13 @@ def stability(
     weights: str | Mapping | pd.Series | None = None,
     aggregate: str | None = None,
     top_k: int = 3,
+    method: str | None = None,
 ) -> Stability:
-    """Exact weight stability intervals of the weighted-sum ranking (validating wrapper).
+    """Exact weight stability intervals of a ranking (validating wrapper).
 
-    ``weights`` and ``aggregate`` as for :func:`prioritisation.engine.scoring.rank`; ``top_k`` the
-    size of the top set whose membership is checked. Ties at place ``top_k`` enlarge the set.
+    ``method``, ``weights`` and ``aggregate`` as for :func:`prioritisation.engine.scoring.rank`
+    (``wsm``, ``promethee`` or ``wpm``); ``top_k`` the size of the top set whose membership
+    is checked. Ties at place ``top_k`` enlarge the set.
 
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook
@@ -149,7 +173,8 @@ def stability(
     'ZOEK'
     """
     top_k = check_top_k(top_k)
-    return stability_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), top_k)
+    method = check_robust_method(method or str(wb.settings.get("method") or "wsm"))
+    return stability_prepared(prepare(wb, aggregate), resolve_weights(wb, weights), top_k, method)
 
 
 def check_top_k(top_k) -> int:

@@ -200,7 +200,8 @@ def with_engines(
                                         lang=ctx.lang)  # fmt: skip
     if ctx.ranking.method == "wsm" and ctx.n_eligible:
         found["robustness"] = robustness(wb, weights=weights, aggregate=aggregate,
-                                         samples=SMAA_SAMPLES, seed=SMAA_SEED, lang=ctx.lang)  # fmt: skip
+                                         samples=SMAA_SAMPLES, seed=SMAA_SEED, lang=ctx.lang,
+                                         method=ctx.ranking.method)  # fmt: skip
     return replace(ctx, **found)
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritisation.decisions.stability import stability, weight_interval
+from prioritisation.decisions.stability import stability, stability_run, weight_interval
 from prioritisation.engine.scoring import rank
 from prioritisation.engine.weights import resolve_weights
 from tests.engine.builders import make_wb
@@ -20,9 +20,9 @@ def tilt(weights: np.ndarray, j: int, t: float) -> np.ndarray:
     return out
 
 
-def first_ids(wb, weights: np.ndarray) -> set[str]:
+def first_ids(wb, weights: np.ndarray, method: str = "wsm") -> set[str]:
     """Ideas sharing rank 1 under these weights (straight from scoring.rank)."""
-    r = rank(wb, weights=dict(zip(wb.criteria.index, weights, strict=True)))
+    r = rank(wb, method=method, weights=dict(zip(wb.criteria.index, weights, strict=True)))
     return set(r.table.index[r.table["rank"] == 1])
 
 
@@ -69,22 +69,47 @@ small_cubes = st.integers(2, 6).flatmap(
 
 @settings(max_examples=60, deadline=None)
 @given(matrix=small_cubes, w=st.lists(st.integers(1, 9), min_size=3, max_size=3),
-       j=st.integers(0, 2))  # fmt: skip
-def test_interval_edges_are_where_the_winner_changes(matrix, w, j):
-    """Inside the interval the winner is (jointly) first; just outside it is not."""
-    wb = make_wb([[[v] for v in row] for row in matrix], weights=w)
+       j=st.integers(0, 2), method=st.sampled_from(["wsm", "promethee", "wpm"]),
+       gate=st.booleans())  # fmt: skip
+def test_interval_edges_are_where_the_winner_changes(matrix, w, j, method, gate):
+    """Inside the interval the winner is (jointly) first; just outside it is not: for the
+    weighted sum, PROMETHEE II (linear preference on one criterion, a gate: it compares the
+    eligible ideas only) and WPM, ranked by scoring.rank at the tilted weights."""
+    wb = make_wb([[[v] for v in row] for row in matrix], weights=w,
+                 thresholds=[2.0, np.nan, np.nan] if gate else None)  # fmt: skip
+    wb.criteria["preference"] = ["usual", "linear", "usual"]
+    wb.criteria["q"], wb.criteria["p"] = [np.nan, 0.5, np.nan], [np.nan, 2.0, np.nan]
     weights = resolve_weights(wb).to_numpy()
-    st_ = stability(wb)
+    st_ = stability(wb, method=method)
     winner = st_.winner
+    if winner is None:
+        return
     low, high = st_.table.iloc[j][["low", "high"]]
     eps = 1e-6
     for t in (low + eps, (low + high) / 2, high - eps):
         if 0 < t < 1 and high - low > 2 * eps:
-            assert winner in first_ids(wb, tilt(weights, j, t))
+            assert winner in first_ids(wb, tilt(weights, j, t), method)
     if low > eps:
-        assert winner not in first_ids(wb, tilt(weights, j, low - eps))
+        assert winner not in first_ids(wb, tilt(weights, j, low - eps), method)
     if high < 1 - eps:
-        assert winner not in first_ids(wb, tilt(weights, j, high + eps))
+        assert winner not in first_ids(wb, tilt(weights, j, high + eps), method)
+
+
+def test_stability_run_follows_the_runs_method(sample_path):
+    from prioritisation.core.errors import UsageError
+    from prioritisation.data.workbook import read_workbook
+    from prioritisation.engine.run import resolve_run
+
+    wb = read_workbook(sample_path)
+    run = resolve_run(wb, method="promethee", weights="roc")
+    st_ = stability_run(run, top_k=2)
+    assert st_.method == "promethee" and st_.top_k == 2
+    same = stability(wb, weights="roc", method="promethee", top_k=2)
+    assert st_.table.equals(same.table) and st_.winner == rank(wb, "promethee", "roc").winner
+    assert not st_.table.equals(stability_run(run.with_options(method="wsm"), 2).table)
+    with pytest.raises(UsageError) as caught:
+        stability_run(run.with_options(method="topsis"))
+    assert caught.value.code == "usage.robust_method" and "topsis" in caught.value.lines("en")[0]
 
 
 def test_weight_interval_kernel_top_set():

@@ -7,7 +7,13 @@ wrapper that prepares the inputs, calls the kernel and builds the explained resu
 A kernel receives a :class:`MethodInput` and returns a :class:`MethodOutput`: one score per
 idea (higher is better) and, for additive methods, the per-criterion contributions that sum
 to the score. ``relative`` methods (TOPSIS, PROMETHEE) compare ideas with each other and are
-run on the eligible ideas only. Modules in this package register themselves on import.
+run on the eligible ideas only. A method whose *ranking* is a linear function of the weights
+has a ``linear`` function: given the same input it returns an ideas × criteria matrix ``L``
+such that, for every weight vector ``w`` summing to 1, ranking by ``L @ w`` gives the
+method's ranking (the weighted sum: the normalised scores; PROMETHEE II: the per-criterion
+net flows; WPM: the logarithms of the ratios). Exact stability intervals and fast SMAA
+(:mod:`prioritisation.decisions.stability`, :mod:`prioritisation.decisions.smaa`) work on
+``L``. Modules in this package register themselves on import.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ class Method:
     relative: bool = False
     additive: bool = False
     reference: str = ""
+    linear: Callable[[MethodInput], np.ndarray] | None = None  # see the module's docstring
 
 
 METHODS: dict[str, Method] = {}

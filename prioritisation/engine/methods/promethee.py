@@ -258,8 +258,12 @@ def promethee_kernel(data: MethodInput) -> MethodOutput:
     >>> promethee_kernel(data).scores.round(6)
     array([ 0.1, -0.3,  0.2])
     """
-    flows = criterion_flows(data.matrix, criterion_parameters(data), data.benefit)
-    return MethodOutput(scores=flows @ np.asarray(data.weights, dtype=float))
+    return MethodOutput(scores=promethee_linear(data) @ np.asarray(data.weights, dtype=float))
+
+
+def promethee_linear(data: MethodInput) -> np.ndarray:
+    """The per-criterion net flows of the ideas in ``data``: ``φ = flows @ weights``."""
+    return criterion_flows(data.matrix, criterion_parameters(data), data.benefit)
 
 
 register_method(
@@ -269,5 +273,6 @@ register_method(
         relative=True,
         additive=False,
         reference="Brans & Vincke (1985)",
+        linear=promethee_linear,
     )
 )

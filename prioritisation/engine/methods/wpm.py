@@ -20,13 +20,19 @@ import numpy as np
 from prioritisation.engine.methods import Method, MethodInput, MethodOutput, register_method
 
 
-def wpm_kernel(data: MethodInput) -> MethodOutput:
+def log_ratios(data: MethodInput) -> np.ndarray:
+    """``log r_ij`` (ideas × criteria): the score is ``exp(log_ratios @ weights)``, so the
+    ranking is linear in the weights (what stability intervals and SMAA use)."""
     shift = np.where(data.lower > 0, 0.0, 1.0 - data.lower)
     values = data.matrix + shift
     lower, upper = data.lower + shift, data.upper + shift
     ratio = np.where(data.benefit, values / upper, lower / values)
     with np.errstate(divide="ignore"):
-        log_score = (np.log(ratio) * data.weights[np.newaxis, :]).sum(axis=1)
+        return np.log(ratio)
+
+
+def wpm_kernel(data: MethodInput) -> MethodOutput:
+    log_score = (log_ratios(data) * data.weights[np.newaxis, :]).sum(axis=1)
     return MethodOutput(scores=np.exp(log_score))
 
 
@@ -37,5 +43,6 @@ register_method(
         relative=False,
         additive=False,
         reference="Miller & Starr (1969); Triantaphyllou (2000)",
+        linear=log_ratios,
     )
 )

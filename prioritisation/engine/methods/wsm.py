@@ -19,6 +19,12 @@ def wsm_kernel(data: MethodInput) -> MethodOutput:
     return MethodOutput(scores=contributions.sum(axis=1), contributions=contributions)
 
 
+def wsm_linear(data: MethodInput) -> np.ndarray:
+    """The weighted sum is ``normalised @ weights`` itself."""
+    return data.normalised
+
+
 register_method(
-    Method("wsm", wsm_kernel, relative=False, additive=True, reference="Fishburn (1967)")
-)
+    Method("wsm", wsm_kernel, relative=False, additive=True, reference="Fishburn (1967)",
+           linear=wsm_linear)
+)  # fmt: skip

@@ -11,12 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from prioritisation.engine.methods import METHODS
 from prioritisation.engine.methods.promethee import (
     _dense_criterion_flows,
     criterion_flows,
     criterion_parameters,
     preference,
     promethee_kernel,
+    promethee_linear,
 )
 from prioritisation.engine.scoring import rank
 from tests.engine.builders import make_wb, method_input
@@ -158,6 +160,9 @@ def test_criterion_flows_are_linear_in_the_weights():
     assert flows.shape == (30, 3)
     assert flows.sum(axis=0) == pytest.approx([0, 0, 0], abs=1e-12)
     assert promethee_kernel(data).scores == pytest.approx(flows @ [0.2, 0.5, 0.3])
+    # the method's linear form (what stability and SMAA use) is these flows, bit for bit
+    assert promethee_linear(data).tolist() == flows.tolist()
+    assert METHODS["promethee"].linear is promethee_linear
 
 
 def test_fewer_than_two_ideas_have_zero_flows():

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritisation.engine.methods.wpm import wpm_kernel
+from prioritisation.engine.methods import METHODS
+from prioritisation.engine.methods.wpm import log_ratios, wpm_kernel
 from prioritisation.engine.scoring import rank
 from tests.engine.builders import make_wb, method_input
 
@@ -22,6 +23,9 @@ def test_triantaphyllou_ratio_example():
     s = wpm_kernel(data).scores
     assert s[0] / s[1] == pytest.approx(1.007, abs=5e-4)
     assert s[0] / s[2] == pytest.approx(1.067, abs=5e-4)
+    # the linear form of the ranking: log-scores, linear in the weights
+    assert METHODS["wpm"].linear is log_ratios
+    assert np.exp(log_ratios(data) @ data.weights) == pytest.approx(s, rel=1e-14)
 
 
 def test_hand_computed_with_a_cost_criterion():
