@@ -86,3 +86,15 @@ def test_formatting_nl_be_and_en():
     assert i18n.fmt_money(1234.56, lang="en") == "€1,235"
     assert i18n.fmt_number(0.1234, 3, lang="nl") == "0,123"
     assert i18n.fmt_percent(0.256, lang="nl") == "26 %"
+
+
+def test_no_message_id_twice_in_a_catalogue():
+    """A merge that appends a block twice would leave one of two texts unused (msgfmt refuses)."""
+    for lang in i18n.LANGUAGES:
+        path = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+        ids = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("msgid ")
+        ]
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
