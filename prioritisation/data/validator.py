@@ -244,10 +244,13 @@ class Checker:
         long_form = sheet.has("criterion_id") or sheet.has("score")
         cells: list[tuple[int, str, str | None, str, object, object]] = []
         if long_form:
-            for column in ("criterion_id", "score"):
-                if not sheet.has(column):
-                    self.add(sheet, 1, None, N_("problem.column_missing"), column=column,
-                             found=", ".join(sheet.headers))  # fmt: skip
+            missing = [c for c in ("criterion_id", "score") if not sheet.has(c)]
+            for column in missing:
+                self.problems.append(Problem(sheet.display, 1, None, N_("problem.column_missing"),
+                                             {"column": column,
+                                              "found": ", ".join(sheet.headers) or "—"}))  # fmt: skip
+            if missing:
+                return pd.DataFrame(columns=columns)
             for row, v in sheet.rows:
                 cells.append((row, "score", v.get("idea_id"), v.get("criterion_id"),
                               v.get("assessor"), v.get("score"), v.get("comment")))  # fmt: skip
