@@ -98,6 +98,22 @@ def normalise_name(text) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
+class SheetRow(tuple):
+    """One row's values by canonical column name, kept as a tuple (a third of a dict's size:
+    a scores sheet may have two million rows). Each sheet makes its own subclass whose
+    ``index`` maps a column to its place; :meth:`get` and :meth:`items` read it like a dict."""
+
+    __slots__ = ()
+    index: dict[str, int] = {}
+
+    def get(self, name: str, default=None):
+        i = self.index.get(name)
+        return default if i is None else tuple.__getitem__(self, i)
+
+    def items(self):
+        return zip(self.index, self, strict=True)
+
+
 @dataclass
 class RawSheet:
     """One sheet as read: headings as written, and rows keyed by canonical column name."""
@@ -105,7 +121,7 @@ class RawSheet:
     kind: str  # canonical sheet name
     display: str  # sheet name or CSV file name as the user sees it
     headers: list[str]  # the filled headings, in column order
-    rows: list[tuple[int, dict]] = field(default_factory=list)  # (excel row, {canonical: value})
+    rows: list[tuple[int, SheetRow]] = field(default_factory=list)  # (excel row, values)
     columns: dict[str, str] = field(default_factory=dict)  # canonical → heading as written
     decimal_comma: bool | None = None
     broken: bool = False  # a cell could not be taken (too long): the file is not validated
@@ -126,8 +142,6 @@ def cell_id(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
 
 
 def _cells(row) -> dict:
@@ -156,7 +170,7 @@ def build_sheet(
     than the limit is a located problem and marks the sheet ``broken``.
 
     >>> sheet = build_sheet("ideas", "ideas", [(1, ["ID", "Titel"]), (2, ["A", " Alfa "])], [])
-    >>> sheet.columns, sheet.rows
+    >>> sheet.columns, [(row, dict(values.items())) for row, values in sheet.rows]
     ({'id': 'ID', 'title': 'Titel'}, [(2, {'id': 'A', 'title': 'Alfa'})])
     """
     rows = iter(rows)
@@ -167,7 +181,9 @@ def build_sheet(
     headings = [(i, _text(v)) for i, v in heading_cells if _text(v)]
     for _, v in heading_cells:
         if isinstance(v, TooLong) or (isinstance(v, str) and len(v) > MAX_CELL_CHARS):
-            raise Unreadable(_too_long(display, 1, None, v.length if isinstance(v, TooLong) else len(v)))
+            raise Unreadable(
+                _too_long(display, 1, None, v.length if isinstance(v, TooLong) else len(v))
+            )
     if len(headings) > MAX_COLUMNS:
         raise Unreadable(Problem(display, 1, None, N_("problem.too_many_columns"),
                                  {"n": fmt_number(len(headings), 0),
@@ -188,12 +204,17 @@ def build_sheet(
         positions[canon] = i
         sheet.columns[canon] = heading
     limit = max_rows(kind)
+    row_type = type(
+        "SheetRow", (SheetRow,), {"__slots__": (), "index": {c: n for n, c in enumerate(positions)}}
+    )
     for number, row in rows:
         get = row.get if isinstance(row, dict) else (lambda i, r=row: r[i] if i < len(r) else None)
-        values = {}
+        values = []
         for canon, i in positions.items():
             value = get(i)
-            if isinstance(value, TooLong) or (isinstance(value, str) and len(value) > MAX_CELL_CHARS):
+            if isinstance(value, TooLong) or (
+                isinstance(value, str) and len(value) > MAX_CELL_CHARS
+            ):
                 length = value.length if isinstance(value, TooLong) else len(value)
                 problems.append(_too_long(display, number, sheet.columns[canon], length))
                 sheet.broken = True
@@ -201,13 +222,13 @@ def build_sheet(
             value = clean(value)
             if isinstance(value, str) and len(value) <= 64:
                 value = sys.intern(value)  # ids and names repeat on every score row
-            values[canon] = value
-        if all(v is None for v in values.values()):
+            values.append(value)
+        if all(v is None for v in values):
             continue
         if len(sheet.rows) >= limit:
             raise Unreadable(Problem(display, number, None, N_("problem.too_many_rows"),
                                      {"max": fmt_number(limit, 0)}))  # fmt: skip
-        sheet.rows.append((number, values))
+        sheet.rows.append((number, row_type(values)))
     return sheet
 
 
