@@ -101,7 +101,9 @@ def _rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list
     number = 0
     try:
         with open(path, encoding=encoding, newline="") as fh:
-            for number, record in enumerate(csv.reader(fh, delimiter=delimiter, strict=True), start=1):
+            for number, record in enumerate(
+                csv.reader(fh, delimiter=delimiter, strict=True), start=1
+            ):
                 yield number, record
     except csv.Error as exc:
         if "field limit" in str(exc):  # the csv module stops at 131,072 characters

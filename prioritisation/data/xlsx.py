@@ -38,7 +38,9 @@ from prioritisation.data.limits import (
 from prioritisation.data.xmlstream import CappedText, TooBig, feed, local_name
 
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
-_PARSED_WHOLE = re.compile(r"^\[Content_Types\]\.xml$|^docProps/|\.rels$|^xl/[^/]+\.xml$|^xl/theme/")
+_PARSED_WHOLE = re.compile(
+    r"^\[Content_Types\]\.xml$|^docProps/|\.rels$|^xl/[^/]+\.xml$|^xl/theme/"
+)
 
 
 def column_index(letters: str) -> int:
@@ -134,7 +136,8 @@ class XlsxBook:
         self._epoch = self.workbook.epoch
         self._strings_path = None
         found = structure.package.find(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+        )
         if found is not None:
             self._strings_path = found.PartName.lstrip("/")
         self._strings: list | None = None

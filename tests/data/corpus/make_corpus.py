@@ -95,20 +95,27 @@ def with_shared_strings(path: Path) -> None:
         index = table.setdefault(match.group(2), len(table))
         return match.group(1) + b' t="s"><v>' + str(index).encode() + b"</v></c>"
 
-    inline = re.compile(rb'(<c r="[A-Z]+\d+")(?: s="\d+")? t="inlineStr"><is><t>([^<]*)</t></is></c>')
+    inline = re.compile(
+        rb'(<c r="[A-Z]+\d+")(?: s="\d+")? t="inlineStr"><is><t>([^<]*)</t></is></c>'
+    )
     for name in [n for n in items if n.startswith("xl/worksheets/sheet")]:
         items[name] = inline.sub(lambda m: share(m), items[name])
     strings = b"".join(b"<si><t>" + text + b"</t></si>" for text in table)
     items["xl/sharedStrings.xml"] = (
         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" '
-        b'uniqueCount="%d">' % (len(table), len(table)) + strings + b"</sst>")
+        b'uniqueCount="%d">' % (len(table), len(table)) + strings + b"</sst>"
+    )
     items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
     items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
         b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-        b"</Relationships>")
+        b"</Relationships>",
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in items.items():
             dst.writestr(name, data)
@@ -169,7 +176,9 @@ def ods_cell(value) -> str:
     if isinstance(value, int | float):
         return (f'<table:table-cell office:value-type="float" office:value="{value}">'
                 f"<text:p>{value}</text:p></table:table-cell>")  # fmt: skip
-    return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    )
 
 
 def ods_row(cells: str, repeat: int = 1) -> str:
@@ -192,15 +201,28 @@ def libreoffice_ods(path: Path) -> None:
     text = ods_cell
     ideas = [
         ods_row("".join(text(v) for v in ("id", "title", "theme", "cost"))),
-        ods_row(text("I01") + text('Idee<text:s text:c="2"/>één<office:annotation><text:p>nota'
-                                  "</text:p></office:annotation>") + text("T") + text(1000)),
-        ods_row(text("I02") + text("Idee 2") + text("T")
-                + '<table:table-cell table:formula="of:=2*1000" office:value-type="float" '
-                'office:value="2000"><text:p>2000</text:p></table:table-cell>'),
-        ods_row(text("I03") + '<table:table-cell office:value-type="string"><text:p>Idee</text:p>'
-                "<text:p>drie</text:p></table:table-cell>"
-                + '<table:table-cell table:number-columns-repeated="2" office:value-type="float" '
-                'office:value="3"><text:p>3</text:p></table:table-cell>'),
+        ods_row(
+            text("I01")
+            + text(
+                'Idee<text:s text:c="2"/>één<office:annotation><text:p>nota'
+                "</text:p></office:annotation>"
+            )
+            + text("T")
+            + text(1000)
+        ),
+        ods_row(
+            text("I02")
+            + text("Idee 2")
+            + text("T")
+            + '<table:table-cell table:formula="of:=2*1000" office:value-type="float" '
+            'office:value="2000"><text:p>2000</text:p></table:table-cell>'
+        ),
+        ods_row(
+            text("I03") + '<table:table-cell office:value-type="string"><text:p>Idee</text:p>'
+            "<text:p>drie</text:p></table:table-cell>"
+            + '<table:table-cell table:number-columns-repeated="2" office:value-type="float" '
+            'office:value="3"><text:p>3</text:p></table:table-cell>'
+        ),
         ods_row(text("I04") + text("Idee 4") + "<table:covered-table-cell/>" + text(4000)),
         ods_row(""),
         ods_row(text("I05") + text("Idee 5") + text("T") + text(5000.5)),
@@ -236,11 +258,20 @@ def make(folder: Path = HERE) -> None:
 
     # 4. what Excel writes for "Encrypt with password", and 5. an Excel 97-2003 file
     (folder / "encrypted.xlsx").write_bytes(
-        cfb({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00", "EncryptedPackage": b"\x17" * 64}))
+        cfb(
+            {
+                "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00",
+                "EncryptedPackage": b"\x17" * 64,
+            }
+        )
+    )
     (folder / "old_excel.xls").write_bytes(cfb({"Workbook": b"\x09\x08\x10\x00" + b"\0" * 60,
                                                 "\x05SummaryInformation": b"\0" * 48}))  # fmt: skip
-    write_ods(folder / "encrypted.ods", "<office:document-content>\x00garbage",
-              manifest_extra='<manifest:encryption-data manifest:checksum-type="SHA1/1K"/>')
+    write_ods(
+        folder / "encrypted.ods",
+        "<office:document-content>\x00garbage",
+        manifest_extra='<manifest:encryption-data manifest:checksum-type="SHA1/1K"/>',
+    )
 
     # 6. LibreOffice's own way of writing a workbook
     libreoffice_ods(folder / "libreoffice.ods")
@@ -256,7 +287,10 @@ def make(folder: Path = HERE) -> None:
 
     # 8. one 20-million-character cell, as a shared string and written inline
     path = folder / "long_shared_cell.xlsx"
-    write_xlsx(path, {"ideas": ideas_rows(2) + [["I03", "x" * 20, "T", 1]], "scores": scores_rows(2, "I01")})
+    write_xlsx(
+        path,
+        {"ideas": ideas_rows(2) + [["I03", "x" * 20, "T", 1]], "scores": scores_rows(2, "I01")},
+    )
     with_shared_strings(path)
     rewrite_member(path, "xl/sharedStrings.xml",
                    lambda x: x.replace(b"x" * 20, b"x" * 20_000_000))  # fmt: skip
