@@ -291,6 +291,8 @@ def read_book(path: Path, problems: list[Problem]) -> dict[str, RawSheet] | None
         raise Unreadable(Problem(None, None, None, code, {}))
     if path.suffix.lower() == ".csv" and not head.startswith(b"PK"):
         raise Unreadable(Problem(None, None, None, N_("problem.single_csv"), {}))
+    if path.suffix.lower() == ".xls" and not head.startswith(b"PK"):  # e.g. HTML saved as .xls
+        raise Unreadable(Problem(None, None, None, N_("problem.old_excel"), {}))
     try:
         with zipfile.ZipFile(path) as archive:
             if is_ods(archive):

@@ -1,4 +1,4 @@
-"""The users' workbook (``.xlsx`` or a folder of CSV files) in one call: read and validated.
+"""The users' workbook (``.xlsx``, ``.ods`` or a CSV folder) in one call: read and validated.
 
 :func:`read_workbook` returns a :class:`~prioritisation.core.model.Workbook` or raises one
 :class:`~prioritisation.core.errors.WorkbookError` listing *every* problem found, each with its

@@ -65,6 +65,13 @@ def test_password_protected_and_old_files_say_what_they_are():
         assert words in problems[0].format("nl"), name
 
 
+def test_an_xls_that_is_html_is_still_called_an_old_excel_file(tmp_path):
+    path = tmp_path / "export.xls"
+    path.write_text("<html><table><tr><td>id</td></tr></table></html>")
+    _, problems = check_workbook(path)
+    assert [p.code for p in problems] == ["problem.old_excel"]
+
+
 def test_a_long_cell_is_refused_with_its_cell_and_never_built_whole():
     """A 50-million-character cell (a 50 KB file) used to be read whole (870 MB for 400 million)."""
     for name in ("long_shared_cell.xlsx", "long_inline_cell.xlsx"):
