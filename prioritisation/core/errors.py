@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass, field
 
-from prioritisation.core.i18n import tr
+from prioritisation.core.i18n import fmt_number, tr
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Problem:
         return ", ".join(parts)
 
     def message(self, lang: str | None = None) -> str:
+        if self.code == "problem.more":  # a count, written in the language it is shown in
+            return tr(self.code, lang, n=fmt_number(self.params.get("n", 0), 0, lang))
         return tr(self.code, lang, **self.params)
 
     def format(self, lang: str | None = None) -> str:
@@ -78,10 +80,21 @@ class WorkbookError(PrioritisationError):
         self.source = source
         super().__init__(self.summary())
 
+    @property
+    def count(self) -> int:
+        """How many problems there are: those listed, plus those only counted (a list that was
+        cut ends with a ``problem.more`` line holding how many more there are)."""
+        listed = list(self.problems)
+        if listed and listed[-1].code == "problem.more":
+            return len(listed) - 1 + int(listed[-1].params.get("n", 0))
+        return len(listed)
+
     def summary(self, lang: str | None = None) -> str:
-        if len(self.problems) == 1:
+        if self.count == 1:
             return tr("error.workbook_one", lang, n=1, source=self.source or "")
-        return tr("error.workbook", lang, n=len(self.problems), source=self.source or "")
+        return tr(
+            "error.workbook", lang, n=fmt_number(self.count, 0, lang), source=self.source or ""
+        )
 
     def lines(self, lang: str | None = None) -> list[str]:
         return [self.summary(lang)] + [p.format(lang) for p in self.problems]

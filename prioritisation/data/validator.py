@@ -242,15 +242,17 @@ class Checker:
         known_criteria = list(criteria.index) if not criteria.empty else []
         known_text = ", ".join(known_criteria)
         long_form = sheet.has("criterion_id") or sheet.has("score")
-        cells: list[tuple[int, str, str | None, str, object, object]] = []
+        cells: list = []  # generators of (row, column, idea, criterion, assessor, value, comment)
         if long_form:
-            for column in ("criterion_id", "score"):
-                if not sheet.has(column):
-                    self.add(sheet, 1, None, N_("problem.column_missing"), column=column,
-                             found=", ".join(sheet.headers))  # fmt: skip
-            for row, v in sheet.rows:
-                cells.append((row, "score", v.get("idea_id"), v.get("criterion_id"),
-                              v.get("assessor"), v.get("score"), v.get("comment")))  # fmt: skip
+            missing = [c for c in ("criterion_id", "score") if not sheet.has(c)]
+            for column in missing:
+                self.problems.append(Problem(sheet.display, 1, None, N_("problem.column_missing"),
+                                             {"column": column,
+                                              "found": ", ".join(sheet.headers) or "—"}))  # fmt: skip
+            if missing:
+                return pd.DataFrame(columns=columns)
+            cells.append((row, "score", v.get("idea_id"), v.get("criterion_id"), v.get("assessor"),
+                          v.get("score"), v.get("comment")) for row, v in sheet.rows)  # fmt: skip
         else:
             by_label = {normalise_name(lbl): cid for cid, lbl in criteria["label"].items()} if (
                 not criteria.empty) else {}  # fmt: skip
@@ -267,16 +269,16 @@ class Checker:
                 crit_cols[canon] = cid
             if not crit_cols:
                 self.add(sheet, 1, None, N_("problem.no_criterion_columns"), known=known_text)
-            for row, v in sheet.rows:
-                for canon, cid in crit_cols.items():
-                    cells.append((row, canon, v.get("idea_id"), cid, v.get("assessor"), v.get(canon),
-                                  v.get("comment")))  # fmt: skip
-        records, seen = [], {}
+            cells.append((row, canon, v.get("idea_id"), cid, v.get("assessor"), v.get(canon),
+                          v.get("comment"))
+                         for row, v in sheet.rows for canon, cid in crit_cols.items())  # fmt: skip
+        records: dict[str, list] = {c: [] for c in columns}  # column-wise: 8 bytes a cell
+        seen: dict[tuple, int] = {}
         idea_known = set(ideas.index) if not ideas.empty else None
         bounds = {} if criteria.empty else dict(  # plain dict: .at per cell is slow
             zip(criteria.index, zip(criteria["scale_min"], criteria["scale_max"], strict=True),
                 strict=True))  # fmt: skip
-        for row, col, iid, cid, assessor, value, comment in cells:
+        for row, col, iid, cid, assessor, value, comment in (c for g in cells for c in g):
             if iid is None:
                 self.add(sheet, row, "idea_id", N_("problem.empty"))
                 continue
@@ -300,22 +302,23 @@ class Checker:
             score = self.cell_number(sheet, row, score_col, value)
             key = (iid, cid, assessor)
             if key in seen:
-                if score is None and seen[key][1] is None:
+                if score is None and seen[key] < 0:
                     continue
                 self.add(sheet, row, score_col, N_("problem.duplicate_score"), idea=iid,
-                         criterion=cid, assessor=assessor, first=seen[key][0])  # fmt: skip
+                         criterion=cid, assessor=assessor, first=abs(seen[key]))  # fmt: skip
                 continue
-            seen[key] = (row, score)
+            seen[key] = row if score is not None else -row  # the first row; < 0: it was empty
             if score is not None and cid in bounds:
                 lo, hi = bounds[cid]
                 if not lo <= score <= hi:
                     self.add(sheet, row, score_col, N_("problem.score_outside"), value=_n(score),
                              min=_n(lo), max=_n(hi), criterion=cid)  # fmt: skip
                     continue
-            records.append({"idea_id": iid, "criterion_id": cid, "assessor": assessor,
-                            "score": np.nan if score is None else score,
-                            "comment": "" if comment is None else str(comment), "row": row})  # fmt: skip
-        frame = pd.DataFrame.from_records(records, columns=columns)
+            for column, value in zip(columns, (iid, cid, assessor, np.nan if score is None else score,
+                                               "" if comment is None else str(comment), row),
+                                     strict=True):  # fmt: skip
+                records[column].append(value)
+        frame = pd.DataFrame(records, columns=columns)
         frame["score"] = frame["score"].astype(float)
         return frame
 
@@ -332,7 +335,7 @@ class Checker:
         for row, v in sheet.rows:
             if v.get("key") is None:
                 continue
-            key = lookup.get(normalise_name(v["key"]), normalise_name(v["key"]))
+            key = lookup.get(normalise_name(v.get("key")), normalise_name(v.get("key")))
             value = v.get("value")
             if key == "language" and value is not None:
                 value = str(value).strip().lower()
@@ -340,7 +343,7 @@ class Checker:
                     self.add(sheet, row, "value", N_("problem.bad_language"), value=v.get("value"))
                     continue
             if key in choices and value is not None and str(value) not in choices[key]:
-                self.add(sheet, row, "value", N_("problem.bad_setting"), value=value, key=v["key"],
+                self.add(sheet, row, "value", N_("problem.bad_setting"), value=value, key=v.get("key"),
                          choices=", ".join(choices[key]))  # fmt: skip
                 continue
             if key in ("budget", "budget_per_year") and value is not None:
@@ -369,8 +372,8 @@ class Checker:
                     self.add(sheet, row, column, N_("problem.empty"))
                     good = False
                 elif column != "assessor" and not criteria.empty and str(
-                        v[column]) not in criteria.index:  # fmt: skip
-                    self.add(sheet, row, column, N_("problem.unknown_criterion"), id=v[column],
+                        v.get(column)) not in criteria.index:  # fmt: skip
+                    self.add(sheet, row, column, N_("problem.unknown_criterion"), id=v.get(column),
                              known=known)  # fmt: skip
                     good = False
             value = v.get("value")
@@ -388,12 +391,12 @@ class Checker:
             elif not (1 / 9 - 1e-9 <= judgment <= 9 + 1e-9):
                 self.add(sheet, row, "value", N_("problem.pairwise_value"), value=value)
                 good = False
-            if good and str(v["criterion_a"]) == str(v["criterion_b"]):
+            if good and str(v.get("criterion_a")) == str(v.get("criterion_b")):
                 self.add(sheet, row, "criterion_b", N_("problem.pairwise_same"))
                 good = False
             if good:
-                records.append({"assessor": str(v["assessor"]), "criterion_a": str(v["criterion_a"]),
-                                "criterion_b": str(v["criterion_b"]), "value": float(judgment),
+                records.append({"assessor": str(v.get("assessor")), "criterion_a": str(v.get("criterion_a")),
+                                "criterion_b": str(v.get("criterion_b")), "value": float(judgment),
                                 "row": row})  # fmt: skip
         return pd.DataFrame.from_records(records, columns=columns)
 

@@ -1,4 +1,4 @@
-"""The users' workbook (``.xlsx`` or a folder of CSV files) in one call: read and validated.
+"""The users' workbook (``.xlsx``, ``.ods`` or a CSV folder) in one call: read and validated.
 
 :func:`read_workbook` returns a :class:`~prioritisation.core.model.Workbook` or raises one
 :class:`~prioritisation.core.errors.WorkbookError` listing *every* problem found, each with its
@@ -30,21 +30,25 @@ import hashlib
 from pathlib import Path
 
 from prioritisation.core.errors import Problem, WorkbookError
-from prioritisation.core.i18n import N_
+from prioritisation.core.i18n import N_, fmt_number
 from prioritisation.core.model import Workbook
+from prioritisation.data.limits import ProblemList
 from prioritisation.data.reader import read_sheets
 from prioritisation.data.validator import Checker
 
 
 def check_workbook(path) -> tuple[Workbook | None, list[Problem]]:
-    """Read and validate ``path``; return the workbook (``None`` if unusable) and all problems."""
+    """Read and validate ``path``; return the workbook (``None`` if unusable) and all problems.
+
+    At most :data:`~prioritisation.data.limits.MAX_PROBLEMS` problems are listed; when there
+    are more, the last line counts the rest (``… en nog 1.234 problemen``)."""
     path = Path(path)
-    problems: list[Problem] = []
+    problems = ProblemList()
     if not path.exists():
         return None, [Problem(None, None, None, N_("problem.file_missing"), {"path": str(path)})]
     sheets = read_sheets(path, problems)
-    if problems and not sheets:
-        return None, problems
+    if sheets is None:
+        return None, finish(problems)
     suffix = ".csv" if path.is_dir() else ""
     found = ", ".join(s.display for s in sheets.values()) or "—"
     for kind in ("ideas", "scores"):
@@ -58,12 +62,21 @@ def check_workbook(path) -> tuple[Workbook | None, list[Problem]]:
     settings = checker.settings()
     pairwise = checker.pairwise(criteria)
     if problems:
-        return None, sort_problems(problems)
+        return None, finish(problems)
     workbook = Workbook(
         criteria=criteria, ideas=ideas, scores=scores, settings=settings, pairwise=pairwise,
         source=str(path), sha256=file_sha256(path), criteria_defaulted=defaulted,
     )  # fmt: skip
     return workbook, []
+
+
+def finish(problems: ProblemList) -> list[Problem]:
+    """The problems in order (:func:`sort_problems`) and, if some were only counted, a line
+    that says how many more there are."""
+    out = sort_problems(problems)
+    if problems.dropped:
+        out.append(Problem(None, None, None, N_("problem.more"), {"n": problems.dropped}))
+    return out
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -86,11 +99,12 @@ def read_workbook(path) -> Workbook:
 def file_sha256(path: Path) -> str:
     """SHA-256 of a workbook file, or of a CSV folder (its CSV files by name, in order)."""
     digest = hashlib.sha256()
-    if path.is_dir():
-        for p in sorted(path.glob("*.csv")):
-            digest.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    else:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
+    for p in sorted(path.glob("*.csv")) if path.is_dir() else [path]:
+        if path.is_dir():
+            digest.update(p.name.encode() + b"\0")
+        with open(p, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):  # noqa: B023 - used at once
                 digest.update(block)
+        if path.is_dir():
+            digest.update(b"\0")
     return digest.hexdigest()

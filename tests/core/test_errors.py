@@ -80,3 +80,16 @@ def test_an_environment_failure_is_found_inside_other_errors():
     assert EnvironmentFailure.from_os_error(FileNotFoundError(errno.ENOENT, "x")) is None
     assert EnvironmentFailure.from_os_error(ValueError("x")) is None
     assert "een bestand" in EnvironmentFailure("disk_full").lines("nl")[0]
+
+
+def test_a_cut_problem_list_counts_every_problem_in_its_summary():
+    from prioritisation.core.errors import Problem, WorkbookError
+
+    listed = [Problem("ideas", r, "id", "problem.empty", {"column": "id"}) for r in range(2, 202)]
+    error = WorkbookError(
+        [*listed, Problem(None, None, None, "problem.more", {"n": 4800})], "x.csv"
+    )
+    assert error.count == 5000
+    assert error.summary("nl").startswith("5.000 problemen")
+    assert error.summary("en").startswith("5,000 problems")
+    assert "4.800 problemen" in error.lines("nl")[-1]

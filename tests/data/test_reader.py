@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prioritisation.data.reader import cell_id, normalise_name, read_csv_table, sheet_kind
+from prioritisation.data.reader import cell_id, normalise_name, sheet_kind
 from prioritisation.data.workbook import read_workbook
 from tests.conftest import xlsx
 
@@ -60,15 +60,6 @@ def test_names_match_ignoring_case_accents_spaces_and_hyphens():
     assert sheet_kind("Ideeën") == "ideas" and sheet_kind("Beoordelingen") == "scores"
     assert sheet_kind("lees_mij") is None
     assert cell_id(7.0) == "7" and cell_id(" A ") == "A"
-
-
-def test_csv_delimiter_and_decimal_comma_are_detected(tmp_path):
-    semicolon = tmp_path / "a.csv"
-    semicolon.write_bytes("id;titel\nA;Café\n".encode("cp1252"))
-    assert read_csv_table(semicolon) == ([["id", "titel"], ["A", "Café"]], True)
-    comma = tmp_path / "b.csv"
-    comma.write_text("id,title\nA,x\n", encoding="utf-8-sig")
-    assert read_csv_table(comma) == ([["id", "title"], ["A", "x"]], False)
 
 
 def test_a_column_twice_is_located_on_the_heading_row(tmp_path):
