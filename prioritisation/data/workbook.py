@@ -30,7 +30,7 @@ import hashlib
 from pathlib import Path
 
 from prioritisation.core.errors import Problem, WorkbookError
-from prioritisation.core.i18n import N_, fmt_number
+from prioritisation.core.i18n import N_
 from prioritisation.core.model import Workbook
 from prioritisation.data.limits import ProblemList
 from prioritisation.data.reader import read_sheets
