@@ -21,19 +21,9 @@ from prioritisation.scenarios.compare import compare
 from prioritisation.scenarios.db import default_store_path, open_store, store_url
 from prioritisation.scenarios.scenario import make_scenario
 from tests.conftest import ROOT
-from tests.scenarios.postgres import PostgresUnavailable, postgres_server
 
 WRITERS = 8
 SAVES_EACH = 10
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    try:
-        with postgres_server() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL tests skipped: {exc}")
 
 
 # --------------------------------------------------------------------------- basics
@@ -205,8 +195,8 @@ def test_writer_killed_while_saving_leaves_consistent_store(tmp_path):
 
 
 @pytest.mark.postgres
-def test_postgresql_round_trip(wb, pg_url):
-    with open_store(url=pg_url) as store:
+def test_postgresql_round_trip(wb, pg_db):
+    with open_store(url=pg_db) as store:
         assert store.dialect == "postgresql"
         first = store.save(make_scenario(wb, "PG", "An", weights="innovation=5",
                                          thresholds="feasibility=2.5", budget=1000000))  # fmt: skip
@@ -221,21 +211,21 @@ def test_postgresql_round_trip(wb, pg_url):
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_eight_processes_saving_at_once_lose_nothing_postgresql(pg_url, tmp_path):
-    _concurrent_saves(pg_url, tmp_path)
+def test_eight_processes_saving_at_once_lose_nothing_postgresql(pg_db, tmp_path):
+    _concurrent_saves(pg_db, tmp_path)
 
 
 @pytest.mark.postgres
-def test_postgresql_killed_writer_releases_the_save_lock(wb, pg_url):
-    with open_store(url=pg_url) as store:
+def test_postgresql_killed_writer_releases_the_save_lock(wb, pg_db):
+    with open_store(url=pg_db) as store:
         before = len(store.list())
-    proc = _writer("hold", pg_url)
+    proc = _writer("hold", pg_db)
     try:
         assert proc.stdout.readline().strip() == "holding", proc.stderr.read()
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    with open_store(url=pg_url) as store:
+    with open_store(url=pg_db) as store:
         assert "half" not in store.names() and len(store.list()) == before
         saved = store.save(make_scenario(wb, "Na de crash", "An"))  # the lock was released
         assert saved.version == 1 and len(store.list()) == before + 1
