@@ -140,13 +140,16 @@ class ScenarioStore:
         self.url = url
         self.display = _display_url(url)
         self.readonly = _sqlite_readonly(url) if readonly is None else bool(readonly)
+        self.engine = None
         try:
             self.engine = _make_engine(url, self.readonly)
             self.dialect = self.engine.dialect.name
             self._open_schema()
-        except UsageError:
-            raise
         except Exception as exc:
+            if self.engine is not None:
+                self.engine.dispose()
+            if isinstance(exc, UsageError):
+                raise
             raise UsageError("usage.store_unusable", store=self.display, error=_short(exc)) from exc
 
     # -- lifecycle
