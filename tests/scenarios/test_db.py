@@ -323,11 +323,16 @@ def shared_folder():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_read_only_store_can_be_listed(wb, shared_folder):
-    """The known defect: listing a store one may not write failed (WAL switch, schema write)."""
-    with open_store(url=str(shared_folder / "store.sqlite")) as store:
+@pytest.mark.parametrize("kind", ["store", "backup"])
+def test_a_read_only_store_can_be_listed(wb, shared_folder, tmp_path, kind):
+    """The known defect: listing a store one may not write failed (WAL switch, schema write).
+    A live store is in WAL mode; a backup copy is not (and must not be switched to it)."""
+    made = tmp_path / "made.sqlite" if kind == "backup" else shared_folder / "store.sqlite"
+    with open_store(url=str(made)) as store:
         store.save(make_scenario(wb, "A", "An"))
         store.save(make_scenario(wb, "A", "Bart", weights="equal"))
+        if kind == "backup":
+            store.backup(shared_folder / "store.sqlite")
     before = (shared_folder / "store.sqlite").read_bytes()
     done = _as_reader(shared_folder, READER)
     assert done.returncode == 0, done.stderr
