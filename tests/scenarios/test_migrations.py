@@ -145,3 +145,30 @@ def test_postgresql_schema_and_version_1_upgrade(wb, pg_db):
         assert store.save(make_scenario(wb, "Basis", "Els")).version == 2
         assert verify(store).ok
         assert _schema_differences(store) == []
+
+
+@pytest.mark.postgres
+def test_postgresql_app_role_with_the_documented_grants(wb, pg_db):
+    """The owner migrates; the app's role, with only the grants of
+    :func:`~prioritisation.scenarios.migrations.postgres_grants`, reads and appends, and the
+    database itself refuses it any change of history."""
+    with open_store(url=pg_db) as owner:
+        owner.save(make_scenario(wb, "A", "An"))
+    database = pg_db.rsplit("/", 1)[1]
+    role = f"app_{database}"
+    engine = sa.create_engine(pg_db, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        for statement in migrations.postgres_grants(role, database).splitlines():
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+    app_url = pg_db.replace("postgres@", f"{role}@")
+    with open_store(url=app_url) as app:
+        assert app.save(make_scenario(wb, "A", "Bart")).version == 2
+        app.log("Carla", "include", "ZOEK", False, True, scenario="A")
+        assert verify(app).ok
+        for statement in ("UPDATE scenarios SET author = 'Mallory'", "DELETE FROM audit_log",
+                          "ALTER TABLE scenarios DISABLE TRIGGER USER"):  # fmt: skip
+            with pytest.raises(sa.exc.DBAPIError, match="permission denied|must be owner"):
+                with app.engine.begin() as conn:
+                    conn.exec_driver_sql(statement)
