@@ -172,3 +172,19 @@ def test_postgresql_app_role_with_the_documented_grants(wb, pg_db):
             with pytest.raises(sa.exc.DBAPIError, match="permission denied|must be owner"):
                 with app.engine.begin() as conn:
                     conn.exec_driver_sql(statement)
+
+
+def test_openers_racing_on_an_old_store_migrate_it_once(v1_copy):
+    """The upgrade runs under the write lock (BEGIN IMMEDIATE), where Alembic re-reads the
+    revision: one opener upgrades, the rest find it done (without the lock: "database is
+    locked" or "duplicate column")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_head(_):
+        with open_store(url=str(v1_copy)) as store:
+            return store.head()
+
+    with ThreadPoolExecutor(6) as pool:
+        heads = set(pool.map(open_and_head, range(6)))
+    with open_store(url=str(v1_copy)) as store:
+        assert heads == {store.head()} and verify(store).entries == 43 and verify(store).ok
