@@ -12,27 +12,41 @@ environment variable ``PRIORITISATION_STORE``, else an SQLite file beside the wo
 several app users and CLI runs can save at once without "database is locked" errors or lost
 versions. The same code runs on PostgreSQL (``postgresql://user@host/db``), where saves are
 serialised with a transaction-scoped advisory lock.
+
+Every row written is sealed into the store's hash chain
+(:mod:`prioritisation.scenarios.integrity`); :meth:`ScenarioStore.head` gives the chain's head
+for a report. Opening a store brings its schema up to date
+(:mod:`prioritisation.scenarios.migrations`) under the write lock, unless the store is opened
+read-only (a file the user may not write, or ``readonly=True``): then nothing is written, not
+even the switch to WAL, and a store that needs an upgrade says so.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import sqlalchemy as sa
 
 from prioritisation.core.errors import UsageError
+from prioritisation.scenarios import migrations
 from prioritisation.scenarios.audit import scenario_changes
-from prioritisation.scenarios.scenario import Scenario, scenarios_frame
+from prioritisation.scenarios.integrity import ChainBroken, ChainWriter, chain_head, verify
+from prioritisation.scenarios.scenario import (
+    Scenario,
+    check_author,
+    check_name,
+    check_texts,
+    scenarios_frame,
+)
 from prioritisation.scenarios.schema import (
     AUDIT_COLUMNS,
-    SCHEMA_VERSION,
     audit_table,
-    meta_table,
-    metadata,
     row_to_scenario,
     scenario_row,
     scenarios_table,
@@ -78,12 +92,16 @@ def _normalise_url(url: str) -> str:
     return url
 
 
-def open_store(target=None, url: str | None = None) -> ScenarioStore:
-    """Open (creating if needed) the scenario store for a workbook path or URL.
+def open_store(
+    target=None, url: str | None = None, *, readonly: bool | None = None
+) -> ScenarioStore:
+    """Open (creating if needed, upgrading if old) the scenario store for a workbook path or URL.
 
     ``open_store("data/sample.xlsx")`` uses ``$PRIORITISATION_STORE`` when set, else
     ``data/sample.scenarios.sqlite``; ``open_store(url="postgresql://…")`` a server (a bare
-    path as ``url`` is an SQLite file).
+    path as ``url`` is an SQLite file). ``readonly``: ``True`` never writes (listing, showing,
+    verifying); ``None`` (default) is read-only exactly when the SQLite file or its folder may
+    not be written.
 
     >>> import tempfile
     >>> from prioritisation.data.sample import sample_path
@@ -98,7 +116,7 @@ def open_store(target=None, url: str | None = None) -> ScenarioStore:
     >>> store_url("data/ronde.xlsx", url="postgres://an@server/prio")
     'postgresql+psycopg://an@server/prio'
     """
-    return ScenarioStore(store_url(target, url))
+    return ScenarioStore(store_url(target, url), readonly=readonly)
 
 
 def _display_url(url: str) -> str:
@@ -118,16 +136,20 @@ class ScenarioStore:
     :meth:`close`. All methods return data (dataclasses, frames); none prints.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, readonly: bool | None = None):
         self.url = url
         self.display = _display_url(url)
+        self.readonly = _sqlite_readonly(url) if readonly is None else bool(readonly)
+        self.engine = None
         try:
-            self.engine = _make_engine(url)
+            self.engine = _make_engine(url, self.readonly)
             self.dialect = self.engine.dialect.name
-            self._create_schema()
-        except UsageError:
-            raise
+            self._open_schema()
         except Exception as exc:
+            if self.engine is not None:
+                self.engine.dispose()
+            if isinstance(exc, UsageError):
+                raise
             raise UsageError("usage.store_unusable", store=self.display, error=_short(exc)) from exc
 
     # -- lifecycle
@@ -146,17 +168,28 @@ class ScenarioStore:
     # -- transactions
     def transaction(self):
         """A write transaction (``BEGIN IMMEDIATE`` on SQLite, the save lock on PostgreSQL)."""
+        if self.readonly:
+            raise UsageError("usage.store_read_only", store=self.display)
         return _WriteTransaction(self)
 
-    def _create_schema(self) -> None:
+    def _open_schema(self) -> None:
+        """Bring the schema up to date (under the write lock), or, read-only, check it is."""
+        with self.engine.connect() as conn:
+            found = migrations.state(conn)
+        if found == "current":
+            return
+        if found == "newer":
+            raise UsageError("usage.store_newer", store=self.display)
+        if self.readonly:
+            raise UsageError("usage.store_needs_upgrade", store=self.display)
         with self.transaction() as conn:
-            metadata.create_all(conn, checkfirst=True)
-            have = conn.execute(
-                sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
-            ).scalar()
-            if have is None:
-                conn.execute(meta_table.insert().values(key="schema_version",
-                                                        value=str(SCHEMA_VERSION)))  # fmt: skip
+            migrations.upgrade(conn)
+
+    def head(self) -> str | None:
+        """The hash of the chain's last entry (``None`` when empty): what a report prints in
+        its decision record, and what ``audit verify --head`` checks later."""
+        with self.engine.connect() as conn:
+            return chain_head(conn)
 
     # -- writing
     def save(self, scenario: Scenario, *, retries: int = 20) -> Scenario:
@@ -165,10 +198,7 @@ class ScenarioStore:
         Writes the scenario and its audit entries (what changed since the previous version of
         the same name) in one transaction: either both are kept or neither.
         """
-        if not scenario.name.strip():
-            raise UsageError("usage.scenario_name")
-        if not scenario.author.strip():
-            raise UsageError("usage.scenario_author")
+        check_texts(scenario.name, scenario.author, scenario.note)
         last_error = None
         for _ in range(max(1, retries)):
             try:
@@ -187,14 +217,16 @@ class ScenarioStore:
         version = (previous.version if previous else 0) + 1
         now = datetime.now(UTC)
         saved = dataclasses.replace(scenario, version=version, created=now, id=None)
-        result = conn.execute(t.insert().values(**scenario_row(saved)))
+        chain = ChainWriter(conn)
+        result = conn.execute(t.insert().values(**chain.seal("scenarios", scenario_row(saved))))
         saved = dataclasses.replace(saved, id=int(result.inserted_primary_key[0]))
         entries = scenario_changes(previous, saved)
         if entries:
             conn.execute(
                 audit_table.insert(),
-                [{**e, "at": now.isoformat(), "actor": saved.author, "scenario": saved.name,
-                  "version": version, "workbook_sha256": saved.workbook_sha256}
+                [chain.seal("audit_log", {
+                    **e, "at": now.isoformat(), "actor": saved.author, "scenario": saved.name,
+                    "version": version, "workbook_sha256": saved.workbook_sha256})
                  for e in entries],
             )  # fmt: skip
         return saved
@@ -202,18 +234,15 @@ class ScenarioStore:
     def log(self, actor: str, field: str, item=None, old=None, new=None, *,
             scenario: str | None = None, workbook_sha256: str | None = None) -> None:  # fmt: skip
         """Record a change that is not a scenario save (the app: a selection ticked, say)."""
-        if not str(actor or "").strip():
-            raise UsageError("usage.scenario_author")
+        check_author(actor)
+        if scenario is not None:
+            check_name(scenario)
+        row = dict(at=datetime.now(UTC).isoformat(), actor=str(actor), action="log",
+                   scenario=scenario, version=None, field=str(field),
+                   item=None if item is None else str(item), old=stored_text(old),
+                   new=stored_text(new), workbook_sha256=workbook_sha256)  # fmt: skip
         with self.transaction() as conn:
-            conn.execute(
-                audit_table.insert().values(
-                    at=datetime.now(UTC).isoformat(), actor=str(actor), action="log",
-                    scenario=scenario, version=None, field=str(field),
-                    item=None if item is None else str(item), old=stored_text(old),
-                    new=stored_text(new),
-                    workbook_sha256=workbook_sha256,
-                )
-            )  # fmt: skip
+            conn.execute(audit_table.insert().values(**ChainWriter(conn).seal("audit_log", row)))
 
     # -- reading
     def list(self, name: str | None = None, latest: bool = False) -> list[Scenario]:
@@ -280,24 +309,26 @@ class ScenarioStore:
         return frame
 
     def backup(self, dest) -> Path:
-        """Copy an SQLite store to ``dest`` as one consistent file (safe while others write).
+        """Copy an SQLite store to ``dest`` as one consistent file (safe while others write),
+        after verifying its hash chain (:class:`~prioritisation.scenarios.integrity.ChainBroken`
+        if it does not hold: a broken store is not copied over a good backup).
 
         A PostgreSQL store is backed up with the server's own tools (``pg_dump``)."""
         if self.dialect != "sqlite":
             raise UsageError("usage.backup_sqlite_only", store=self.display)
-        import sqlite3
-
         from prioritisation.data.export import atomic_path
 
-        source = sa.engine.make_url(self.url).database
+        checked = verify(self)
+        if not checked.ok:
+            raise ChainBroken(checked)
         with atomic_path(dest) as tmp:
-            src, dst = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000), sqlite3.connect(tmp)
+            raw, dst = self.engine.raw_connection(), sqlite3.connect(tmp)
             try:
-                src.backup(dst)
+                raw.driver_connection.backup(dst)
                 dst.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dst.close()
-                src.close()
+                raw.close()
         return Path(dest)
 
 
@@ -328,21 +359,67 @@ class _WriteTransaction:
         return False
 
 
-def _make_engine(url: str) -> sa.Engine:
+def _sqlite_file(url: str) -> Path | None:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_readonly(url: str) -> bool:
+    """An existing SQLite store that this user may not write (the file or its folder, where
+    SQLite keeps its journal); a server's store is writable as far as we can tell here."""
+    path = _sqlite_file(url)
+    if path is None or not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _readonly_uri(path: Path) -> str:
+    """The URI that reads ``path`` without writing anything: ``mode=ro``; a WAL-mode file in
+    a folder we may not write (no ``-shm`` can be made) and with no pending ``-wal`` is read as
+    ``immutable``."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    probe = None
+    try:
+        probe = sqlite3.connect(uri, uri=True)
+        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return uri
+    except sqlite3.OperationalError:
+        if Path(f"{path}-wal").exists():
+            raise
+        return uri + "&immutable=1"
+    finally:
+        if probe is not None:
+            probe.close()
+
+
+def _make_engine(url: str, readonly: bool = False) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    path = _sqlite_file(url)
+    if readonly and path is not None:
+        uri = _readonly_uri(path)
+        engine = sa.create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            ),
+        )
+    else:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN itself
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
+        if not readonly:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

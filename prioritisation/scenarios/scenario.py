@@ -4,6 +4,9 @@ A scenario holds a method, an aggregation, weights (shares summing to 1), thresh
 a budget, a selection (ideas forced in or out), a note, who saved it, when, and the SHA-256 of
 the workbook it was made on. :func:`make_scenario` checks every setting against a workbook and
 fills the unset ones from it; user text is read with :mod:`prioritisation.core.parse`.
+Names, authors and notes have stated length limits (:data:`NAME_MAX`, :data:`AUTHOR_MAX`,
+:data:`NOTE_MAX` characters), checked by :func:`check_texts` here and again before the store
+writes, so that SQLite and PostgreSQL refuse the same things with the same message.
 
 >>> from prioritisation.data.sample import sample_path
 >>> from prioritisation.data.workbook import read_workbook
@@ -32,6 +35,15 @@ from prioritisation.core import parse
 from prioritisation.core.errors import UsageError
 from prioritisation.core.model import Workbook
 from prioritisation.engine.run import resolve_run
+
+# The longest name, author and note a scenario may have (characters).
+NAME_MAX = 200
+AUTHOR_MAX = 200
+NOTE_MAX = 5000
+
+# Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise a text on
+# a terminal or a page: refused in names and authors.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -170,10 +182,7 @@ def make_scenario(
     are the workbook's (see the module's example).
     """
     name, author = (name or "").strip(), (author or "").strip()
-    if not name:
-        raise UsageError("usage.scenario_name")
-    if not author:
-        raise UsageError("usage.scenario_author")
+    check_texts(name, author, note)
     run = resolve_run(wb, method=method, aggregate=aggregate, weights=weights)
     method, aggregate, shares = run.method, run.aggregate, run.weights
     include, exclude = list(parse.id_list(include)), list(parse.id_list(exclude))
@@ -190,6 +199,48 @@ def make_scenario(
         selection={"include": include, "exclude": exclude}, note=note or "",
         workbook_sha256=wb.sha256, workbook=Path(wb.source).name if wb.source else None,
     )  # fmt: skip
+
+
+def check_texts(name: str, author: str, note: str | None = "") -> None:
+    """Refuse (``UsageError`` naming the field and its limit) an empty name or author, one
+    with a control character, or a name, author or note over its length limit.
+
+    >>> check_texts("Leesklimaat eerst", "An", "")
+    >>> check_texts("x" * 201, "An")
+    Traceback (most recent call last):
+    UsageError: ...
+    """
+    check_name(name)
+    check_author(author)
+    check_note(note)
+
+
+def check_name(name: str) -> None:
+    """A scenario name: not empty, at most :data:`NAME_MAX` characters, no control character."""
+    name = str(name or "")
+    if not name.strip():
+        raise UsageError("usage.scenario_name")
+    if len(name) > NAME_MAX:
+        raise UsageError("usage.name_too_long", limit=NAME_MAX, length=len(name))
+    if _CONTROL.search(name):
+        raise UsageError("usage.name_control", name=_CONTROL.sub("?", name))
+
+
+def check_author(author: str) -> None:
+    """An author: not empty, at most :data:`AUTHOR_MAX` characters, no control character."""
+    author = str(author or "")
+    if not author.strip():
+        raise UsageError("usage.scenario_author")
+    if len(author) > AUTHOR_MAX:
+        raise UsageError("usage.author_too_long", limit=AUTHOR_MAX, length=len(author))
+    if _CONTROL.search(author):
+        raise UsageError("usage.author_control", author=_CONTROL.sub("?", author))
+
+
+def check_note(note: str | None) -> None:
+    """A note: at most :data:`NOTE_MAX` characters (line breaks allowed)."""
+    if len(note or "") > NOTE_MAX:
+        raise UsageError("usage.note_too_long", limit=NOTE_MAX, length=len(note))
 
 
 def _opt_float(value) -> float | None:

@@ -2,7 +2,13 @@
 
 Three tables: ``scenarios`` (one row per saved version; weights, thresholds, budget and
 selection as JSON text), ``audit_log`` (one row per change) and ``store_meta`` (the schema
-version). The same definitions serve SQLite and PostgreSQL.
+version). The same definitions serve SQLite and PostgreSQL. The first two are history: rows are
+only ever added (triggers refuse UPDATE and DELETE), and each row is a link of the store's hash
+chain (``seq``, ``prev_hash``, ``hash``; see :mod:`prioritisation.scenarios.integrity`).
+
+These definitions are what the code reads and writes; the database itself is created and
+upgraded by the migrations (:mod:`prioritisation.scenarios.migrations`), which a test keeps equal
+to them.
 
 >>> sorted(metadata.tables)
 ['audit_log', 'scenarios', 'store_meta']
@@ -18,18 +24,20 @@ from datetime import datetime
 import numpy as np
 import sqlalchemy as sa
 
-from prioritisation.scenarios.scenario import Scenario
+from prioritisation.scenarios.scenario import AUTHOR_MAX, NAME_MAX, Scenario
 
-SCHEMA_VERSION = 1
+# The schema version written in ``store_meta`` (1: before the hash chain; 2: with it). The
+# migrations keep it; Alembic's own ``alembic_version`` table names the exact revision.
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
 scenarios_table = sa.Table(
     "scenarios", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(NAME_MAX), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("author", sa.String(AUTHOR_MAX), nullable=False),
     sa.Column("created", sa.String(40), nullable=False),  # ISO 8601, UTC
     sa.Column("method", sa.String(40), nullable=False),
     sa.Column("aggregate", sa.String(40), nullable=False),
@@ -40,22 +48,30 @@ scenarios_table = sa.Table(
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("workbook_sha256", sa.String(64)),
     sa.Column("workbook", sa.String(500)),
+    sa.Column("seq", sa.Integer),  # position in the store's hash chain
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("hash", sa.String(64)),
     sa.UniqueConstraint("name", "version", name="uq_scenario_version"),
+    sa.Index("ix_scenarios_seq", "seq", unique=True),
 )  # fmt: skip
 
 audit_table = sa.Table(
     "audit_log", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.String(40), nullable=False),  # ISO 8601, UTC
-    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("actor", sa.String(AUTHOR_MAX), nullable=False),
     sa.Column("action", sa.String(40), nullable=False),  # create, change, save, log
-    sa.Column("scenario", sa.String(200)),
+    sa.Column("scenario", sa.String(NAME_MAX)),
     sa.Column("version", sa.Integer),
     sa.Column("field", sa.String(100), nullable=False),  # weight, threshold, include, …
     sa.Column("item", sa.String(200)),  # criterion or idea id
     sa.Column("old", sa.Text),
     sa.Column("new", sa.Text),
     sa.Column("workbook_sha256", sa.String(64)),
+    sa.Column("seq", sa.Integer),  # position in the store's hash chain
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("hash", sa.String(64)),
+    sa.Index("ix_audit_log_seq", "seq", unique=True),
 )  # fmt: skip
 
 meta_table = sa.Table(

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,19 +22,9 @@ from prioritisation.scenarios.compare import compare
 from prioritisation.scenarios.db import default_store_path, open_store, store_url
 from prioritisation.scenarios.scenario import make_scenario
 from tests.conftest import ROOT
-from tests.scenarios.postgres import PostgresUnavailable, postgres_server
 
 WRITERS = 8
 SAVES_EACH = 10
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    try:
-        with postgres_server() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL tests skipped: {exc}")
 
 
 # --------------------------------------------------------------------------- basics
@@ -205,8 +196,8 @@ def test_writer_killed_while_saving_leaves_consistent_store(tmp_path):
 
 
 @pytest.mark.postgres
-def test_postgresql_round_trip(wb, pg_url):
-    with open_store(url=pg_url) as store:
+def test_postgresql_round_trip(wb, pg_db):
+    with open_store(url=pg_db) as store:
         assert store.dialect == "postgresql"
         first = store.save(make_scenario(wb, "PG", "An", weights="innovation=5",
                                          thresholds="feasibility=2.5", budget=1000000))  # fmt: skip
@@ -221,21 +212,138 @@ def test_postgresql_round_trip(wb, pg_url):
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_eight_processes_saving_at_once_lose_nothing_postgresql(pg_url, tmp_path):
-    _concurrent_saves(pg_url, tmp_path)
+def test_eight_processes_saving_at_once_lose_nothing_postgresql(pg_db, tmp_path):
+    _concurrent_saves(pg_db, tmp_path)
 
 
 @pytest.mark.postgres
-def test_postgresql_killed_writer_releases_the_save_lock(wb, pg_url):
-    with open_store(url=pg_url) as store:
+def test_postgresql_killed_writer_releases_the_save_lock(wb, pg_db):
+    with open_store(url=pg_db) as store:
         before = len(store.list())
-    proc = _writer("hold", pg_url)
+    proc = _writer("hold", pg_db)
     try:
         assert proc.stdout.readline().strip() == "holding", proc.stderr.read()
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    with open_store(url=pg_url) as store:
+    with open_store(url=pg_db) as store:
         assert "half" not in store.names() and len(store.list()) == before
         saved = store.save(make_scenario(wb, "Na de crash", "An"))  # the lock was released
         assert saved.version == 1 and len(store.list()) == before + 1
+
+
+# --------------------------------------------------------------------------- limits
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_store(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'limits.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_db")
+    with open_store(url=url) as s:
+        yield s
+
+
+@pytest.mark.parametrize(
+    "change, code",
+    [({"name": "N" * 300}, "usage.name_too_long"), ({"author": "A" * 201}, "usage.author_too_long"),
+     ({"note": "x" * 5001}, "usage.note_too_long"), ({"name": "Basis\x1b[2J"}, "usage.name_control"),
+     ({"author": "An\u202e"}, "usage.author_control")],
+)  # fmt: skip
+def test_limits_are_the_same_on_sqlite_and_postgresql(wb, any_store, change, code):
+    """Checked before the INSERT: PostgreSQL used to answer a 300-character name with a
+    DataError and its SQL; SQLite stored it."""
+    scenario = dataclasses.replace(make_scenario(wb, "Basis", "An"), **change)
+    with pytest.raises(UsageError) as info:
+        any_store.save(scenario)
+    assert info.value.code == code
+    assert any_store.list() == [] and any_store.audit().empty
+
+
+def test_the_longest_allowed_texts_are_kept(wb, any_store):
+    longest = make_scenario(wb, "N" * 200, "A" * 200, note="x\n" * 2500)
+    saved = any_store.save(longest)
+    assert any_store.get("N" * 200) == saved and len(saved.note) == 5000
+
+
+def test_a_logged_change_keeps_the_same_limits(any_store):
+    with pytest.raises(UsageError) as info:
+        any_store.log("A" * 201, "include", "ZOEK", False, True)
+    assert info.value.code == "usage.author_too_long"
+    with pytest.raises(UsageError) as info:
+        any_store.log("An", "include", "ZOEK", False, True, scenario="S" * 201)
+    assert info.value.code == "usage.name_too_long"
+    assert any_store.audit().empty
+
+
+# --------------------------------------------------------------------------- read-only
+
+
+def _as_reader(folder: Path, code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` as a user who may read but not write ``folder`` and its files: ``nobody``
+    when the tests run as root (root may write anything), else the folder made read-only."""
+    prefix = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot read as another user")
+        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    for path in folder.iterdir():
+        path.chmod(0o444)
+    folder.chmod(0o555)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        return subprocess.run([*prefix, sys.executable, "-c", code], cwd=folder, env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+    finally:
+        folder.chmod(0o755)
+
+
+READER = """
+from prioritisation.core.errors import UsageError
+from prioritisation.scenarios.db import open_store
+from prioritisation.scenarios.integrity import verify
+try:
+    with open_store(url="store.sqlite") as store:
+        print("readonly", store.readonly)
+        print("list", [s.label for s in store.list()])
+        print("verify", verify(store).ok)
+        store.save(store.get("A"))
+except UsageError as exc:
+    print("refused", exc.code)
+"""
+
+
+@pytest.fixture
+def shared_folder():
+    folder = Path(tempfile.mkdtemp(prefix="prio-ro-", dir="/tmp"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("kind", ["store", "backup"])
+def test_a_read_only_store_can_be_listed(wb, shared_folder, tmp_path, kind):
+    """The known defect: listing a store one may not write failed (WAL switch, schema write).
+    A live store is in WAL mode; a backup copy is not (and must not be switched to it)."""
+    made = tmp_path / "made.sqlite" if kind == "backup" else shared_folder / "store.sqlite"
+    with open_store(url=str(made)) as store:
+        store.save(make_scenario(wb, "A", "An"))
+        store.save(make_scenario(wb, "A", "Bart", weights="equal"))
+        if kind == "backup":
+            store.backup(shared_folder / "store.sqlite")
+    before = (shared_folder / "store.sqlite").read_bytes()
+    done = _as_reader(shared_folder, READER)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:4] == [
+        "readonly True", "list ['A v1', 'A v2']", "verify True", "refused usage.store_read_only"]  # fmt: skip
+    assert (shared_folder / "store.sqlite").read_bytes() == before
+
+
+def test_an_old_read_only_store_asks_for_an_upgrade(shared_folder):
+    shutil.copy(Path(__file__).parent / "data" / "v1.scenarios.sqlite",
+                shared_folder / "store.sqlite")  # fmt: skip
+    done = _as_reader(shared_folder, READER)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "refused usage.store_needs_upgrade"

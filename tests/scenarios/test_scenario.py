@@ -72,10 +72,27 @@ def test_thresholds_spellings(wb):
      ({"thresholds": "innovation=9"}, "threshold_value"), ({"thresholds": "x=1"}, "threshold_unknown"),
      ({"thresholds": "innovation=x"}, "threshold_syntax"), ({"budget": "veel"}, "budget"),
      ({"budget": "2027: 400000, 2029: 1"}, "years_gap"), ({"include": "NOPE"}, "selection_unknown"),
-     ({"include": "ZOEK", "exclude": "ZOEK"}, "selection_both"), ({"weights": "x=1"}, "weights_unknown")],
+     ({"include": "ZOEK", "exclude": "ZOEK"}, "selection_both"), ({"weights": "x=1"}, "weights_unknown"),
+     ({"name": "N" * 201}, "name_too_long"), ({"author": "A" * 201}, "author_too_long"),
+     ({"note": "x" * 5001}, "note_too_long"), ({"name": "Basis\x1b]0;hallo\x07"}, "name_control"),
+     ({"name": "Ba\nsis"}, "name_control"), ({"author": "An\u202eB"}, "author_control"),
+     ({"author": "An\x9b"}, "author_control")],
 )  # fmt: skip
 def test_bad_scenario_settings_are_usage_errors(wb, kwargs, code):
     args = {"name": "S", "author": "An", **kwargs}
     with pytest.raises(UsageError) as info:
         make_scenario(wb, args.pop("name"), args.pop("author"), **args)
     assert info.value.code == f"usage.{code}"
+
+
+def test_limits_are_stated_in_the_message(wb):
+    with pytest.raises(UsageError) as info:
+        make_scenario(wb, "N" * 250, "An")
+    assert info.value.lines("nl") == [
+        "een scenarionaam mag hoogstens 200 tekens lang zijn (deze heeft er 250)"]  # fmt: skip
+    assert "at most 5000 characters" in UsageError("usage.note_too_long", limit=5000,
+                                                    length=5001).lines("en")[0]  # fmt: skip
+    with pytest.raises(UsageError) as info:
+        make_scenario(wb, "Basis\x1b[31m", "An")
+    assert "\x1b" not in info.value.lines("en")[0] and "Basis?[31m" in info.value.lines("en")[0]
+    assert make_scenario(wb, "  Basis  ", "An", note="regel 1\nregel 2").name == "Basis"
