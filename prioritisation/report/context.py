@@ -44,6 +44,7 @@ class ReportContext:
     roadmap: object | None = None  # prioritisation.decisions.roadmap.Roadmap
     robustness: object | None = None  # prioritisation.decisions.sensitivity.Robustness
     versions: dict = field(default_factory=lambda: library_versions())
+    chain_head: str | None = None  # the scenario store's audit chain head when the report was made
 
     @property
     def n_ideas(self) -> int:
@@ -107,6 +108,22 @@ def total_budget(value) -> float | None:
     return found.total
 
 
+def chain_head(wb: Workbook, store: str = "") -> str | None:
+    """The head of the scenario store's hash chain (``prioritisation audit verify --head``
+    checks later that nothing before it was changed or removed); ``None`` when the workbook has
+    no store (none is created for asking)."""
+    from prioritisation.core.errors import PrioritisationError
+    from prioritisation.scenarios.db import default_store_path, open_store
+
+    if not store and (not wb.source or not default_store_path(wb.source).exists()):
+        return None
+    try:
+        with open_store(wb.source, url=store or None, readonly=True) as st:
+            return st.head()
+    except PrioritisationError:
+        return None
+
+
 def build_context(
     workbook: str,
     lang: str = "nl",
@@ -146,7 +163,7 @@ def build_context(
         wb=wb, ranking=ranking, lang=lang,
         title=title or wb.title or tr("rep.default_title", lang), date=when,
         scenario=None, scenario_version=None, weights_spec=weights or None,
-        budget=total_budget(budget),
+        budget=total_budget(budget), chain_head=chain_head(wb, store),
     )  # fmt: skip
     return with_engines(ctx, method=method or None, weights=weights or None,
                         aggregate=aggregate or None)  # fmt: skip
@@ -167,7 +184,7 @@ def _scenario_context(wb, name, version, store, lang, title, when) -> ReportCont
         title=title or wb.title or tr("rep.default_title", lang), date=when,
         scenario=tr("rep.scenario_label", lang, name=sc.name, version=sc.version),
         scenario_version=str(sc.version), stored=sc,
-        budget=total_budget(swb.settings.get("budget")),
+        budget=total_budget(swb.settings.get("budget")), chain_head=chain_head(wb, store),
     )  # fmt: skip
     return with_engines(ctx, method=sc.method, weights=shares, aggregate=sc.aggregate,
                         must=list(selection.get("include") or []) or None,

@@ -98,3 +98,27 @@ def test_the_solver_version_without_scipys_highs_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "scipy.optimize._highspy", None)  # import fails
     monkeypatch.setattr(importlib.metadata, "version", not_installed)
     assert solver_version("1.2.3") == "HiGHS (SciPy 1.2.3)"
+
+
+def test_the_decision_record_names_the_audit_chain_head(stored):
+    from prioritisation.scenarios.db import open_store
+    from prioritisation.scenarios.integrity import verify
+
+    ctx = build_context(str(stored), lang="nl", scenario="Basis", date="2027-01-15")
+    with open_store(stored, readonly=True) as st:
+        head = st.head()
+        assert verify(st, head=ctx.chain_head).ok
+    assert ctx.chain_head == head and len(head) == 64
+    assert head in overview.cover(ctx) and "audit verify --head" in overview.cover(ctx)
+
+
+def test_without_a_store_the_record_says_so_and_creates_none(tmp_path):
+    import shutil
+
+    from prioritisation.scenarios.db import default_store_path
+
+    path = tmp_path / "s.xlsx"
+    shutil.copy(SAMPLE, path)
+    ctx = build_context(str(path), lang="nl", date="2027-01-15")
+    assert ctx.chain_head is None and "geen bewaarde scenario&#x27;s" in overview.cover(ctx)
+    assert not default_store_path(path).exists()
