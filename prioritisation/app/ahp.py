@@ -9,20 +9,17 @@ ratio tells the member whether the judgments contradict each other
 
 from __future__ import annotations
 
-import html
 import itertools
 
 import ipywidgets as w
 import numpy as np
 
-from prioritisation.core.i18n import fmt_number, get_language, tr
+from prioritisation.core.i18n import N_, fmt_number, get_language, tr
+from prioritisation.core.text import escape
 
 SCALE = (9, 7, 5, 3, 1, 1 / 3, 1 / 5, 1 / 7, 1 / 9)  # value of "A compared with B"
+MORE = {3: N_("ahp.more3"), 5: N_("ahp.more5"), 7: N_("ahp.more7"), 9: N_("ahp.more9")}
 CR_LIMIT = 0.1
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def judgment_text(a: str, b: str, value: float, lang: str | None = None) -> str:
@@ -30,7 +27,7 @@ def judgment_text(a: str, b: str, value: float, lang: str | None = None) -> str:
         return tr("ahp.equal", lang, a=a, b=b)
     strength = round(value if value > 1 else 1 / value)
     first, second = (a, b) if value > 1 else (b, a)
-    return tr(f"ahp.more{strength}", lang, a=first, b=second)
+    return tr(MORE[strength], lang, a=first, b=second)
 
 
 class AhpPanel:
@@ -43,7 +40,7 @@ class AhpPanel:
         self.pairs = list(itertools.combinations(self.criteria, 2))
         self.sliders: dict[tuple[str, str], w.SelectionSlider] = {}
         self.texts: dict[tuple[str, str], w.HTML] = {}
-        rows = [w.HTML(f"<div class='pw-muted'>{_e(tr('ahp.help'))}</div>")]
+        rows = [w.HTML(f"<div class='pw-muted'>{escape(tr('ahp.help'))}</div>")]
         options = [(str(round(v if v >= 1 else 1 / v)), v) for v in SCALE]
         for a, b in self.pairs:
             slider = w.SelectionSlider(options=options, value=1, readout=False,
@@ -51,12 +48,12 @@ class AhpPanel:
                                        layout=w.Layout(width="96%"))  # fmt: skip
             slider.add_class("pw-ahp-pair").add_class(f"pw-ahp-{a}-{b}")
             text = w.HTML(
-                f"<div class='pw-share'>{_e(judgment_text(labels[a], labels[b], 1))}</div>"
+                f"<div class='pw-share'>{escape(judgment_text(labels[a], labels[b], 1))}</div>"
             )
             slider.observe(lambda change, pair=(a, b): self._on_pair(pair, change), names="value")
             self.sliders[(a, b)], self.texts[(a, b)] = slider, text
-            ends = (f"<div class='pw-ends'><span>◂ {_e(labels[a])}</span>"
-                    f"<span>{_e(labels[b])} ▸</span></div>")  # fmt: skip
+            ends = (f"<div class='pw-ends'><span>◂ {escape(labels[a])}</span>"
+                    f"<span>{escape(labels[b])} ▸</span></div>")  # fmt: skip
             rows += [w.HTML(ends), slider, text]
         self.consistency = w.HTML().add_class("pw-ahp-consistency")
         rows.append(self.consistency)
@@ -93,17 +90,17 @@ class AhpPanel:
     def show_consistency(self, cr: float, source: str = "") -> None:
         lang = get_language()
         ok = cr <= CR_LIMIT + 1e-12
-        key = "ahp.consistent" if ok else "ahp.inconsistent"
+        key = N_("ahp.consistent") if ok else N_("ahp.inconsistent")
         text = tr(key, lang, cr=fmt_number(cr, 2, lang), limit=fmt_number(CR_LIMIT, 2, lang))
         cls = "pw-note" if ok else "pw-box"
-        self.consistency.value = f"<p class='{cls}'>{_e(source)}{_e(text)}</p>"
+        self.consistency.value = f"<p class='{cls}'>{escape(source)}{escape(text)}</p>"
 
     def _on_pair(self, pair, change) -> None:
         a, b = pair
         lang = get_language()
         self.texts[
             pair
-        ].value = f"<div class='pw-share'>{_e(judgment_text(self.labels[a], self.labels[b], change['new'], lang))}</div>"
+        ].value = f"<div class='pw-share'>{escape(judgment_text(self.labels[a], self.labels[b], change['new'], lang))}</div>"
         if not getattr(self, "_muted", False):
             self.apply()
 

@@ -8,19 +8,14 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
-from prioritisation.core.i18n import fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.i18n import N_, fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.text import escape
 
 SMAA_SAMPLES = 4000
 SMAA_SPREAD = 0.02  # Dirichlet around the current weights: a 30 % weight varies by about ±6 points
 TOP_K = 3
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 class RobustnessPanel:
@@ -34,7 +29,7 @@ class RobustnessPanel:
 
     def widget(self) -> w.Widget:
         return w.VBox([
-            w.HTML(f"<h3>{_e(tr('rob.title'))}</h3>"),
+            w.HTML(f"<h3>{escape(tr('rob.title'))}</h3>"),
             self.stability, self.button, self.smaa,
         ])  # fmt: skip
 
@@ -46,7 +41,9 @@ class RobustnessPanel:
         weights = state.weights()
         if weights is None or state.method != "wsm":
             self.stability.value = (
-                f"<p class='pw-muted'>{_e(tr('rob.only_wsm'))}</p>" if weights is not None else ""
+                f"<p class='pw-muted'>{escape(tr('rob.only_wsm'))}</p>"
+                if weights is not None
+                else ""
             )
             return
         lang = get_language()
@@ -65,10 +62,10 @@ class RobustnessPanel:
                 text += " " + tr("rob.above", lang, rival=r["high_rival"])
             if r["low_rival"] and r["low"] > 1e-9:
                 text += " " + tr("rob.below", lang, rival=r["low_rival"])
-            items.append(f"<li>{_e(text)}</li>")
+            items.append(f"<li>{escape(text)}</li>")
         title = wb.ideas.at[s.winner, "title"]
         self.stability.value = (
-            f"<p>{_e(tr('rob.winner', lang, winner=s.winner, title=title))}</p>"
+            f"<p>{escape(tr('rob.winner', lang, winner=s.winner, title=title))}</p>"
             f"<ul class='pw-stability-list'>{''.join(items)}</ul>"
         )
 
@@ -80,25 +77,26 @@ class RobustnessPanel:
         if weights is None or state.method != "wsm":
             return
         lang = get_language()
-        self.smaa.value = f"<p class='pw-muted'>{_e(tr('app.loading'))}</p>"
+        self.smaa.value = f"<p class='pw-muted'>{escape(tr('app.loading'))}</p>"
         r = smaa_prepared(state.prepared, weights, samples=SMAA_SAMPLES, seed=0,
                           spread=SMAA_SPREAD, top_k=TOP_K)  # fmt: skip
         ids = list(r.acceptability.index[:10])
         rows = "".join(
             f"<tr><td class='num'>{int(r.current_rank[i])}</td>"
-            f"<td><span class='pw-id'>{_e(i)}</span> {_e(r.titles[i])}</td>"
+            f"<td><span class='pw-id'>{escape(i)}</span> {escape(r.titles[i])}</td>"
             f"<td class='num'>{fmt_percent(float(r.p_first[i]), 0, lang)}</td>"
             f"<td class='num'>{fmt_percent(float(r.p_top_k[i]), 0, lang)}</td>"
             f"<td class='num'>{fmt_number(float(r.expected_rank[i]), 1, lang)}</td></tr>"
             for i in ids
         )
         head = "".join(
-            f"<th class='{c}'>{_e(tr(k, lang))}</th>"
-            for k, c in [("app.col.rank", "num"), ("app.col.idea", ""), ("rob.p_first", "num"),
-                         ("rob.p_top", "num"), ("rob.expected", "num")]
+            f"<th class='{c}'>{escape(tr(k, lang))}</th>"
+            for k, c in [(N_("app.col.rank"), "num"), (N_("app.col.idea"), ""),
+                         (N_("rob.p_first"), "num"), (N_("rob.p_top"), "num"),
+                         (N_("rob.expected"), "num")]
         )  # fmt: skip
         self.smaa.value = (
-            f"<p class='pw-muted'>{_e(tr('rob.smaa_help', lang, n=SMAA_SAMPLES))}</p>"
+            f"<p class='pw-muted'>{escape(tr('rob.smaa_help', lang, n=SMAA_SAMPLES))}</p>"
             f"<table class='pw-table pw-smaa-table'><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )

@@ -1,19 +1,17 @@
 """Pure HTML builders for the app's panels (no widgets): easy to test, cheap to send.
 
-Every piece of user text is escaped with :func:`html.escape`.
+Every piece of user text is escaped with :func:`prioritisation.core.text.escape`.
 """
 
 from __future__ import annotations
-
-import math
-from html import escape
 
 import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import Problem
-from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, get_language, tr
 from prioritisation.core.model import Workbook
+from prioritisation.core.text import escape
 from prioritisation.engine.scoring import Ranking
 
 CSS = """
@@ -62,17 +60,11 @@ CSS = """
 """
 
 
-def _e(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return escape(str(value))
-
-
 def problems_html(problems: list[Problem], source: str, lang: str | None = None) -> str:
-    items = "".join(f"<li>{_e(p.format(lang))}</li>" for p in problems)
+    items = "".join(f"<li>{escape(p.format(lang))}</li>" for p in problems)
     return (
-        f'<div class="pw-box pw-problems"><h3>{_e(tr("app.bad_workbook", lang))}: '
-        f"{_e(source)}</h3><p>{_e(tr('app.bad_workbook_help', lang))}</p><ul>{items}</ul></div>"
+        f'<div class="pw-box pw-problems"><h3>{escape(tr("app.bad_workbook", lang))}: '
+        f"{escape(source)}</h3><p>{escape(tr('app.bad_workbook_help', lang))}</p><ul>{items}</ul></div>"
     )
 
 
@@ -94,7 +86,7 @@ BAR_PX = 150  # width of a score of 1
 def legend_html(ranking: Ranking) -> str:
     items = "".join(
         f'<span class="pw-key"><span class="pw-swatch" style="background:{PALETTE[j % 10]}">'
-        f"</span>{_e(ranking.labels.get(c, c))}</span>"
+        f"</span>{escape(ranking.labels.get(c, c))}</span>"
         for j, c in enumerate(ranking.weights.index)
     )
     return f'<div class="pw-legend">{items}</div>'
@@ -140,10 +132,10 @@ def static_cells(ranking: Ranking, currency: str = "EUR", lang: str | None = Non
         t.index, t["title"], t["theme"], t["cost"], t["eligible"], t["reasons"], strict=True
     ):
         out[iid] = (
-            f'<td><span class="pw-id">{_e(iid)}</span> {_e(title)}</td><td>{_e(theme)}</td>',
-            f'<td class="num">{_e(fmt_money(cost, currency, lang))}</td>'
+            f'<td><span class="pw-id">{escape(iid)}</span> {escape(title)}</td><td>{escape(theme)}</td>',
+            f'<td class="num">{escape(fmt_money(cost, currency, lang))}</td>'
             f"<td>{tr('yes', lang) if eligible else tr('no', lang)}</td>"
-            f"<td>{_e('; '.join(reasons) if reasons else '')}</td></tr>",
+            f"<td>{escape('; '.join(reasons) if reasons else '')}</td></tr>",
         )
     return out
 
@@ -168,7 +160,7 @@ def ranking_table_html(
     contributions = (
         None if ranking.contributions.empty else ranking.contributions.loc[t.index].to_numpy()
     )
-    titles = [_e(ranking.labels.get(c, c)) for c in ranking.weights.index]
+    titles = [escape(ranking.labels.get(c, c)) for c in ranking.weights.index]
     rows = []
     for k, (iid, rank, score, eligible) in enumerate(
         zip(t.index, t["rank"].to_numpy(), t["score"].to_numpy(), t["eligible"], strict=True)
@@ -176,21 +168,22 @@ def ranking_table_html(
         before, after = static[iid]
         bar = _score_bar(None if contributions is None else contributions[k], titles, score)
         rows.append(
-            f'<tr class="{"pw-in" if eligible else "pw-out"}" data-id="{_e(iid)}">'
+            f'<tr class="{"pw-in" if eligible else "pw-out"}" data-id="{escape(iid)}">'
             f'<td class="num pw-rank">{"" if np.isnan(rank) else int(rank)}</td>{before}'
             f'<td class="num pw-score">{fmt_score(score, lang)}</td>'
             f'<td class="pw-stack">{bar}</td>{after}'
         )
     head = "".join(
-        f'<th class="{cls}">{_e(tr(k, lang))}</th>'
-        for k, cls in [("app.col.rank", "num"), ("app.col.idea", ""), ("app.col.theme", ""),
-                       ("app.col.score", "num"), ("app.col.makeup", ""), ("app.col.cost", "num"),
-                       ("app.col.eligible", ""), ("app.col.reason", "")]
+        f'<th class="{cls}">{escape(tr(k, lang))}</th>'
+        for k, cls in [(N_("app.col.rank"), "num"), (N_("app.col.idea"), ""),
+                       (N_("app.col.theme"), ""), (N_("app.col.score"), "num"),
+                       (N_("app.col.makeup"), ""), (N_("app.col.cost"), "num"),
+                       (N_("app.col.eligible"), ""), (N_("app.col.reason"), "")]
     )  # fmt: skip
     ranked = int(t["eligible"].sum())
     summary = tr("ranking.summary", lang, ranked=ranked, excluded=len(t) - ranked)
     return (
-        f'<div class="pw-muted">{_e(summary)}</div>{legend_html(ranking)}<div class="pw-scroll">'
+        f'<div class="pw-muted">{escape(summary)}</div>{legend_html(ranking)}<div class="pw-scroll">'
         f'<table class="pw-table pw-ranking"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -198,7 +191,7 @@ def ranking_table_html(
 
 def weight_share_html(share: float | None, lang: str | None = None) -> str:
     text = "—" if share is None else tr("weights.share", lang, share=fmt_percent(share, 0, lang))
-    return f'<div class="pw-share">{_e(text)}</div>'
+    return f'<div class="pw-share">{escape(text)}</div>'
 
 
 def short_name(name: str) -> str:
@@ -218,16 +211,18 @@ def members_html(
     """
     members = list(ranks.columns)
     if len(members) < 2:
-        return f'<p class="pw-note">{_e(tr("members.one", lang))}</p>'
+        return f'<p class="pw-note">{escape(tr("members.one", lang))}</p>'
     ranks = ranks.reindex(group.table.index).astype(float)
     spread = ranks.max(axis=1) - ranks.min(axis=1)
     order = sorted(group.table.index, key=lambda i: (-(spread[i] if not np.isnan(spread[i]) else -1),
                                                       np.nan_to_num(group.table.at[i, "rank"], nan=1e9)))  # fmt: skip
     order = order[:limit]
     head = (
-        f"<th>{_e(tr('app.col.idea', lang))}</th><th class='num'>{_e(tr('app.col.group', lang))}</th>"
-        + "".join(f"<th class='num' title='{_e(m)}'>{_e(short_name(m))}</th>" for m in members)
-        + f"<th class='num'>{_e(tr('app.col.difference', lang))}</th>"
+        f"<th>{escape(tr('app.col.idea', lang))}</th><th class='num'>{escape(tr('app.col.group', lang))}</th>"
+        + "".join(
+            f"<th class='num' title='{escape(m)}'>{escape(short_name(m))}</th>" for m in members
+        )
+        + f"<th class='num'>{escape(tr('app.col.difference', lang))}</th>"
     )
     rows = []
     for iid in order:
@@ -241,19 +236,19 @@ def members_html(
             )
         diff = spread[iid]
         rows.append(
-            f"<tr><td><span class='pw-id'>{_e(iid)}</span> {_e(group.table.at[iid, 'title'])}</td>"
+            f"<tr><td><span class='pw-id'>{escape(iid)}</span> {escape(group.table.at[iid, 'title'])}</td>"
             f"<td class='num'>{'—' if np.isnan(grank) else int(grank)}</td>{''.join(cells)}"
             f"<td class='num'>{'' if np.isnan(diff) else int(diff)}</td></tr>"
         )
     names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
-    key = f'<p class="pw-muted">{_e(names)}</p>' if names else ""
+    key = f'<p class="pw-muted">{escape(names)}</p>' if names else ""
     if agreement is not None and not np.isnan(agreement):
         key = (
-            f'<p class="pw-note pw-kendall">{_e(tr("members.kendall", lang, w=fmt_number(agreement, 2, lang)))}</p>'
+            f'<p class="pw-note pw-kendall">{escape(tr("members.kendall", lang, w=fmt_number(agreement, 2, lang)))}</p>'
             + key
         )
     return (
-        f'<p class="pw-muted">{_e(tr("members.help", lang))} {_e(tr("members.difference", lang))}'
+        f'<p class="pw-muted">{escape(tr("members.help", lang))} {escape(tr("members.difference", lang))}'
         f'</p>{key}<div class="pw-scroll"><table class="pw-table pw-members"><thead><tr>{head}</tr>'
         f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -275,7 +270,7 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
 
     def ids_text(ids) -> str:
         if not ids:
-            return _e(tr("detail.none", lang))
+            return escape(tr("detail.none", lang))
         parts = []
         for d in ids:
             title = wb.ideas.at[d, "title"] if d in wb.ideas.index else ""
@@ -285,28 +280,28 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
                 if np.isnan(r)
                 else tr("detail.rank_short", lang, rank=int(r))
             )
-            parts.append(f"<b>{_e(d)}</b> {_e(title)} ({_e(where)})")
+            parts.append(f"<b>{escape(d)}</b> {escape(title)} ({escape(where)})")
         return "; ".join(parts)
 
     needed_by = [i for i, deps in wb.ideas["depends_on"].items() if idea_id in (deps or ())]
     facts = [
-        (tr("app.col.theme", lang), _e(idea.get("theme"))),
-        (tr("detail.owner", lang), _e(idea.get("owner"))),
-        (tr("detail.cost", lang), _e(fmt_money(idea.get("cost"), wb.currency, lang))),
+        (tr("app.col.theme", lang), escape(idea.get("theme"))),
+        (tr("detail.owner", lang), escape(idea.get("owner"))),
+        (tr("detail.cost", lang), escape(fmt_money(idea.get("cost"), wb.currency, lang))),
     ]
     duration = idea.get("duration")
     if duration is not None and not (isinstance(duration, float) and np.isnan(duration)):
         facts.append(
             (
                 tr("detail.duration", lang),
-                _e(tr("detail.years", lang, n=fmt_number(duration, 0, lang))),
+                escape(tr("detail.years", lang, n=fmt_number(duration, 0, lang))),
             )
         )
     facts += [
         (tr("detail.depends", lang), ids_text(list(idea.get("depends_on") or ()))),
         (tr("detail.needed_by", lang), ids_text(needed_by)),
     ]
-    facts_html = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in facts)
+    facts_html = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in facts)
 
     crit_rows = []
     for cid in wb.criteria.index:
@@ -314,7 +309,7 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
             ranking.contributions.at[idea_id, cid] if not ranking.contributions.empty else np.nan
         )
         crit_rows.append(
-            f"<tr><td>{_e(labels.get(cid, cid))}</td>"
+            f"<tr><td>{escape(labels.get(cid, cid))}</td>"
             f"<td class='num'>{fmt_percent(ranking.weights[cid], 0, lang)}</td>"
             f"<td class='num'>{fmt_number(ranking.aggregated.at[idea_id, cid], 2, lang)}</td>"
             f"<td class='num'>{fmt_number(ranking.normalised.at[idea_id, cid], 2, lang)}</td>"
@@ -323,20 +318,21 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
             f"<td class='num'>{int(ranking.counts.at[idea_id, cid])}</td></tr>"
         )
     crit_head = "".join(
-        f"<th class='{c}'>{_e(tr(k, lang))}</th>"
-        for k, c in [("app.col.criterion", ""), ("app.col.weight", "num"), ("app.col.mean", "num"),
-                     ("app.col.normalised", "num"), ("app.col.contribution", "num"),
-                     ("app.col.spread", "num"), ("app.col.assessors", "num")]
+        f"<th class='{c}'>{escape(tr(k, lang))}</th>"
+        for k, c in [(N_("app.col.criterion"), ""), (N_("app.col.weight"), "num"),
+                     (N_("app.col.mean"), "num"), (N_("app.col.normalised"), "num"),
+                     (N_("app.col.contribution"), "num"),
+                     (N_("app.col.spread"), "num"), (N_("app.col.assessors"), "num")]
     )  # fmt: skip
 
     s = wb.scores[wb.scores["idea_id"] == idea_id]
     wide = s.pivot_table(index="assessor", columns="criterion_id", values="score", aggfunc="first",
                          dropna=False).reindex(columns=wb.criteria.index)  # fmt: skip
-    ass_head = f"<th>{_e(tr('app.col.assessor', lang))}</th>" + "".join(
-        f"<th class='num'>{_e(labels.get(c, c))}</th>" for c in wb.criteria.index
+    ass_head = f"<th>{escape(tr('app.col.assessor', lang))}</th>" + "".join(
+        f"<th class='num'>{escape(labels.get(c, c))}</th>" for c in wb.criteria.index
     )
     ass_rows = "".join(
-        f"<tr><td>{_e(a)}</td>"
+        f"<tr><td>{escape(a)}</td>"
         + "".join(f"<td class='num'>{fmt_number(v, 0, lang) or '—'}</td>" for v in wide.loc[a])
         + "</tr>"
         for a in wide.index
@@ -345,29 +341,29 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
     comment_html = (
         "<ul>"
         + "".join(
-            f"<li><b>{_e(c.assessor)}</b> ({_e(labels.get(c.criterion_id, c.criterion_id))}): "
-            f"{_e(c.comment)}</li>"
+            f"<li><b>{escape(c.assessor)}</b> ({escape(labels.get(c.criterion_id, c.criterion_id))}): "
+            f"{escape(c.comment)}</li>"
             for c in comments.itertuples()
         )
         + "</ul>"
         if len(comments)
-        else f"<p class='pw-muted'>{_e(tr('detail.no_comments', lang))}</p>"
+        else f"<p class='pw-muted'>{escape(tr('detail.no_comments', lang))}</p>"
     )
-    description = _e(idea.get("description"))
+    description = escape(idea.get("description"))
     return (
-        f"<h2 class='pw-detail-title'><span class='pw-id'>{_e(idea_id)}</span> "
-        f"{_e(idea.get('title'))}</h2><p class='pw-note pw-detail-status'>{_e(status)}</p>"
+        f"<h2 class='pw-detail-title'><span class='pw-id'>{escape(idea_id)}</span> "
+        f"{escape(idea.get('title'))}</h2><p class='pw-note pw-detail-status'>{escape(status)}</p>"
         f"<p>{description}</p><table class='pw-table pw-facts'>{facts_html}</table>"
-        f"<h3>{_e(tr('detail.scores', lang))}</h3><table class='pw-table pw-detail-criteria'>"
+        f"<h3>{escape(tr('detail.scores', lang))}</h3><table class='pw-table pw-detail-criteria'>"
         f"<thead><tr>{crit_head}</tr></thead><tbody>{''.join(crit_rows)}</tbody></table>"
-        f"<h3>{_e(tr('detail.assessors', lang))}</h3><table class='pw-table pw-detail-assessors'>"
+        f"<h3>{escape(tr('detail.assessors', lang))}</h3><table class='pw-table pw-detail-assessors'>"
         f"<thead><tr>{ass_head}</tr></thead><tbody>{ass_rows}</tbody></table>"
-        f"<h3>{_e(tr('detail.comments', lang))}</h3>{comment_html}"
+        f"<h3>{escape(tr('detail.comments', lang))}</h3>{comment_html}"
     )
 
 
 def chart_html(svg: str, caption: str = "") -> str:
-    cap = f'<p class="pw-muted">{_e(caption)}</p>' if caption else ""
+    cap = f'<p class="pw-muted">{escape(caption)}</p>' if caption else ""
     return f'{cap}<div class="pw-chart">{svg}</div>'
 
 
@@ -376,8 +372,8 @@ def download_link_html(data: bytes, name: str, mime: str, label: str) -> str:
 
     b64 = base64.b64encode(data).decode("ascii")
     return (
-        f'<div class="pw-dl"><a download="{_e(name)}" href="data:{mime};base64,{b64}">'
-        f"{_e(label)}</a></div>"
+        f'<div class="pw-dl"><a download="{escape(name)}" href="data:{mime};base64,{b64}">'
+        f"{escape(label)}</a></div>"
     )
 
 
@@ -430,7 +426,7 @@ def value_cost_svg(
         parts.append(
             f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top}" y2="{top + ph}" stroke="#e4e7eb"/>'
             f'<text x="{x(v):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#52606d">'
-            f"{_e(fmt_money(v, currency, lang))}</text>"
+            f"{escape(fmt_money(v, currency, lang))}</text>"
         )
     v = smin
     while v <= smax + 1e-9:
@@ -442,9 +438,9 @@ def value_cost_svg(
         v += ystep
     parts.append(
         f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" font-size="12" '
-        f'font-weight="bold">{_e(tr("app.col.cost", lang))} ({_e(currency)})</text>'
+        f'font-weight="bold">{escape(tr("app.col.cost", lang))} ({escape(currency)})</text>'
         f'<text transform="translate(14 {top + ph / 2:.0f}) rotate(-90)" text-anchor="middle" '
-        f'font-size="12" font-weight="bold">{_e(tr("app.col.score", lang))}</text>'
+        f'font-size="12" font-weight="bold">{escape(tr("app.col.score", lang))}</text>'
     )
     # the dots are obstacles for the labels, and so is every label already placed
     placed = [
@@ -456,14 +452,14 @@ def value_cost_svg(
         cx, cy = x(row["cost"]), y(row["score"])
         fill = colour[str(row["theme"] if isinstance(row["theme"], str) else "")]
         eligible = bool(row["eligible"])
-        tip = _e(f"{iid} · {row['title']} — {tr('app.col.score', lang)} "
+        tip = escape(f"{iid} · {row['title']} — {tr('app.col.score', lang)} "
                  f"{fmt_score(float(row['score']), lang)}, {fmt_money(row['cost'], currency, lang)}"
                  + ("" if eligible else f" ({tr('not_eligible', lang)})"))  # fmt: skip
         style = (f'fill="{fill}" fill-opacity="0.85"' if eligible
                  else f'fill="white" stroke="{fill}" stroke-width="2"')  # fmt: skip
         if funded is not None and iid in funded:
             style = f'fill="{fill}" stroke="#1f2933" stroke-width="2.5"'
-            tip += _e(f" — {tr('value.funded', lang)}")
+            tip += escape(f" — {tr('value.funded', lang)}")
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" {style}><title>{tip}</title></circle>'
         )
@@ -476,23 +472,23 @@ def value_cost_svg(
                        for b in placed):  # fmt: skip
                 placed.append(box)
                 labels.append(
-                    f'<text x="{box[0]:.1f}" y="{cy + dy:.1f}" fill="#1f2933">{_e(iid)}</text>'
+                    f'<text x="{box[0]:.1f}" y="{cy + dy:.1f}" fill="#1f2933">{escape(iid)}</text>'
                 )
                 break
     parts += labels
     parts.append("</svg>")
     legend = "".join(
         f'<span class="pw-key"><span class="pw-swatch" style="background:{colour[th]}"></span>'
-        f"{_e(th or '—')}</span>"
+        f"{escape(th or '—')}</span>"
         for th in themes
     )
     hollow = (
         f'<span class="pw-key"><span class="pw-swatch pw-hollow"></span>'
-        f"{_e(tr('not_eligible', lang))}</span>"
+        f"{escape(tr('not_eligible', lang))}</span>"
     )
     ring = (
         f'<span class="pw-key"><span class="pw-swatch pw-ring"></span>'
-        f"{_e(tr('value.funded', lang))}</span>"
+        f"{escape(tr('value.funded', lang))}</span>"
         if funded is not None
         else ""
     )
