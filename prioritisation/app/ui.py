@@ -284,12 +284,17 @@ class App:
         )
 
     def render_members(self) -> None:
+        """Both views of the members' disagreement, each named, and the robustness below."""
         ranking = self.state.ranking()
         if ranking is None:
             self.members.value = ""
         else:
-            ranks, agreement = self.state.member_ranks()
-            self.members.value = views.members_html(ranking, ranks, agreement=agreement)
+            by_scores, by_weights = self.state.consensus("scores"), self.state.consensus("weights")
+            self.members.value = (
+                views.members_key_html(by_scores)
+                + views.members_html(ranking, by_scores, "scores")
+                + views.members_html(ranking, by_weights, "weights")
+            )
         if self.robustness is not None:
             self.robustness.render()
 

@@ -200,58 +200,83 @@ def short_name(name: str) -> str:
     return short or str(name)
 
 
-def members_html(
-    group: Ranking, ranks: pd.DataFrame, lang: str | None = None, limit: int = 60,
-    agreement: float | None = None,
-) -> str:  # fmt: skip
-    """Ideas × members: each member's own rank; the ideas they disagree on most first.
+MEMBER_VIEWS = {
+    "scores": (N_("members.scores_title"), N_("members.scores_help")),
+    "weights": (N_("members.weights_title"), N_("members.weights_help")),
+}
 
-    ``ranks``: ideas × members, the rank each member's own scores give (NaN: not ranked);
-    ``agreement``: Kendall's W when the group engine computed it.
+
+def disagreement(consensus, view: str) -> pd.DataFrame:
+    """Ideas × members in one view, the ideas the members disagree on most first.
+
+    Only the members whose own ranking is of this ``view`` (their ``basis``): in the
+    ``weights`` view a member without AHP judgments has no column. Ordered as
+    :meth:`~prioritisation.decisions.group.Consensus.most_changed` orders them (range of the
+    ranks, then their spread, then the group's rank), with columns ``range`` and ``group``.
     """
-    members = list(ranks.columns)
+    members = [m for m in consensus.member_ranks.columns if consensus.basis.get(m) == view]
+    ranks = consensus.member_ranks[members].astype(float)
+    out = ranks.copy()
+    out["group"] = consensus.group_rank.astype(float)
+    out["range"] = (ranks.max(axis=1) - ranks.min(axis=1)) if members else 0.0
+    out["_std"] = ranks.std(axis=1, ddof=0) if members else 0.0
+    out = out.sort_values(["range", "_std", "group"], ascending=[False, False, True],
+                          kind="stable")  # fmt: skip
+    return out.drop(columns="_std")
+
+
+def members_html(
+    group: Ranking, consensus, view: str, lang: str | None = None, limit: int = 60
+) -> str:
+    """One view of the members' disagreement (:data:`MEMBER_VIEWS`), named on screen.
+
+    ``consensus``: :func:`~prioritisation.decisions.group.consensus_prepared` in that view.
+    """
+    title_id, help_id = MEMBER_VIEWS[view]
+    heading = f"<h3 class='pw-view-title'>{escape(tr(title_id, lang))}</h3>"
+    table = disagreement(consensus, view)
+    members = [c for c in table.columns if c not in ("group", "range")]
     if len(members) < 2:
-        return f'<p class="pw-note">{escape(tr("members.one", lang))}</p>'
-    ranks = ranks.reindex(group.table.index).astype(float)
-    spread = ranks.max(axis=1) - ranks.min(axis=1)
-    order = sorted(group.table.index, key=lambda i: (-(spread[i] if not np.isnan(spread[i]) else -1),
-                                                      np.nan_to_num(group.table.at[i, "rank"], nan=1e9)))  # fmt: skip
-    order = order[:limit]
+        none = N_("members.no_weights") if view == "weights" else N_("members.one")
+        return f'<div class="pw-view pw-view-{view}">{heading}<p class="pw-note">{escape(tr(none, lang))}</p></div>'
     head = (
-        f"<th>{escape(tr('app.col.idea', lang))}</th><th class='num'>{escape(tr('app.col.group', lang))}</th>"
-        + "".join(
-            f"<th class='num' title='{escape(m)}'>{escape(short_name(m))}</th>" for m in members
-        )
+        f"<th>{escape(tr('app.col.idea', lang))}</th>"
+        f"<th class='num'>{escape(tr('app.col.group', lang))}</th>"
+        + "".join(f"<th class='num' title='{escape(m)}'>{escape(short_name(m))}</th>"
+                  for m in members)
         + f"<th class='num'>{escape(tr('app.col.difference', lang))}</th>"
-    )
+    )  # fmt: skip
     rows = []
-    for iid in order:
-        grank = group.table.at[iid, "rank"]
-        cells = []
-        for m in members:
-            r = ranks.at[iid, m]
-            hot = not np.isnan(r) and not np.isnan(grank) and abs(r - grank) >= 5
-            cells.append(
-                f"<td class='num{' pw-hot' if hot else ''}'>{'—' if np.isnan(r) else int(r)}</td>"
-            )
-        diff = spread[iid]
-        rows.append(
-            f"<tr><td><span class='pw-id'>{escape(iid)}</span> {escape(group.table.at[iid, 'title'])}</td>"
-            f"<td class='num'>{'—' if np.isnan(grank) else int(grank)}</td>{''.join(cells)}"
-            f"<td class='num'>{'' if np.isnan(diff) else int(diff)}</td></tr>"
+    for iid, r in table.head(limit).iterrows():
+        grank = r["group"]
+        cells = "".join(
+            f"<td class='num{' pw-hot' if abs(r[m] - grank) >= 5 else ''}'>{int(r[m])}</td>"
+            for m in members
         )
-    names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
-    key = f'<p class="pw-muted">{escape(names)}</p>' if names else ""
-    if agreement is not None and not np.isnan(agreement):
-        key = (
-            f'<p class="pw-note pw-kendall">{escape(tr("members.kendall", lang, w=fmt_number(agreement, 2, lang)))}</p>'
-            + key
+        rows.append(
+            f"<tr data-id='{escape(iid)}'><td><span class='pw-id'>{escape(iid)}</span> "
+            f"{escape(group.table.at[iid, 'title'])}</td><td class='num'>{int(grank)}</td>"
+            f"{cells}<td class='num'>{int(r['range'])}</td></tr>"
         )
     return (
-        f'<p class="pw-muted">{escape(tr("members.help", lang))} {escape(tr("members.difference", lang))}'
-        f'</p>{key}<div class="pw-scroll"><table class="pw-table pw-members"><thead><tr>{head}</tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<div class="pw-view pw-view-{view}">{heading}<p class="pw-muted">'
+        f"{escape(tr(help_id, lang))} {escape(tr('members.difference', lang))}</p>"
+        f'<div class="pw-scroll" tabindex="0" role="region" aria-label="{escape(tr(title_id, lang))}">'
+        f'<table class="pw-table pw-members"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div></div>"
     )
+
+
+def members_key_html(consensus, lang: str | None = None) -> str:
+    """Above both views: the agreement (Kendall's W) and the members' full names."""
+    members = list(consensus.member_ranks.columns)
+    names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
+    key = f'<p class="pw-muted">{escape(names)}</p>' if names else ""
+    w = consensus.kendall_w
+    if w is not None and not np.isnan(w):
+        text = tr("members.kendall", lang, w=fmt_number(w, 2, lang))
+        key = f'<p class="pw-note pw-kendall">{escape(text)}</p>' + key
+    return key
 
 
 def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | None = None) -> str:

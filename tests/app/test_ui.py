@@ -39,13 +39,15 @@ def test_first_view_is_the_engines_ranking(app):
 def test_slider_reranks_as_the_engine_predicts_without_reading_files(app, monkeypatch):
     import prioritisation.app.state as state_module
     import prioritisation.data.workbook as workbook_module
+    import prioritisation.engine.run as run_module
 
     def forbidden(*_a, **_k):
         raise AssertionError("a slider callback read or re-prepared the workbook")
 
     monkeypatch.setattr(workbook_module, "check_workbook", forbidden)
     monkeypatch.setattr(state_module, "check_workbook", forbidden)
-    monkeypatch.setattr(state_module, "prepare", forbidden)
+    monkeypatch.setattr(run_module, "prepare", forbidden)
+    monkeypatch.setattr(run_module, "resolve_run", forbidden)
     before = first_ids(app.table.value)
     app.sliders["innovation"].value = 100
     positions = dict(app.state.positions)
@@ -173,6 +175,18 @@ def test_exact_weights_hold_until_a_slider_moves(app):
     assert app.state.weights()["innovation"] == pytest.approx(40 / (40 + 38 + 25 + 25))
 
 
-def test_members_agreement_from_the_group_engine(app):
+def test_members_tab_shows_both_views_named(app):
+    from prioritisation.decisions.group import consensus_prepared
+    from prioritisation.engine.run import resolve_run
+
     app.tabs.selected_index = 2
-    assert "Kendall" in app.members.value
+    html = app.members.value
+    assert "Kendall" in html
+    assert "Verschil in beoordeling (volgens de eigen scores van elk lid)" in html
+    assert "Verschil in prioriteiten (volgens de eigen gewichten van elk lid)" in html
+    run = resolve_run(app.state.wb)
+    for view in ("scores", "weights"):
+        part = html.split(f'class="pw-view pw-view-{view}"', 1)[1].split('class="pw-view ')[0]
+        shown = re.findall(r"<tr data-id='([^']+)'", part)
+        expected = list(consensus_prepared(run.prepared, run.weights, view).most_changed(5).index)
+        assert shown[:5] == expected, view
