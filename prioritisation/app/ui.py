@@ -252,6 +252,8 @@ class App:
         self.excel_link.value = ""  # a file made with other weights would mislead
         if self.pdf is not None:
             self.pdf.weights_changed()
+        if self.ahp is not None and self.mode.value == "pairs":
+            self.ahp.sync()  # a weight slider moved: the judgments follow
         self.stale = set(TABS)
         self.refresh_shares()
         self.render_visible()
@@ -340,6 +342,8 @@ class App:
                 from prioritisation.app.ahp import AhpPanel
 
                 self.ahp = AhpPanel(self)
+            else:
+                self.ahp.sync()  # the weights may have moved since: start from them
             self.sidebar.children = [self.sidebar.children[0], self.mode, self.ahp.widget(),
                                      self.slider_box]  # fmt: skip
         else:
