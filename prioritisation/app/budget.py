@@ -45,6 +45,7 @@ class BudgetPanel:
         top = max(top, default)
         self.slider = w.IntSlider(value=default, min=0, max=top, step=step,
                                   continuous_update=False, readout=False,
+                                  description=tr("budget.title"),
                                   layout=w.Layout(width="420px"))  # fmt: skip
         self.slider.add_class("pw-budget")
         if state.base.budget.empty:  # the workbook names no budget: the slider's is the run's
@@ -153,8 +154,9 @@ class BudgetPanel:
             + f"<td>{escape(r['reason'])}</td></tr>"
             for i, r in rows.iterrows()
         )
-        return (f"<h3>{escape(title)}</h3><table class='pw-table pw-below'><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>")  # fmt: skip
+        table = (f"<table class='pw-table pw-below'><thead><tr>{head}</tr></thead>"
+                 f"<tbody>{body}</tbody></table>")  # fmt: skip
+        return f"<h3>{escape(title)}</h3>" + views.scroll_x(table, title)
 
     # ------------------------------------------------------------------ callbacks
 

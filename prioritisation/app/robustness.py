@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from prioritisation.app import views
 from prioritisation.core.i18n import N_, fmt_number, fmt_percent, get_language, tr
 from prioritisation.core.text import escape
 
@@ -107,7 +108,9 @@ class RobustnessPanel:
         question = tr("rob.smaa_question", lang, sampling=sampling_text(state.run().sampling, lang))
         self.smaa.value = (
             f"<p class='pw-muted pw-sampling'>{escape(question)}</p>"
-            f"<div class='pw-scroll-x' tabindex='0' role='region' aria-label='{escape(question)}'>"
-            f"<table class='pw-table pw-smaa-table'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table></div>"
+            + views.scroll_x(
+                f"<table class='pw-table pw-smaa-table'><thead><tr>{head}</tr></thead>"
+                f"<tbody>{rows}</tbody></table>",
+                tr("rob.p_first", lang),
+            )
         )

@@ -92,7 +92,7 @@ class App:
                                     layout=w.Layout(flex="0 0 auto", min_width="210px"),
                                     tooltips=[tr("app.language")] * len(options)).add_class("pw-lang")  # fmt: skip
         self.lang.observe(self._on_language, names="value")
-        style = w.HTML(views.CSS)
+        style = w.HTML(views.CSS + f"<span data-pw-lang='{lang}' hidden></span>")
         if not self.state.ok:
             problems = w.HTML(views.problems_html(self.state.problems, self.state.path))
             problems.add_class("pw-problems-panel")
@@ -111,7 +111,7 @@ class App:
                     f"{note_html}", layout=w.Layout(flex="1 1 auto")),
              self.lang],
             layout=w.Layout(justify_content="space-between", align_items="flex-start"),
-        )  # fmt: skip
+        ).add_class("pw-header")  # fmt: skip
         self.root.children = [style, header, self.status, self._build_body()]
         self.stale = set(TABS)
         self.refresh_shares()
@@ -126,6 +126,7 @@ class App:
         for cid in self.state.wb.criterion_ids:
             slider = w.IntSlider(value=self.state.positions.get(cid, 0), min=0, max=100, step=1,
                                  continuous_update=False, readout=False,
+                                 description=tr("weights.slider", None, criterion=labels[cid]),
                                  layout=w.Layout(width="96%"))  # fmt: skip
             slider.add_class("pw-weight").add_class(f"pw-weight-{cid}")
             slider.observe(functools.partial(self._on_slider, cid), names="value")
@@ -197,7 +198,9 @@ class App:
         self.tabs.add_class("pw-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
         main = w.VBox([self.tabs], layout=w.Layout(flex="1 1 auto", min_width="0"))
-        return w.HBox([sidebar, main], layout=w.Layout(width="100%", align_items="flex-start"))
+        main.add_class("pw-main")
+        body = w.HBox([sidebar, main], layout=w.Layout(width="100%", align_items="flex-start"))
+        return body.add_class("pw-body")
 
     # ------------------------------------------------------------------ rendering
 
@@ -262,7 +265,7 @@ class App:
         t0 = time.perf_counter()
         ranking = self.state.ranking()
         if ranking is None:
-            self.table.value = ""
+            self.table.value = self.all_zero_html()
             return
         lang = get_language()
         if self._static is None or self._static[0] != lang:
@@ -272,10 +275,14 @@ class App:
         )
         self.timings["table"] = time.perf_counter() - t0
 
+    def all_zero_html(self) -> str:
+        """Where a result would stand when every weight is 0: what to do instead."""
+        return f"<p class='pw-box pw-all-zero' role='status'>{escape(tr('weights.all_zero'))}</p>"
+
     def render_value(self) -> None:
         ranking = self.state.ranking()
         if ranking is None:
-            self.value_chart.value = ""
+            self.value_chart.value = self.all_zero_html()
             return
         if ranking.table["cost"].isna().all():
             self.value_chart.value = f"<p class='pw-note'>{escape(tr('value.no_cost'))}</p>"
@@ -289,7 +296,7 @@ class App:
         """Both views of the members' disagreement, each named, and the robustness below."""
         ranking = self.state.ranking()
         if ranking is None:
-            self.members.value = ""
+            self.members.value = self.all_zero_html()
         else:
             by_scores, by_weights = self.state.consensus("scores"), self.state.consensus("weights")
             self.members.value = (
@@ -303,7 +310,7 @@ class App:
     def render_detail(self) -> None:
         ranking = self.state.ranking()
         self.detail.value = (
-            ""
+            self.all_zero_html()
             if ranking is None or not self.state.selected
             else views.idea_detail_html(self.state.wb, ranking, self.state.selected)
         )

@@ -31,7 +31,7 @@ CSS = """
 .pw-table td.num, .pw-table th.num { text-align: right; white-space: nowrap; }
 .pw-table tr.pw-out td { color: #7b8794; background: #fafafa; }
 .pw-table .pw-id { font-weight: bold; white-space: nowrap; }
-.pw-scroll { max-height: 62vh; overflow: auto; border: 1px solid #e4e7eb; }
+.pw-scroll { max-height: max(320px, calc(100vh - 230px)); overflow: auto; border: 1px solid #e4e7eb; }
 .pw-seg { display: inline-block; height: 12px; vertical-align: middle; }
 .pw-stack { white-space: nowrap; min-width: 155px; }
 .pw-legend { margin: 4px 0 6px 0; font-size: 13px; }
@@ -56,8 +56,43 @@ CSS = """
 .pw-funded-list .pw-id { font-weight: 600; }
 .pw-dl a { font-weight: bold; font-size: 15px; color: #1f5f99; text-decoration: underline; }
 .pw-chart svg { max-width: 100%; height: auto; }
+/* accessibility: a slider's description names its handle (the template links them) but a
+   heading above already shows the words: keep the label for screen readers only */
+.pw-app .widget-slider > .widget-label { position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+  margin: 0; padding: 0; }
+.pw-app :focus-visible, .pw-app .noUi-handle:focus { outline: 3px solid #1f5f99 !important;
+  outline-offset: 2px; }
+.pw-app .lm-TabBar-tab, .pw-app .lm-TabBar-tab .lm-TabBar-tabLabel { color: #323f4b !important; }
+.pw-scroll-x { overflow-x: auto; max-width: 100%; }
+.pw-app .widget-html-content { max-width: 100%; }
+/* phones and tablets: the weights above the tabs, everything the screen's width */
+@media (max-width: 900px) {
+  .pw-app .pw-body { flex-direction: column !important; }
+  .pw-app .pw-sidebar { flex: 0 0 auto !important; width: 100% !important;
+    padding: 0 !important; box-sizing: border-box; }
+  .pw-app .pw-main { width: 100% !important; flex: 1 1 auto !important; }
+  .pw-app .pw-header { flex-wrap: wrap; }
+  .pw-app .pw-theme, .pw-app .pw-idea, .pw-app .pw-budget { width: 100% !important;
+    max-width: 100%; }
+  .pw-app .widget-dropdown > .widget-label { width: auto !important; }
+  .pw-app .widget-button { max-width: 100%; }
+  .pw-scroll { max-height: 70vh; }
+  .pw-app .lm-TabBar-content { flex-wrap: wrap; }
+  .pw-app .widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 1 1 auto !important;
+    max-width: none !important; min-width: 0 !important; }
+  .pw-app .pw-crit { margin-top: 2px; }
+  .pw-app .pw-share { margin: -6px 0 2px 0; }
+}
 </style>
 """
+
+
+def scroll_x(table: str, label: str) -> str:
+    """A table in a box that scrolls sideways when the screen is narrow; the box can take the
+    keyboard focus (arrow keys scroll it) and is named for screen readers."""
+    return (f'<div class="pw-scroll-x" tabindex="0" role="region" aria-label="{escape(label)}">'
+            f"{table}</div>")  # fmt: skip
 
 
 def problems_html(problems: list[Problem], source: str, lang: str | None = None) -> str:
@@ -183,7 +218,8 @@ def ranking_table_html(
     ranked = int(t["eligible"].sum())
     summary = tr("ranking.summary", lang, ranked=ranked, excluded=len(t) - ranked)
     return (
-        f'<div class="pw-muted">{escape(summary)}</div>{legend_html(ranking)}<div class="pw-scroll">'
+        f'<div class="pw-muted">{escape(summary)}</div>{legend_html(ranking)}'
+        f'<div class="pw-scroll" tabindex="0" role="region" aria-label="{escape(tr("tab.ranking", lang))}">'
         f'<table class="pw-table pw-ranking"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -379,11 +415,19 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
         f"<h2 class='pw-detail-title'><span class='pw-id'>{escape(idea_id)}</span> "
         f"{escape(idea.get('title'))}</h2><p class='pw-note pw-detail-status'>{escape(status)}</p>"
         f"<p>{description}</p><table class='pw-table pw-facts'>{facts_html}</table>"
-        f"<h3>{escape(tr('detail.scores', lang))}</h3><table class='pw-table pw-detail-criteria'>"
-        f"<thead><tr>{crit_head}</tr></thead><tbody>{''.join(crit_rows)}</tbody></table>"
-        f"<h3>{escape(tr('detail.assessors', lang))}</h3><table class='pw-table pw-detail-assessors'>"
-        f"<thead><tr>{ass_head}</tr></thead><tbody>{ass_rows}</tbody></table>"
-        f"<h3>{escape(tr('detail.comments', lang))}</h3>{comment_html}"
+        f"<h3>{escape(tr('detail.scores', lang))}</h3>"
+        + scroll_x(
+            f"<table class='pw-table pw-detail-criteria'><thead><tr>{crit_head}</tr>"
+            f"</thead><tbody>{''.join(crit_rows)}</tbody></table>",
+            tr("detail.scores", lang),
+        )
+        + f"<h3>{escape(tr('detail.assessors', lang))}</h3>"
+        + scroll_x(
+            f"<table class='pw-table pw-detail-assessors'><thead><tr>{ass_head}</tr>"
+            f"</thead><tbody>{ass_rows}</tbody></table>",
+            tr("detail.assessors", lang),
+        )
+        + f"<h3>{escape(tr('detail.comments', lang))}</h3>{comment_html}"
     )
 
 
