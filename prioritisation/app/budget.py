@@ -79,7 +79,8 @@ class BudgetPanel:
         return w.VBox([
             w.HTML(f"<h3>{escape(tr('budget.title'))}</h3>"
                    f"<p class='pw-muted'>{escape(tr('budget.help'))}</p>"),
-            w.HBox([self.slider, self.amount]), self.summary, self.funded,
+            w.HBox([self.slider, self.amount]).add_class("pw-budget-row"), self.summary,
+            self.funded,
         ])  # fmt: skip
 
     def tail(self) -> w.Widget:

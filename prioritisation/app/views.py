@@ -56,6 +56,7 @@ CSS = """
 .pw-funded-list .pw-id { font-weight: 600; }
 .pw-dl a { font-weight: bold; font-size: 15px; color: #1f5f99; text-decoration: underline; }
 .pw-chart svg { max-width: 100%; height: auto; }
+.pw-budget-amount { white-space: nowrap; }
 /* accessibility: a slider's description names its handle (the template links them) but a
    heading above already shows the words: keep the label for screen readers only */
 .pw-app .widget-slider > .widget-label { position: absolute !important; width: 1px !important;
@@ -83,6 +84,17 @@ CSS = """
     max-width: none !important; min-width: 0 !important; }
   .pw-app .pw-crit { margin-top: 2px; }
   .pw-app .pw-share { margin: -6px 0 2px 0; }
+  .pw-app .widget-tab-contents, .pw-app .widget-tab > .lm-TabPanel-stackedPanel {
+    padding: 8px 6px !important; }
+  .pw-app .pw-main .jupyter-widgets { max-width: 100% !important; box-sizing: border-box; }
+  .pw-app .pw-budget-row { flex-wrap: wrap; }
+  .pw-chart { overflow-x: auto; }
+  .pw-app .pw-below, .pw-app .pw-ranking, .pw-app .pw-smaa-table,
+  .pw-app .pw-compare-ranking { min-width: 560px; }
+  .pw-app .pw-main .widget-inline-hbox { min-width: 0; max-width: calc(100% - 6px) !important; }
+  .pw-app .pw-main .widget-inline-hbox input, .pw-app .pw-main .widget-inline-hbox textarea,
+  .pw-app .pw-main .widget-inline-hbox select { min-width: 0; flex: 1 1 auto; }
+  .pw-chart svg { max-width: none; min-width: 600px; }
 }
 </style>
 """
@@ -296,7 +308,7 @@ def members_html(
         )
     return (
         f'<div class="pw-view pw-view-{view}">{heading}<p class="pw-muted">'
-        f"{escape(tr(help_id, lang))} {escape(tr('members.difference', lang))}</p>"
+        f"{escape(tr(help_id, lang))} {escape(tr('members.difference_key', lang))}</p>"
         f'<div class="pw-scroll" tabindex="0" role="region" aria-label="{escape(tr(title_id, lang))}">'
         f'<table class="pw-table pw-members"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></div>"
@@ -433,7 +445,8 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
 
 def chart_html(svg: str, caption: str = "") -> str:
     cap = f'<p class="pw-muted">{escape(caption)}</p>' if caption else ""
-    return f'{cap}<div class="pw-chart">{svg}</div>'
+    label = escape(caption or tr("tab.value"))
+    return f'{cap}<div class="pw-chart" tabindex="0" role="region" aria-label="{label}">{svg}</div>'
 
 
 def download_link_html(data: bytes, name: str, mime: str, label: str) -> str:
