@@ -18,6 +18,9 @@ setup: $(STAMP)
 
 system-deps:
 	bash scripts/system-deps.sh
+	@# axe-core for the accessibility audit of the app (tests/app/test_accessibility.py)
+	if command -v npm >/dev/null 2>&1; then cd tests/app && npm ci --no-audit --no-fund --silent; \
+	else echo "system-deps: npm missing; the accessibility audit is skipped" >&2; fi
 
 ## The steering-group app (Voila) on the bundled sample: open http://127.0.0.1:$(PORT)/
 app: setup

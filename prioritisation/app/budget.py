@@ -1,8 +1,9 @@
 """The budget part of the "value and cost" tab: which ideas the budget funds, and why not others.
 
-Uses the portfolio engine
-(:func:`~prioritisation.decisions.portfolio.selection.select_prepared`: the exact best set
-for the budget, prerequisites included) on the already prepared workbook, and
+Uses the portfolio engine on the session's run
+(:func:`~prioritisation.decisions.portfolio.selection.select_run`: the run's budget — the
+slider sets its total, the workbook's yearly budgets keep binding — its funding rule and
+constraints, as the CLI and the report), and
 :func:`~prioritisation.explain.funding.explain_portfolio` on demand for "what would it take".
 """
 
@@ -16,6 +17,7 @@ import ipywidgets as w
 import numpy as np
 
 from prioritisation.app import views
+from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import fmt_money, get_language, tr
 from prioritisation.core.text import escape
 
@@ -40,10 +42,14 @@ class BudgetPanel:
         step = budget_step(total or 1.0)
         top = int(math.ceil((total or 1.0) / step) * step)
         default = self._default_budget(top)
-        self.slider = w.IntSlider(value=min(default, top), min=0, max=top, step=step,
+        top = max(top, default)
+        self.slider = w.IntSlider(value=default, min=0, max=top, step=step,
                                   continuous_update=False, readout=False,
+                                  description=tr("budget.title"),
                                   layout=w.Layout(width="420px"))  # fmt: skip
         self.slider.add_class("pw-budget")
+        if state.base.budget.empty:  # the workbook names no budget: the slider's is the run's
+            state.budget_total = float(default)
         self.amount = w.HTML().add_class("pw-budget-amount")
         self.summary = w.HTML().add_class("pw-budget-summary")
         self.funded = w.HTML().add_class("pw-budget-funded")
@@ -57,11 +63,13 @@ class BudgetPanel:
         self.why.on_click(self._on_why)
 
     def _default_budget(self, top: int) -> int:
-        from prioritisation.decisions.portfolio.options import resolve_budget
+        """The run's budget (the workbook's total, else the sum of its yearly budgets), else
+        half of what could be funded."""
+        from prioritisation.decisions.portfolio.options import total_budget
 
         try:
-            return int(resolve_budget(self.app.state.wb))
-        except Exception:  # noqa: BLE001 - no budget in the workbook: half of what could be funded
+            return int(round(total_budget(self.app.state.base)))
+        except UsageError:  # no budget in the workbook
             return top // 2
 
     def head(self) -> w.Widget:
@@ -71,7 +79,8 @@ class BudgetPanel:
         return w.VBox([
             w.HTML(f"<h3>{escape(tr('budget.title'))}</h3>"
                    f"<p class='pw-muted'>{escape(tr('budget.help'))}</p>"),
-            w.HBox([self.slider, self.amount]), self.summary, self.funded,
+            w.HBox([self.slider, self.amount]).add_class("pw-budget-row"), self.summary,
+            self.funded,
         ])  # fmt: skip
 
     def tail(self) -> w.Widget:
@@ -84,20 +93,19 @@ class BudgetPanel:
 
     def render(self) -> set[str]:
         """Select for the current weights and budget; the funded ids (for the chart)."""
-        from prioritisation.decisions.portfolio.selection import select_prepared
+        from prioritisation.decisions.portfolio.selection import select_run
 
         self.explained.value = ""
         state = self.app.state
-        weights = state.weights()
+        run = state.run()
         lang = get_language()
         currency = state.wb.currency
         self.amount.value = f"<b>{escape(fmt_money(self.slider.value, currency, lang))}</b>"
-        if weights is None or not self.available:
+        if run is None or not self.available:
             self.portfolio = None
             self.summary.value = self.below.value = self.funded.value = ""
             return set()
-        p = select_prepared(state.prepared, weights, float(self.slider.value), method=state.method,
-                            lang=lang)  # fmt: skip
+        p = select_run(run, lang)
         self.portfolio = p
         if p.status == "infeasible":
             self.summary.value = (
@@ -147,12 +155,14 @@ class BudgetPanel:
             + f"<td>{escape(r['reason'])}</td></tr>"
             for i, r in rows.iterrows()
         )
-        return (f"<h3>{escape(title)}</h3><table class='pw-table pw-below'><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>")  # fmt: skip
+        table = (f"<table class='pw-table pw-below'><thead><tr>{head}</tr></thead>"
+                 f"<tbody>{body}</tbody></table>")  # fmt: skip
+        return f"<h3>{escape(title)}</h3>" + views.scroll_x(table, title)
 
     # ------------------------------------------------------------------ callbacks
 
-    def _on_budget(self, _change) -> None:
+    def _on_budget(self, change) -> None:
+        self.app.state.budget_total = float(change["new"])
         self.app.render_value()
 
     def _on_why(self, _button) -> None:

@@ -51,9 +51,7 @@ class PdfPanel:
             return
         spec = ",".join(f"{c}={float(v):.12g}" for c, v in weights.items())
         lang = get_language()
-        budget = None
-        if getattr(self.app, "budget", None) is not None and self.app.budget.available:
-            budget = float(self.app.budget.slider.value)  # the budget the member looked at
+        budget = self.app.state.run().budget.total  # the budget the member looked at
         self.button.disabled = True
         self.progress.value = 1
         self.progress.layout.visibility = "visible"

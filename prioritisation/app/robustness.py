@@ -2,59 +2,69 @@
 
 - stability (:func:`prioritisation.decisions.stability.stability_prepared`): per criterion, the exact
   range of its weight in which the number one stays first, and who takes over beyond it;
-- SMAA (:func:`prioritisation.decisions.smaa.smaa_prepared`), on demand: with weights a few
-  points different, how often each idea is first or in the top 3.
+- SMAA (:func:`prioritisation.decisions.smaa.smaa_prepared`) with the run's sampling (the same
+  draws and seed as the CLI's ``sensitivity`` and the report): how often each idea is first or
+  in the top 3; the page says how the weights were drawn (:func:`sampling_text`).
 """
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
-from prioritisation.core.i18n import fmt_number, fmt_percent, get_language, tr
+from prioritisation.app import views
+from prioritisation.core.i18n import N_, fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.text import escape
 
-SMAA_SAMPLES = 4000
-SMAA_SPREAD = 0.02  # Dirichlet around the current weights: a 30 % weight varies by about ±6 points
 TOP_K = 3
+SPREAD_SOURCES = {
+    "members": N_("app.spread_members"), "setting": N_("app.spread_setting"),
+    "option": N_("app.spread_option"), "default": N_("app.spread_default"),
+}  # fmt: skip
 
 
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
+def sampling_text(sampling, lang: str | None = None) -> str:
+    """The run's sampling in words.
+
+    >>> from prioritisation.engine.run import Sampling
+    >>> sampling_text(Sampling(spread=0.05), "nl")
+    '10.000 trekkingen rond de huidige gewichten (spreiding 0,05; standaardwaarde), startgetal 0'
+    """
+    n = fmt_number(sampling.samples, 0, lang)
+    if sampling.mode == "uniform":
+        return tr("app.sampling_uniform", lang, n=n, seed=sampling.seed)
+    source = tr(SPREAD_SOURCES[sampling.spread_source], lang, n=sampling.members)
+    return tr("app.sampling_around", lang, n=n, spread=fmt_number(sampling.spread, 2, lang),
+              source=source, seed=sampling.seed)  # fmt: skip
 
 
 class RobustnessPanel:
     def __init__(self, app):
         self.app = app
         self.stability = w.HTML().add_class("pw-stability")
-        self.button = w.Button(description=tr("rob.smaa"), layout=w.Layout(width="320px"))
-        self.button.add_class("pw-smaa")
-        self.button.on_click(self._on_smaa)
         self.smaa = w.HTML().add_class("pw-smaa-result")
 
     def widget(self) -> w.Widget:
-        return w.VBox([
-            w.HTML(f"<h3>{_e(tr('rob.title'))}</h3>"),
-            self.stability, self.button, self.smaa,
-        ])  # fmt: skip
+        return w.VBox([w.HTML(f"<h3>{escape(tr('rob.title'))}</h3>"), self.stability, self.smaa])
 
     def render(self) -> None:
+        self.render_stability()
+        self.render_smaa()
+
+    def render_stability(self) -> None:
         from prioritisation.decisions.stability import stability_prepared
 
-        self.smaa.value = ""
-        state = self.app.state
-        weights = state.weights()
-        if weights is None or state.method != "wsm":
+        run = self.app.state.run()
+        if run is None or run.method != "wsm":
             self.stability.value = (
-                f"<p class='pw-muted'>{_e(tr('rob.only_wsm'))}</p>" if weights is not None else ""
+                f"<p class='pw-muted'>{escape(tr('rob.only_wsm'))}</p>" if run is not None else ""
             )
             return
         lang = get_language()
-        s = stability_prepared(state.prepared, weights, TOP_K)
+        s = stability_prepared(run.prepared, run.weights, TOP_K)
         if s.winner is None:
             self.stability.value = ""
             return
-        wb = state.wb
+        wb = run.wb
         labels = wb.criterion_labels(lang)
         items = []
         for cid, r in s.table.iterrows():
@@ -65,40 +75,42 @@ class RobustnessPanel:
                 text += " " + tr("rob.above", lang, rival=r["high_rival"])
             if r["low_rival"] and r["low"] > 1e-9:
                 text += " " + tr("rob.below", lang, rival=r["low_rival"])
-            items.append(f"<li>{_e(text)}</li>")
+            items.append(f"<li>{escape(text)}</li>")
         title = wb.ideas.at[s.winner, "title"]
         self.stability.value = (
-            f"<p>{_e(tr('rob.winner', lang, winner=s.winner, title=title))}</p>"
+            f"<p>{escape(tr('rob.winner', lang, winner=s.winner, title=title))}</p>"
             f"<ul class='pw-stability-list'>{''.join(items)}</ul>"
         )
 
-    def _on_smaa(self, _button) -> None:
-        from prioritisation.decisions.smaa import smaa_prepared
-
+    def render_smaa(self) -> None:
+        """P(first), P(top 3), expected rank under the run's sampling, which the page names."""
         state = self.app.state
-        weights = state.weights()
-        if weights is None or state.method != "wsm":
+        r = state.smaa()
+        if r is None:
+            self.smaa.value = ""
             return
         lang = get_language()
-        self.smaa.value = f"<p class='pw-muted'>{_e(tr('app.loading'))}</p>"
-        r = smaa_prepared(state.prepared, weights, samples=SMAA_SAMPLES, seed=0,
-                          spread=SMAA_SPREAD, top_k=TOP_K)  # fmt: skip
         ids = list(r.acceptability.index[:10])
         rows = "".join(
-            f"<tr><td class='num'>{int(r.current_rank[i])}</td>"
-            f"<td><span class='pw-id'>{_e(i)}</span> {_e(r.titles[i])}</td>"
+            f"<tr data-id='{escape(i)}'><td class='num'>{int(r.current_rank[i])}</td>"
+            f"<td><span class='pw-id'>{escape(i)}</span> {escape(r.titles[i])}</td>"
             f"<td class='num'>{fmt_percent(float(r.p_first[i]), 0, lang)}</td>"
             f"<td class='num'>{fmt_percent(float(r.p_top_k[i]), 0, lang)}</td>"
             f"<td class='num'>{fmt_number(float(r.expected_rank[i]), 1, lang)}</td></tr>"
             for i in ids
         )
         head = "".join(
-            f"<th class='{c}'>{_e(tr(k, lang))}</th>"
-            for k, c in [("app.col.rank", "num"), ("app.col.idea", ""), ("rob.p_first", "num"),
-                         ("rob.p_top", "num"), ("rob.expected", "num")]
+            f"<th class='{c}'>{escape(tr(k, lang))}</th>"
+            for k, c in [(N_("app.col.rank"), "num"), (N_("app.col.idea"), ""),
+                         (N_("rob.p_first"), "num"), (N_("rob.p_top"), "num"),
+                         (N_("rob.expected"), "num")]
         )  # fmt: skip
+        question = tr("rob.smaa_question", lang, sampling=sampling_text(state.run().sampling, lang))
         self.smaa.value = (
-            f"<p class='pw-muted'>{_e(tr('rob.smaa_help', lang, n=SMAA_SAMPLES))}</p>"
-            f"<table class='pw-table pw-smaa-table'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+            f"<p class='pw-muted pw-sampling'>{escape(question)}</p>"
+            + views.scroll_x(
+                f"<table class='pw-table pw-smaa-table'><thead><tr>{head}</tr></thead>"
+                f"<tbody>{rows}</tbody></table>",
+                tr("rob.p_first", lang),
+            )
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as w
 import numpy as np
 
+from prioritisation.app import views
 from prioritisation.core.errors import PrioritisationError
 from prioritisation.core.i18n import fmt_percent, get_language, tr
 from prioritisation.core.text import escape
@@ -196,9 +197,12 @@ class ScenarioPanel:
         same = f"<p class='pw-muted'>{escape(tr('scen.same_order'))}</p>" if not cmp.moved else ""
         self.comparison.value = (
             f"<p class='pw-muted'>A = {escape(cmp.a.label)}, B = {escape(cmp.b.label)}</p>"
-            f"<table class='pw-table pw-compare-weights'><thead><tr>{head_w}</tr></thead>"
-            f"<tbody>{rows_w}</tbody></table>{same}"
-            + (f"<h3>{escape(tr('scen.moved_title'))}</h3><table class='pw-table pw-compare-ranking'>"
-               f"<thead><tr>{head_r}</tr></thead><tbody>{rows_r}</tbody></table>"
+            + views.scroll_x(f"<table class='pw-table pw-compare-weights'><thead><tr>{head_w}</tr>"
+                             f"</thead><tbody>{rows_w}</tbody></table>", "A / B")
+            + same
+            + (f"<h3>{escape(tr('scen.moved_title'))}</h3>"
+               + views.scroll_x(f"<table class='pw-table pw-compare-ranking'><thead><tr>{head_r}"
+                                f"</tr></thead><tbody>{rows_r}</tbody></table>",
+                                tr("scen.moved_title"))
                if cmp.moved else "")
         )  # fmt: skip

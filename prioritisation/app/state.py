@@ -1,50 +1,70 @@
-"""What one member's session holds: the loaded workbook, its prepared scores, the weights.
+"""What one member's session holds: the loaded workbook, its resolved run, the weights.
 
-No widgets here. The workbook is read and prepared once (:meth:`AppState.load`); a weight
-change only calls :func:`~prioritisation.engine.scoring.rank_prepared`, the fast path (~ms).
+No widgets here. The workbook is read and resolved once (:meth:`AppState.load`, through
+:func:`~prioritisation.engine.run.resolve_run`, the set-up path the CLI and the report use:
+the same method, aggregation, budget, funding rule and sampling); a weight change only swaps
+the run's weights (:meth:`~prioritisation.engine.run.Run.with_weights`, scores kept) and calls
+:func:`~prioritisation.engine.scoring.rank_prepared`, the fast path (~ms). Every tab computes
+from :meth:`AppState.run`.
+
+>>> from prioritisation.data.sample import sample_path
+>>> state = AppState.load(sample_path())
+>>> run = state.run()
+>>> run.method, run.budget.total, run.sampling.samples, round(run.sampling.spread, 2)
+('wsm', 1500000.0, 10000, 0.07)
+>>> state.ranking().table.index[0]
+'ELOKET'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from prioritisation.core.errors import Problem
+from prioritisation.core import parse
+from prioritisation.core.errors import Problem, UsageError
 from prioritisation.core.i18n import get_language
 from prioritisation.core.model import Workbook
 from prioritisation.data.workbook import check_workbook
-from prioritisation.engine.scoring import Prepared, Ranking, prepare, rank_prepared
-from prioritisation.engine.weights import normalise_weights, resolve_weights
+from prioritisation.engine.run import Run, resolve_run
+from prioritisation.engine.scoring import Prepared, Ranking, rank_prepared
+from prioritisation.engine.weights import normalise_weights
 
 SLIDER_TOTAL = 100  # the workbook's weights are shown as slider positions summing to this
+VIEWS = ("scores", "weights")  # the two views of the members' disagreement, always shown together
 
 
 @dataclass(eq=False)
 class AppState:
-    """A member's session: workbook, prepared scores, slider positions and choices."""
+    """A member's session: workbook, the resolved run, slider positions and choices."""
 
     path: str
     wb: Workbook | None = None
     problems: list[Problem] = field(default_factory=list)
-    prepared: Prepared | None = None
-    method: str = "wsm"
+    base: Run | None = None  # the workbook's run as resolved at load (the defaults in force)
     positions: dict[str, int] = field(default_factory=dict)  # criterion → slider position
     exact: pd.Series | None = None  # shares applied from a scenario or AHP, until a slider moves
+    budget_total: float | None = None  # the member's total budget; None = the run's
     theme: str | None = None  # ranking filter; None = all
     selected: str | None = None  # idea in the detail tab
-    _member_prepared: dict[str, Prepared] = field(default_factory=dict, repr=False)
     _cache: tuple | None = field(default=None, repr=False)
+    _runs: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, path) -> AppState:
-        """Read and prepare the workbook once; on problems keep them (and no workbook)."""
+        """Read and resolve the workbook once; on problems keep them (and no workbook)."""
         wb, problems = check_workbook(path)
         state = cls(path=str(path), wb=wb, problems=problems)
         if wb is not None:
-            state.method = str(wb.settings.get("method") or "wsm")
-            state.prepared = prepare(wb)
+            try:
+                state.base = resolve_run(wb)
+            except UsageError as error:  # a bad setting in the workbook: said like a problem
+                state.wb = None
+                state.problems = [Problem("settings", None, None, error.code, error.params)]
+                return state
+            state.prepared  # noqa: B018 - prepare the scores now, not on the first slider move
             state.positions = state.default_positions()
             state.selected = wb.idea_ids[0] if wb.idea_ids else None
         return state
@@ -57,12 +77,19 @@ class AppState:
     def name(self) -> str:
         return Path(self.path).name
 
+    @property
+    def prepared(self) -> Prepared:
+        return self.base.prepared
+
+    @property
+    def method(self) -> str:
+        return self.base.method
+
     # ------------------------------------------------------------------ weights
 
     def default_positions(self) -> dict[str, int]:
-        """The workbook's weights as whole slider positions summing to about 100."""
-        shares = resolve_weights(self.wb)
-        return {c: int(round(SLIDER_TOTAL * float(s))) for c, s in shares.items()}
+        """The run's weights as whole slider positions summing to about 100."""
+        return {c: int(round(SLIDER_TOTAL * float(s))) for c, s in self.base.weights.items()}
 
     def weights(self) -> pd.Series | None:
         """The shares in force (summing to 1), or None when every slider is at 0."""
@@ -90,49 +117,59 @@ class AppState:
         self.exact = None
         self.positions = self.default_positions()
 
-    # ------------------------------------------------------------------ rankings
+    # ------------------------------------------------------------------ the run
 
-    def ranking(self, lang: str | None = None) -> Ranking | None:
-        """The group ranking with the current weights (cached per weights and language)."""
+    def run(self) -> Run | None:
+        """The run in force: the workbook's, with the weights and the budget the member set
+        (None when every weight is 0). Every tab computes from it."""
         weights = self.weights()
         if weights is None:
             return None
+        key = (tuple(weights.round(12)), self.budget_total)
+        if self._runs is None or self._runs[0] != key:
+            run = self.base.with_weights(weights)
+            if self.budget_total is not None:
+                run = replace(run, budget=parse.Budget(float(self.budget_total),
+                                                       run.budget.per_year))  # fmt: skip
+            self._runs = (key, run)
+        return self._runs[1]
+
+    # ------------------------------------------------------------------ rankings
+
+    def ranking(self, lang: str | None = None) -> Ranking | None:
+        """The group ranking of the run in force (cached per weights and language)."""
+        run = self.run()
+        if run is None:
+            return None
         lang = get_language(lang)
-        key = (tuple(weights.round(12)), self.method, lang)
+        key = (tuple(run.weights.round(12)), lang)
         if self._cache is None or self._cache[0] != key:
-            self._cache = (key, rank_prepared(self.prepared, weights, self.method, lang))
+            self._cache = (key, rank_prepared(run.prepared, run.weights, run.method, lang))
         return self._cache[1]
 
-    def member_ranks(self) -> tuple[pd.DataFrame, float | None]:
-        """Ideas × members: the rank each member's own scores give with the current weights,
-        and Kendall's W (agreement) when the group engine is there."""
-        weights = self.weights()
-        if weights is None:
-            return pd.DataFrame(), None
-        try:
-            from prioritisation.decisions.group import consensus_prepared
-        except ImportError:
-            ranks = {m: r.table["rank"] for m, r in self.member_rankings().items()}
-            return pd.DataFrame(ranks), None
-        c = consensus_prepared(self.prepared, weights, view="scores")
-        return c.member_ranks, float(c.kendall_w)
+    def consensus(self, view: str):
+        """The members' disagreement in one of the two :data:`VIEWS`:
+        ``scores`` (each member's own scores, the weights in force) or ``weights`` (each
+        member's own weights from their AHP judgments, the group's scores); None when every
+        weight is 0. The ``basis`` of each member says which view their column shows."""
+        from prioritisation.decisions.group import consensus_prepared
 
-    def member_rankings(self, lang: str | None = None) -> dict[str, Ranking]:
-        """Each assessor's own ranking: only their scores, the current weights."""
-        weights = self.weights()
-        if weights is None:
-            return {}
-        out = {}
-        for assessor in self.wb.assessors:
-            if assessor not in self._member_prepared:
-                scores = self.wb.scores[self.wb.scores["assessor"] == assessor]
-                own = Workbook(criteria=self.wb.criteria, ideas=self.wb.ideas, scores=scores,
-                               settings=self.wb.settings)  # fmt: skip
-                self._member_prepared[assessor] = prepare(own, self.prepared.aggregate)
-            out[assessor] = rank_prepared(
-                self._member_prepared[assessor], weights, self.method, lang
-            )
-        return out
+        run = self.run()
+        if run is None:
+            return None
+        return consensus_prepared(run.prepared, run.weights, view)
+
+    def smaa(self):
+        """P(first), P(top 3) and the expected rank under the run's sampling (same draws,
+        same seed as the CLI's ``sensitivity`` and the report)."""
+        from prioritisation.decisions.smaa import smaa_prepared
+
+        run = self.run()
+        if run is None or run.method != "wsm":
+            return None
+        s = run.sampling
+        return smaa_prepared(run.prepared, run.weights, samples=s.samples, seed=s.seed,
+                             spread=None if s.mode == "uniform" else s.spread)  # fmt: skip
 
     def themes(self) -> list[str]:
         themes = self.wb.ideas["theme"].fillna("").astype(str)

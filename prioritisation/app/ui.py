@@ -19,11 +19,34 @@ import pandas as pd
 
 from prioritisation.app import views
 from prioritisation.app.state import AppState
-from prioritisation.core.i18n import get_language, set_language, tr
+from prioritisation.core.i18n import LANGUAGES, N_, get_language, set_language, tr
+from prioritisation.core.text import escape
 from prioritisation.data.export import write_xlsx
 
-LANG_OPTIONS = [("Nederlands", "nl"), ("English", "en")]
+
+def language_options() -> list[tuple[str, str]]:
+    """Every language with a catalogue, each named in its own language ("Nederlands",
+    "English", "Français" once a ``fr`` folder is there).
+
+    >>> language_options()[:2]
+    [('Nederlands', 'nl'), ('English', 'en')]
+    """
+    from babel import Locale
+
+    out = []
+    for lang in LANGUAGES:
+        try:
+            name = Locale.parse(lang).get_language_name(lang) or lang
+        except (ValueError, TypeError):  # babel knows no such locale: show the code
+            name = lang
+        out.append((name[:1].upper() + name[1:], lang))
+    return out
+
+
 TABS = ("ranking", "value", "members", "detail", "save")
+TAB_TITLES = {"ranking": N_("tab.ranking"), "value": N_("tab.value"),
+              "members": N_("tab.members"), "detail": N_("tab.detail"),
+              "save": N_("tab.save")}  # fmt: skip
 
 
 def guarded(method):
@@ -36,7 +59,7 @@ def guarded(method):
         except Exception as exc:  # noqa: BLE001 - the member sees one plain line
             print(f"prioritisation app: {type(exc).__name__}: {exc}", file=sys.stderr)
             self.status.value = (
-                f'<p class="pw-box">{views._e(tr("app.error", None, error=type(exc).__name__))}</p>'
+                f'<p class="pw-box">{escape(tr("app.error", None, error=type(exc).__name__))}</p>'
             )
 
     return wrapper
@@ -63,16 +86,17 @@ class App:
     def build(self) -> None:
         """(Re)build every widget in the language in force; the state is kept."""
         lang = get_language()
-        self.lang = w.ToggleButtons(options=LANG_OPTIONS, value=lang, description="",
+        options = language_options()
+        self.lang = w.ToggleButtons(options=options, value=lang, description="",
                                     style={"button_width": "96px"},
                                     layout=w.Layout(flex="0 0 auto", min_width="210px"),
-                                    tooltips=[tr("app.language")] * 2).add_class("pw-lang")  # fmt: skip
+                                    tooltips=[tr("app.language")] * len(options)).add_class("pw-lang")  # fmt: skip
         self.lang.observe(self._on_language, names="value")
-        style = w.HTML(views.CSS)
+        style = w.HTML(views.CSS + f"<span data-pw-lang='{lang}' hidden></span>")
         if not self.state.ok:
             problems = w.HTML(views.problems_html(self.state.problems, self.state.path))
             problems.add_class("pw-problems-panel")
-            header = w.HBox([w.HTML(f"<h2>{views._e(tr('app.title'))}</h2>"), self.lang],
+            header = w.HBox([w.HTML(f"<h2>{escape(tr('app.title'))}</h2>"), self.lang],
                             layout=w.Layout(justify_content="space-between"))  # fmt: skip
             self.root.children = [style, header, problems]
             return
@@ -81,13 +105,13 @@ class App:
         info = tr("app.file", None, name=self.state.name, ideas=len(wb.ideas),
                   assessors=len(wb.assessors))  # fmt: skip
         note = wb.settings.get("note")
-        note_html = f"<div class='pw-muted pw-wb-note'>{views._e(note)}</div>" if note else ""
+        note_html = f"<div class='pw-muted pw-wb-note'>{escape(note)}</div>" if note else ""
         header = w.HBox(
-            [w.HTML(f"<h2>{views._e(title)}</h2><div class='pw-muted'>{views._e(info)}</div>"
+            [w.HTML(f"<h2>{escape(title)}</h2><div class='pw-muted'>{escape(info)}</div>"
                     f"{note_html}", layout=w.Layout(flex="1 1 auto")),
              self.lang],
             layout=w.Layout(justify_content="space-between", align_items="flex-start"),
-        )  # fmt: skip
+        ).add_class("pw-header")  # fmt: skip
         self.root.children = [style, header, self.status, self._build_body()]
         self.stale = set(TABS)
         self.refresh_shares()
@@ -97,17 +121,18 @@ class App:
         labels = self.state.wb.criterion_labels()
         self.sliders: dict[str, w.IntSlider] = {}
         self.shares: dict[str, w.HTML] = {}
-        rows = [w.HTML(f"<h3>{views._e(tr('weights.title'))}</h3>"
-                       f"<div class='pw-muted'>{views._e(tr('weights.help'))}</div>")]  # fmt: skip
+        rows = [w.HTML(f"<h3>{escape(tr('weights.title'))}</h3>"
+                       f"<div class='pw-muted'>{escape(tr('weights.help'))}</div>")]  # fmt: skip
         for cid in self.state.wb.criterion_ids:
             slider = w.IntSlider(value=self.state.positions.get(cid, 0), min=0, max=100, step=1,
                                  continuous_update=False, readout=False,
+                                 description=tr("weights.slider", None, criterion=labels[cid]),
                                  layout=w.Layout(width="96%"))  # fmt: skip
             slider.add_class("pw-weight").add_class(f"pw-weight-{cid}")
             slider.observe(functools.partial(self._on_slider, cid), names="value")
             share = w.HTML().add_class(f"pw-share-{cid}")
             self.sliders[cid], self.shares[cid] = slider, share
-            rows += [w.HTML(f"<div class='pw-crit'>{views._e(labels[cid])}</div>"), slider, share]
+            rows += [w.HTML(f"<div class='pw-crit'>{escape(labels[cid])}</div>"), slider, share]
         self.reset = w.Button(description=tr("weights.reset"), layout=w.Layout(width="96%"))
         self.reset.add_class("pw-reset")
         self.reset.on_click(self._on_reset)
@@ -138,7 +163,7 @@ class App:
         self.value_chart = w.HTML().add_class("pw-value-chart")
         self.budget = None  # the engine parts are built when their tab is first opened
         value_tab = w.VBox([
-            w.HTML(f"<p class='pw-muted'>{views._e(tr('value.help'))}</p>"), self.value_chart,
+            w.HTML(f"<p class='pw-muted'>{escape(tr('value.help'))}</p>"), self.value_chart,
         ])  # fmt: skip
         # members
         self.members = w.HTML().add_class("pw-members-panel")
@@ -161,19 +186,21 @@ class App:
         self.excel_link = w.HTML().add_class("pw-excel-link")
         self.scenarios = self.pdf = None
         save_tab = w.VBox([
-            w.HTML(f"<h3>{views._e(tr('save.excel_title'))}</h3>"
-                   f"<p class='pw-muted'>{views._e(tr('save.excel_help'))}</p>"),
+            w.HTML(f"<h3>{escape(tr('save.excel_title'))}</h3>"
+                   f"<p class='pw-muted'>{escape(tr('save.excel_help'))}</p>"),
             self.excel, self.excel_link,
         ])  # fmt: skip
         self.tab_boxes = {"value": value_tab, "members": members_tab, "save": save_tab}
         self.built: set[str] = set()
 
         self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab])
-        self.tabs.titles = [tr(f"tab.{t}") for t in TABS]
+        self.tabs.titles = [tr(TAB_TITLES[t]) for t in TABS]
         self.tabs.add_class("pw-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
         main = w.VBox([self.tabs], layout=w.Layout(flex="1 1 auto", min_width="0"))
-        return w.HBox([sidebar, main], layout=w.Layout(width="100%", align_items="flex-start"))
+        main.add_class("pw-main")
+        body = w.HBox([sidebar, main], layout=w.Layout(width="100%", align_items="flex-start"))
+        return body.add_class("pw-body")
 
     # ------------------------------------------------------------------ rendering
 
@@ -186,7 +213,7 @@ class App:
         for cid, share in self.shares.items():
             share.value = views.weight_share_html(None if weights is None else weights[cid])
         self.weights_note.value = (
-            f"<p class='pw-box'>{views._e(tr('weights.all_zero'))}</p>" if weights is None else ""
+            f"<p class='pw-box'>{escape(tr('weights.all_zero'))}</p>" if weights is None else ""
         )
 
     def build_engine_parts(self, tab: str) -> None:
@@ -228,6 +255,8 @@ class App:
         self.excel_link.value = ""  # a file made with other weights would mislead
         if self.pdf is not None:
             self.pdf.weights_changed()
+        if self.ahp is not None and self.mode.value == "pairs":
+            self.ahp.sync()  # a weight slider moved: the judgments follow
         self.stale = set(TABS)
         self.refresh_shares()
         self.render_visible()
@@ -236,7 +265,7 @@ class App:
         t0 = time.perf_counter()
         ranking = self.state.ranking()
         if ranking is None:
-            self.table.value = ""
+            self.table.value = self.all_zero_html()
             return
         lang = get_language()
         if self._static is None or self._static[0] != lang:
@@ -246,13 +275,17 @@ class App:
         )
         self.timings["table"] = time.perf_counter() - t0
 
+    def all_zero_html(self) -> str:
+        """Where a result would stand when every weight is 0: what to do instead."""
+        return f"<p class='pw-box pw-all-zero' role='status'>{escape(tr('weights.all_zero'))}</p>"
+
     def render_value(self) -> None:
         ranking = self.state.ranking()
         if ranking is None:
-            self.value_chart.value = ""
+            self.value_chart.value = self.all_zero_html()
             return
         if ranking.table["cost"].isna().all():
-            self.value_chart.value = f"<p class='pw-note'>{views._e(tr('value.no_cost'))}</p>"
+            self.value_chart.value = f"<p class='pw-note'>{escape(tr('value.no_cost'))}</p>"
             return
         funded = self.budget.render() if self.budget is not None else None
         self.value_chart.value = views.chart_html(
@@ -260,19 +293,24 @@ class App:
         )
 
     def render_members(self) -> None:
+        """Both views of the members' disagreement, each named, and the robustness below."""
         ranking = self.state.ranking()
         if ranking is None:
-            self.members.value = ""
+            self.members.value = self.all_zero_html()
         else:
-            ranks, agreement = self.state.member_ranks()
-            self.members.value = views.members_html(ranking, ranks, agreement=agreement)
+            by_scores, by_weights = self.state.consensus("scores"), self.state.consensus("weights")
+            self.members.value = (
+                views.members_key_html(by_scores)
+                + views.members_html(ranking, by_scores, "scores")
+                + views.members_html(ranking, by_weights, "weights")
+            )
         if self.robustness is not None:
             self.robustness.render()
 
     def render_detail(self) -> None:
         ranking = self.state.ranking()
         self.detail.value = (
-            ""
+            self.all_zero_html()
             if ranking is None or not self.state.selected
             else views.idea_detail_html(self.state.wb, ranking, self.state.selected)
         )
@@ -311,6 +349,8 @@ class App:
                 from prioritisation.app.ahp import AhpPanel
 
                 self.ahp = AhpPanel(self)
+            else:
+                self.ahp.sync()  # the weights may have moved since: start from them
             self.sidebar.children = [self.sidebar.children[0], self.mode, self.ahp.widget(),
                                      self.slider_box]  # fmt: skip
         else:

@@ -1,19 +1,17 @@
 """Pure HTML builders for the app's panels (no widgets): easy to test, cheap to send.
 
-Every piece of user text is escaped with :func:`html.escape`.
+Every piece of user text is escaped with :func:`prioritisation.core.text.escape`.
 """
 
 from __future__ import annotations
-
-import math
-from html import escape
 
 import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import Problem
-from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, get_language, tr
 from prioritisation.core.model import Workbook
+from prioritisation.core.text import escape
 from prioritisation.engine.scoring import Ranking
 
 CSS = """
@@ -33,7 +31,7 @@ CSS = """
 .pw-table td.num, .pw-table th.num { text-align: right; white-space: nowrap; }
 .pw-table tr.pw-out td { color: #7b8794; background: #fafafa; }
 .pw-table .pw-id { font-weight: bold; white-space: nowrap; }
-.pw-scroll { max-height: 62vh; overflow: auto; border: 1px solid #e4e7eb; }
+.pw-scroll { max-height: max(320px, calc(100vh - 230px)); overflow: auto; border: 1px solid #e4e7eb; }
 .pw-seg { display: inline-block; height: 12px; vertical-align: middle; }
 .pw-stack { white-space: nowrap; min-width: 155px; }
 .pw-legend { margin: 4px 0 6px 0; font-size: 13px; }
@@ -58,21 +56,62 @@ CSS = """
 .pw-funded-list .pw-id { font-weight: 600; }
 .pw-dl a { font-weight: bold; font-size: 15px; color: #1f5f99; text-decoration: underline; }
 .pw-chart svg { max-width: 100%; height: auto; }
+.pw-budget-amount { white-space: nowrap; }
+/* accessibility: a slider's description names its handle (the template links them) but a
+   heading above already shows the words: keep the label for screen readers only */
+.pw-app .widget-slider > .widget-label { position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+  margin: 0; padding: 0; }
+.pw-app :focus-visible, .pw-app .noUi-handle:focus { outline: 3px solid #1f5f99 !important;
+  outline-offset: 2px; }
+.pw-app .lm-TabBar-tab, .pw-app .lm-TabBar-tab .lm-TabBar-tabLabel { color: #323f4b !important; }
+.pw-scroll-x { overflow-x: auto; max-width: 100%; }
+.pw-app .widget-html-content { max-width: 100%; }
+/* phones and tablets: the weights above the tabs, everything the screen's width */
+@media (max-width: 900px) {
+  .pw-app .pw-body { flex-direction: column !important; }
+  .pw-app .pw-sidebar { flex: 0 0 auto !important; width: 100% !important;
+    padding: 0 !important; box-sizing: border-box; }
+  .pw-app .pw-main { width: 100% !important; flex: 1 1 auto !important; }
+  .pw-app .pw-header { flex-wrap: wrap; }
+  .pw-app .pw-theme, .pw-app .pw-idea, .pw-app .pw-budget { width: 100% !important;
+    max-width: 100%; }
+  .pw-app .widget-dropdown > .widget-label { width: auto !important; }
+  .pw-app .widget-button { max-width: 100%; }
+  .pw-scroll { max-height: 70vh; }
+  .pw-app .lm-TabBar-content { flex-wrap: wrap; }
+  .pw-app .widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 1 1 auto !important;
+    max-width: none !important; min-width: 0 !important; }
+  .pw-app .pw-crit { margin-top: 2px; }
+  .pw-app .pw-share { margin: -6px 0 2px 0; }
+  .pw-app .widget-tab-contents, .pw-app .widget-tab > .lm-TabPanel-stackedPanel {
+    padding: 8px 6px !important; }
+  .pw-app .pw-main .jupyter-widgets { max-width: 100% !important; box-sizing: border-box; }
+  .pw-app .pw-budget-row { flex-wrap: wrap; }
+  .pw-chart { overflow-x: auto; }
+  .pw-app .pw-below, .pw-app .pw-ranking, .pw-app .pw-smaa-table,
+  .pw-app .pw-compare-ranking { min-width: 560px; }
+  .pw-app .pw-main .widget-inline-hbox { min-width: 0; max-width: calc(100% - 6px) !important; }
+  .pw-app .pw-main .widget-inline-hbox input, .pw-app .pw-main .widget-inline-hbox textarea,
+  .pw-app .pw-main .widget-inline-hbox select { min-width: 0; flex: 1 1 auto; }
+  .pw-chart svg { max-width: none; min-width: 600px; }
+}
 </style>
 """
 
 
-def _e(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return escape(str(value))
+def scroll_x(table: str, label: str) -> str:
+    """A table in a box that scrolls sideways when the screen is narrow; the box can take the
+    keyboard focus (arrow keys scroll it) and is named for screen readers."""
+    return (f'<div class="pw-scroll-x" tabindex="0" role="region" aria-label="{escape(label)}">'
+            f"{table}</div>")  # fmt: skip
 
 
 def problems_html(problems: list[Problem], source: str, lang: str | None = None) -> str:
-    items = "".join(f"<li>{_e(p.format(lang))}</li>" for p in problems)
+    items = "".join(f"<li>{escape(p.format(lang))}</li>" for p in problems)
     return (
-        f'<div class="pw-box pw-problems"><h3>{_e(tr("app.bad_workbook", lang))}: '
-        f"{_e(source)}</h3><p>{_e(tr('app.bad_workbook_help', lang))}</p><ul>{items}</ul></div>"
+        f'<div class="pw-box pw-problems"><h3>{escape(tr("app.bad_workbook", lang))}: '
+        f"{escape(source)}</h3><p>{escape(tr('app.bad_workbook_help', lang))}</p><ul>{items}</ul></div>"
     )
 
 
@@ -94,7 +133,7 @@ BAR_PX = 150  # width of a score of 1
 def legend_html(ranking: Ranking) -> str:
     items = "".join(
         f'<span class="pw-key"><span class="pw-swatch" style="background:{PALETTE[j % 10]}">'
-        f"</span>{_e(ranking.labels.get(c, c))}</span>"
+        f"</span>{escape(ranking.labels.get(c, c))}</span>"
         for j, c in enumerate(ranking.weights.index)
     )
     return f'<div class="pw-legend">{items}</div>'
@@ -140,10 +179,10 @@ def static_cells(ranking: Ranking, currency: str = "EUR", lang: str | None = Non
         t.index, t["title"], t["theme"], t["cost"], t["eligible"], t["reasons"], strict=True
     ):
         out[iid] = (
-            f'<td><span class="pw-id">{_e(iid)}</span> {_e(title)}</td><td>{_e(theme)}</td>',
-            f'<td class="num">{_e(fmt_money(cost, currency, lang))}</td>'
+            f'<td><span class="pw-id">{escape(iid)}</span> {escape(title)}</td><td>{escape(theme)}</td>',
+            f'<td class="num">{escape(fmt_money(cost, currency, lang))}</td>'
             f"<td>{tr('yes', lang) if eligible else tr('no', lang)}</td>"
-            f"<td>{_e('; '.join(reasons) if reasons else '')}</td></tr>",
+            f"<td>{escape('; '.join(reasons) if reasons else '')}</td></tr>",
         )
     return out
 
@@ -168,7 +207,7 @@ def ranking_table_html(
     contributions = (
         None if ranking.contributions.empty else ranking.contributions.loc[t.index].to_numpy()
     )
-    titles = [_e(ranking.labels.get(c, c)) for c in ranking.weights.index]
+    titles = [escape(ranking.labels.get(c, c)) for c in ranking.weights.index]
     rows = []
     for k, (iid, rank, score, eligible) in enumerate(
         zip(t.index, t["rank"].to_numpy(), t["score"].to_numpy(), t["eligible"], strict=True)
@@ -176,21 +215,23 @@ def ranking_table_html(
         before, after = static[iid]
         bar = _score_bar(None if contributions is None else contributions[k], titles, score)
         rows.append(
-            f'<tr class="{"pw-in" if eligible else "pw-out"}" data-id="{_e(iid)}">'
+            f'<tr class="{"pw-in" if eligible else "pw-out"}" data-id="{escape(iid)}">'
             f'<td class="num pw-rank">{"" if np.isnan(rank) else int(rank)}</td>{before}'
             f'<td class="num pw-score">{fmt_score(score, lang)}</td>'
             f'<td class="pw-stack">{bar}</td>{after}'
         )
     head = "".join(
-        f'<th class="{cls}">{_e(tr(k, lang))}</th>'
-        for k, cls in [("app.col.rank", "num"), ("app.col.idea", ""), ("app.col.theme", ""),
-                       ("app.col.score", "num"), ("app.col.makeup", ""), ("app.col.cost", "num"),
-                       ("app.col.eligible", ""), ("app.col.reason", "")]
+        f'<th class="{cls}">{escape(tr(k, lang))}</th>'
+        for k, cls in [(N_("app.col.rank"), "num"), (N_("app.col.idea"), ""),
+                       (N_("app.col.theme"), ""), (N_("app.col.score"), "num"),
+                       (N_("app.col.makeup"), ""), (N_("app.col.cost"), "num"),
+                       (N_("app.col.eligible"), ""), (N_("app.col.reason"), "")]
     )  # fmt: skip
     ranked = int(t["eligible"].sum())
     summary = tr("ranking.summary", lang, ranked=ranked, excluded=len(t) - ranked)
     return (
-        f'<div class="pw-muted">{_e(summary)}</div>{legend_html(ranking)}<div class="pw-scroll">'
+        f'<div class="pw-muted">{escape(summary)}</div>{legend_html(ranking)}'
+        f'<div class="pw-scroll" tabindex="0" role="region" aria-label="{escape(tr("tab.ranking", lang))}">'
         f'<table class="pw-table pw-ranking"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -198,7 +239,7 @@ def ranking_table_html(
 
 def weight_share_html(share: float | None, lang: str | None = None) -> str:
     text = "—" if share is None else tr("weights.share", lang, share=fmt_percent(share, 0, lang))
-    return f'<div class="pw-share">{_e(text)}</div>'
+    return f'<div class="pw-share">{escape(text)}</div>'
 
 
 def short_name(name: str) -> str:
@@ -207,56 +248,83 @@ def short_name(name: str) -> str:
     return short or str(name)
 
 
-def members_html(
-    group: Ranking, ranks: pd.DataFrame, lang: str | None = None, limit: int = 60,
-    agreement: float | None = None,
-) -> str:  # fmt: skip
-    """Ideas × members: each member's own rank; the ideas they disagree on most first.
+MEMBER_VIEWS = {
+    "scores": (N_("members.scores_title"), N_("members.scores_help")),
+    "weights": (N_("members.weights_title"), N_("members.weights_help")),
+}
 
-    ``ranks``: ideas × members, the rank each member's own scores give (NaN: not ranked);
-    ``agreement``: Kendall's W when the group engine computed it.
+
+def disagreement(consensus, view: str) -> pd.DataFrame:
+    """Ideas × members in one view, the ideas the members disagree on most first.
+
+    Only the members whose own ranking is of this ``view`` (their ``basis``): in the
+    ``weights`` view a member without AHP judgments has no column. Ordered as
+    :meth:`~prioritisation.decisions.group.Consensus.most_changed` orders them (range of the
+    ranks, then their spread, then the group's rank), with columns ``range`` and ``group``.
     """
-    members = list(ranks.columns)
+    members = [m for m in consensus.member_ranks.columns if consensus.basis.get(m) == view]
+    ranks = consensus.member_ranks[members].astype(float)
+    out = ranks.copy()
+    out["group"] = consensus.group_rank.astype(float)
+    out["range"] = (ranks.max(axis=1) - ranks.min(axis=1)) if members else 0.0
+    out["_std"] = ranks.std(axis=1, ddof=0) if members else 0.0
+    out = out.sort_values(["range", "_std", "group"], ascending=[False, False, True],
+                          kind="stable")  # fmt: skip
+    return out.drop(columns="_std")
+
+
+def members_html(
+    group: Ranking, consensus, view: str, lang: str | None = None, limit: int = 60
+) -> str:
+    """One view of the members' disagreement (:data:`MEMBER_VIEWS`), named on screen.
+
+    ``consensus``: :func:`~prioritisation.decisions.group.consensus_prepared` in that view.
+    """
+    title_id, help_id = MEMBER_VIEWS[view]
+    heading = f"<h3 class='pw-view-title'>{escape(tr(title_id, lang))}</h3>"
+    table = disagreement(consensus, view)
+    members = [c for c in table.columns if c not in ("group", "range")]
     if len(members) < 2:
-        return f'<p class="pw-note">{_e(tr("members.one", lang))}</p>'
-    ranks = ranks.reindex(group.table.index).astype(float)
-    spread = ranks.max(axis=1) - ranks.min(axis=1)
-    order = sorted(group.table.index, key=lambda i: (-(spread[i] if not np.isnan(spread[i]) else -1),
-                                                      np.nan_to_num(group.table.at[i, "rank"], nan=1e9)))  # fmt: skip
-    order = order[:limit]
+        none = N_("members.no_weights") if view == "weights" else N_("members.one")
+        return f'<div class="pw-view pw-view-{view}">{heading}<p class="pw-note">{escape(tr(none, lang))}</p></div>'
     head = (
-        f"<th>{_e(tr('app.col.idea', lang))}</th><th class='num'>{_e(tr('app.col.group', lang))}</th>"
-        + "".join(f"<th class='num' title='{_e(m)}'>{_e(short_name(m))}</th>" for m in members)
-        + f"<th class='num'>{_e(tr('app.col.difference', lang))}</th>"
-    )
+        f"<th>{escape(tr('app.col.idea', lang))}</th>"
+        f"<th class='num'>{escape(tr('app.col.group', lang))}</th>"
+        + "".join(f"<th class='num' title='{escape(m)}'>{escape(short_name(m))}</th>"
+                  for m in members)
+        + f"<th class='num'>{escape(tr('app.col.difference', lang))}</th>"
+    )  # fmt: skip
     rows = []
-    for iid in order:
-        grank = group.table.at[iid, "rank"]
-        cells = []
-        for m in members:
-            r = ranks.at[iid, m]
-            hot = not np.isnan(r) and not np.isnan(grank) and abs(r - grank) >= 5
-            cells.append(
-                f"<td class='num{' pw-hot' if hot else ''}'>{'—' if np.isnan(r) else int(r)}</td>"
-            )
-        diff = spread[iid]
-        rows.append(
-            f"<tr><td><span class='pw-id'>{_e(iid)}</span> {_e(group.table.at[iid, 'title'])}</td>"
-            f"<td class='num'>{'—' if np.isnan(grank) else int(grank)}</td>{''.join(cells)}"
-            f"<td class='num'>{'' if np.isnan(diff) else int(diff)}</td></tr>"
+    for iid, r in table.head(limit).iterrows():
+        grank = r["group"]
+        cells = "".join(
+            f"<td class='num{' pw-hot' if abs(r[m] - grank) >= 5 else ''}'>{int(r[m])}</td>"
+            for m in members
         )
-    names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
-    key = f'<p class="pw-muted">{_e(names)}</p>' if names else ""
-    if agreement is not None and not np.isnan(agreement):
-        key = (
-            f'<p class="pw-note pw-kendall">{_e(tr("members.kendall", lang, w=fmt_number(agreement, 2, lang)))}</p>'
-            + key
+        rows.append(
+            f"<tr data-id='{escape(iid)}'><td><span class='pw-id'>{escape(iid)}</span> "
+            f"{escape(group.table.at[iid, 'title'])}</td><td class='num'>{int(grank)}</td>"
+            f"{cells}<td class='num'>{int(r['range'])}</td></tr>"
         )
     return (
-        f'<p class="pw-muted">{_e(tr("members.help", lang))} {_e(tr("members.difference", lang))}'
-        f'</p>{key}<div class="pw-scroll"><table class="pw-table pw-members"><thead><tr>{head}</tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<div class="pw-view pw-view-{view}">{heading}<p class="pw-muted">'
+        f"{escape(tr(help_id, lang))} {escape(tr('members.difference_key', lang))}</p>"
+        f'<div class="pw-scroll" tabindex="0" role="region" aria-label="{escape(tr(title_id, lang))}">'
+        f'<table class="pw-table pw-members"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div></div>"
     )
+
+
+def members_key_html(consensus, lang: str | None = None) -> str:
+    """Above both views: the agreement (Kendall's W) and the members' full names."""
+    members = list(consensus.member_ranks.columns)
+    names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
+    key = f'<p class="pw-muted">{escape(names)}</p>' if names else ""
+    w = consensus.kendall_w
+    if w is not None and not np.isnan(w):
+        text = tr("members.kendall", lang, w=fmt_number(w, 2, lang))
+        key = f'<p class="pw-note pw-kendall">{escape(text)}</p>' + key
+    return key
 
 
 def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | None = None) -> str:
@@ -275,7 +343,7 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
 
     def ids_text(ids) -> str:
         if not ids:
-            return _e(tr("detail.none", lang))
+            return escape(tr("detail.none", lang))
         parts = []
         for d in ids:
             title = wb.ideas.at[d, "title"] if d in wb.ideas.index else ""
@@ -285,28 +353,28 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
                 if np.isnan(r)
                 else tr("detail.rank_short", lang, rank=int(r))
             )
-            parts.append(f"<b>{_e(d)}</b> {_e(title)} ({_e(where)})")
+            parts.append(f"<b>{escape(d)}</b> {escape(title)} ({escape(where)})")
         return "; ".join(parts)
 
     needed_by = [i for i, deps in wb.ideas["depends_on"].items() if idea_id in (deps or ())]
     facts = [
-        (tr("app.col.theme", lang), _e(idea.get("theme"))),
-        (tr("detail.owner", lang), _e(idea.get("owner"))),
-        (tr("detail.cost", lang), _e(fmt_money(idea.get("cost"), wb.currency, lang))),
+        (tr("app.col.theme", lang), escape(idea.get("theme"))),
+        (tr("detail.owner", lang), escape(idea.get("owner"))),
+        (tr("detail.cost", lang), escape(fmt_money(idea.get("cost"), wb.currency, lang))),
     ]
     duration = idea.get("duration")
     if duration is not None and not (isinstance(duration, float) and np.isnan(duration)):
         facts.append(
             (
                 tr("detail.duration", lang),
-                _e(tr("detail.years", lang, n=fmt_number(duration, 0, lang))),
+                escape(tr("detail.years", lang, n=fmt_number(duration, 0, lang))),
             )
         )
     facts += [
         (tr("detail.depends", lang), ids_text(list(idea.get("depends_on") or ()))),
         (tr("detail.needed_by", lang), ids_text(needed_by)),
     ]
-    facts_html = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in facts)
+    facts_html = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in facts)
 
     crit_rows = []
     for cid in wb.criteria.index:
@@ -314,7 +382,7 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
             ranking.contributions.at[idea_id, cid] if not ranking.contributions.empty else np.nan
         )
         crit_rows.append(
-            f"<tr><td>{_e(labels.get(cid, cid))}</td>"
+            f"<tr><td>{escape(labels.get(cid, cid))}</td>"
             f"<td class='num'>{fmt_percent(ranking.weights[cid], 0, lang)}</td>"
             f"<td class='num'>{fmt_number(ranking.aggregated.at[idea_id, cid], 2, lang)}</td>"
             f"<td class='num'>{fmt_number(ranking.normalised.at[idea_id, cid], 2, lang)}</td>"
@@ -323,20 +391,21 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
             f"<td class='num'>{int(ranking.counts.at[idea_id, cid])}</td></tr>"
         )
     crit_head = "".join(
-        f"<th class='{c}'>{_e(tr(k, lang))}</th>"
-        for k, c in [("app.col.criterion", ""), ("app.col.weight", "num"), ("app.col.mean", "num"),
-                     ("app.col.normalised", "num"), ("app.col.contribution", "num"),
-                     ("app.col.spread", "num"), ("app.col.assessors", "num")]
+        f"<th class='{c}'>{escape(tr(k, lang))}</th>"
+        for k, c in [(N_("app.col.criterion"), ""), (N_("app.col.weight"), "num"),
+                     (N_("app.col.mean"), "num"), (N_("app.col.normalised"), "num"),
+                     (N_("app.col.contribution"), "num"),
+                     (N_("app.col.spread"), "num"), (N_("app.col.assessors"), "num")]
     )  # fmt: skip
 
     s = wb.scores[wb.scores["idea_id"] == idea_id]
     wide = s.pivot_table(index="assessor", columns="criterion_id", values="score", aggfunc="first",
                          dropna=False).reindex(columns=wb.criteria.index)  # fmt: skip
-    ass_head = f"<th>{_e(tr('app.col.assessor', lang))}</th>" + "".join(
-        f"<th class='num'>{_e(labels.get(c, c))}</th>" for c in wb.criteria.index
+    ass_head = f"<th>{escape(tr('app.col.assessor', lang))}</th>" + "".join(
+        f"<th class='num'>{escape(labels.get(c, c))}</th>" for c in wb.criteria.index
     )
     ass_rows = "".join(
-        f"<tr><td>{_e(a)}</td>"
+        f"<tr><td>{escape(a)}</td>"
         + "".join(f"<td class='num'>{fmt_number(v, 0, lang) or '—'}</td>" for v in wide.loc[a])
         + "</tr>"
         for a in wide.index
@@ -345,30 +414,39 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
     comment_html = (
         "<ul>"
         + "".join(
-            f"<li><b>{_e(c.assessor)}</b> ({_e(labels.get(c.criterion_id, c.criterion_id))}): "
-            f"{_e(c.comment)}</li>"
+            f"<li><b>{escape(c.assessor)}</b> ({escape(labels.get(c.criterion_id, c.criterion_id))}): "
+            f"{escape(c.comment)}</li>"
             for c in comments.itertuples()
         )
         + "</ul>"
         if len(comments)
-        else f"<p class='pw-muted'>{_e(tr('detail.no_comments', lang))}</p>"
+        else f"<p class='pw-muted'>{escape(tr('detail.no_comments', lang))}</p>"
     )
-    description = _e(idea.get("description"))
+    description = escape(idea.get("description"))
     return (
-        f"<h2 class='pw-detail-title'><span class='pw-id'>{_e(idea_id)}</span> "
-        f"{_e(idea.get('title'))}</h2><p class='pw-note pw-detail-status'>{_e(status)}</p>"
+        f"<h2 class='pw-detail-title'><span class='pw-id'>{escape(idea_id)}</span> "
+        f"{escape(idea.get('title'))}</h2><p class='pw-note pw-detail-status'>{escape(status)}</p>"
         f"<p>{description}</p><table class='pw-table pw-facts'>{facts_html}</table>"
-        f"<h3>{_e(tr('detail.scores', lang))}</h3><table class='pw-table pw-detail-criteria'>"
-        f"<thead><tr>{crit_head}</tr></thead><tbody>{''.join(crit_rows)}</tbody></table>"
-        f"<h3>{_e(tr('detail.assessors', lang))}</h3><table class='pw-table pw-detail-assessors'>"
-        f"<thead><tr>{ass_head}</tr></thead><tbody>{ass_rows}</tbody></table>"
-        f"<h3>{_e(tr('detail.comments', lang))}</h3>{comment_html}"
+        f"<h3>{escape(tr('detail.scores', lang))}</h3>"
+        + scroll_x(
+            f"<table class='pw-table pw-detail-criteria'><thead><tr>{crit_head}</tr>"
+            f"</thead><tbody>{''.join(crit_rows)}</tbody></table>",
+            tr("detail.scores", lang),
+        )
+        + f"<h3>{escape(tr('detail.assessors', lang))}</h3>"
+        + scroll_x(
+            f"<table class='pw-table pw-detail-assessors'><thead><tr>{ass_head}</tr>"
+            f"</thead><tbody>{ass_rows}</tbody></table>",
+            tr("detail.assessors", lang),
+        )
+        + f"<h3>{escape(tr('detail.comments', lang))}</h3>{comment_html}"
     )
 
 
 def chart_html(svg: str, caption: str = "") -> str:
-    cap = f'<p class="pw-muted">{_e(caption)}</p>' if caption else ""
-    return f'{cap}<div class="pw-chart">{svg}</div>'
+    cap = f'<p class="pw-muted">{escape(caption)}</p>' if caption else ""
+    label = escape(caption or tr("tab.value"))
+    return f'{cap}<div class="pw-chart" tabindex="0" role="region" aria-label="{label}">{svg}</div>'
 
 
 def download_link_html(data: bytes, name: str, mime: str, label: str) -> str:
@@ -376,8 +454,8 @@ def download_link_html(data: bytes, name: str, mime: str, label: str) -> str:
 
     b64 = base64.b64encode(data).decode("ascii")
     return (
-        f'<div class="pw-dl"><a download="{_e(name)}" href="data:{mime};base64,{b64}">'
-        f"{_e(label)}</a></div>"
+        f'<div class="pw-dl"><a download="{escape(name)}" href="data:{mime};base64,{b64}">'
+        f"{escape(label)}</a></div>"
     )
 
 
@@ -430,7 +508,7 @@ def value_cost_svg(
         parts.append(
             f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top}" y2="{top + ph}" stroke="#e4e7eb"/>'
             f'<text x="{x(v):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#52606d">'
-            f"{_e(fmt_money(v, currency, lang))}</text>"
+            f"{escape(fmt_money(v, currency, lang))}</text>"
         )
     v = smin
     while v <= smax + 1e-9:
@@ -442,9 +520,9 @@ def value_cost_svg(
         v += ystep
     parts.append(
         f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" font-size="12" '
-        f'font-weight="bold">{_e(tr("app.col.cost", lang))} ({_e(currency)})</text>'
+        f'font-weight="bold">{escape(tr("app.col.cost", lang))} ({escape(currency)})</text>'
         f'<text transform="translate(14 {top + ph / 2:.0f}) rotate(-90)" text-anchor="middle" '
-        f'font-size="12" font-weight="bold">{_e(tr("app.col.score", lang))}</text>'
+        f'font-size="12" font-weight="bold">{escape(tr("app.col.score", lang))}</text>'
     )
     # the dots are obstacles for the labels, and so is every label already placed
     placed = [
@@ -456,14 +534,14 @@ def value_cost_svg(
         cx, cy = x(row["cost"]), y(row["score"])
         fill = colour[str(row["theme"] if isinstance(row["theme"], str) else "")]
         eligible = bool(row["eligible"])
-        tip = _e(f"{iid} · {row['title']} — {tr('app.col.score', lang)} "
+        tip = escape(f"{iid} · {row['title']} — {tr('app.col.score', lang)} "
                  f"{fmt_score(float(row['score']), lang)}, {fmt_money(row['cost'], currency, lang)}"
                  + ("" if eligible else f" ({tr('not_eligible', lang)})"))  # fmt: skip
         style = (f'fill="{fill}" fill-opacity="0.85"' if eligible
                  else f'fill="white" stroke="{fill}" stroke-width="2"')  # fmt: skip
         if funded is not None and iid in funded:
             style = f'fill="{fill}" stroke="#1f2933" stroke-width="2.5"'
-            tip += _e(f" — {tr('value.funded', lang)}")
+            tip += escape(f" — {tr('value.funded', lang)}")
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" {style}><title>{tip}</title></circle>'
         )
@@ -476,23 +554,23 @@ def value_cost_svg(
                        for b in placed):  # fmt: skip
                 placed.append(box)
                 labels.append(
-                    f'<text x="{box[0]:.1f}" y="{cy + dy:.1f}" fill="#1f2933">{_e(iid)}</text>'
+                    f'<text x="{box[0]:.1f}" y="{cy + dy:.1f}" fill="#1f2933">{escape(iid)}</text>'
                 )
                 break
     parts += labels
     parts.append("</svg>")
     legend = "".join(
         f'<span class="pw-key"><span class="pw-swatch" style="background:{colour[th]}"></span>'
-        f"{_e(th or '—')}</span>"
+        f"{escape(th or '—')}</span>"
         for th in themes
     )
     hollow = (
         f'<span class="pw-key"><span class="pw-swatch pw-hollow"></span>'
-        f"{_e(tr('not_eligible', lang))}</span>"
+        f"{escape(tr('not_eligible', lang))}</span>"
     )
     ring = (
         f'<span class="pw-key"><span class="pw-swatch pw-ring"></span>'
-        f"{_e(tr('value.funded', lang))}</span>"
+        f"{escape(tr('value.funded', lang))}</span>"
         if funded is not None
         else ""
     )

@@ -1,48 +1,30 @@
-"""The app's state, views and callbacks, in process (no browser): fast and exact.
+"""The app's widgets and callbacks, in process (no browser): fast and exact.
 
-The browser tests (tests/test_app_browser.py) check the same things through Voila and Chromium.
+The browser tests (tests/app/test_browser.py) check the same things through Voila and Chromium.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 
-import nbformat
 import openpyxl
 import pandas as pd
 import pytest
 
 from prioritisation import prepare, rank, rank_prepared, read_workbook
 from prioritisation.app import build_app
-from prioritisation.app.notebook import SOURCE, app_notebook
 from prioritisation.app.state import AppState
-from prioritisation.app.views import idea_detail_html, ranking_table_html
 from prioritisation.engine.weights import normalise_weights
-from tests.conftest import ROOT, SAMPLE, run_cli, xlsx
-
-
-def first_ids(html: str, n: int = 5) -> list[str]:
-    return re.findall(r'<tr class="pw-(?:in|out)" data-id="([^"]+)"', html)[:n]
+from tests.app.conftest import first_ids
+from tests.conftest import SAMPLE, xlsx
 
 
 def predicted(wb, positions: dict[str, int]) -> list[str]:
     """The order the engine gives for these slider positions (the test's oracle)."""
     shares = normalise_weights(pd.Series(positions, dtype=float).reindex(wb.criteria.index))
     return list(rank_prepared(prepare(wb), shares).table.index)
-
-
-@pytest.fixture(autouse=True)
-def _scratch_store(tmp_path, monkeypatch):
-    """Scenarios saved by a test go to a scratch store, never beside the sample."""
-    monkeypatch.setenv("PRIORITISATION_STORE", str(tmp_path / "scenarios.sqlite"))
-
-
-@pytest.fixture
-def app():
-    return build_app(SAMPLE)
 
 
 def test_first_view_is_the_engines_ranking(app):
@@ -57,13 +39,15 @@ def test_first_view_is_the_engines_ranking(app):
 def test_slider_reranks_as_the_engine_predicts_without_reading_files(app, monkeypatch):
     import prioritisation.app.state as state_module
     import prioritisation.data.workbook as workbook_module
+    import prioritisation.engine.run as run_module
 
     def forbidden(*_a, **_k):
         raise AssertionError("a slider callback read or re-prepared the workbook")
 
     monkeypatch.setattr(workbook_module, "check_workbook", forbidden)
     monkeypatch.setattr(state_module, "check_workbook", forbidden)
-    monkeypatch.setattr(state_module, "prepare", forbidden)
+    monkeypatch.setattr(run_module, "prepare", forbidden)
+    monkeypatch.setattr(run_module, "resolve_run", forbidden)
     before = first_ids(app.table.value)
     app.sliders["innovation"].value = 100
     positions = dict(app.state.positions)
@@ -87,7 +71,8 @@ def test_all_weights_zero_is_explained_not_an_error(app):
     for slider in app.sliders.values():
         slider.value = 0
     assert "minstens één criterium" in app.weights_note.value
-    assert app.table.value == ""
+    # the message stands where the ranking was
+    assert "minstens één criterium" in app.table.value and "pw-ranking" not in app.table.value
     app.sliders["desirability"].value = 10
     assert app.weights_note.value == ""
     assert first_ids(app.table.value, 1)
@@ -119,14 +104,6 @@ def test_value_cost_chart_is_inline_svg(app):
     app.tabs.selected_index = 1
     assert "<svg" in app.value_chart.value
     assert "http" not in app.value_chart.value.split("<svg", 1)[0]
-
-
-def test_idea_detail_lists_scores_comments_and_dependencies():
-    wb = read_workbook(SAMPLE)
-    html = idea_detail_html(wb, rank(wb), "TICKET")
-    assert "ZOEK" in html and "PODIUM" in html  # depends on
-    assert "Kan pas na de nieuwe zoektechnologie." in html  # a comment
-    assert html.count("<tr>") >= len(wb.assessors)
 
 
 def test_language_switch_keeps_the_weights(app):
@@ -173,18 +150,6 @@ def test_missing_file_is_a_message(tmp_path):
     assert "nope.xlsx" in app.root.children[-1].value
 
 
-def test_user_text_is_escaped():
-    wb = read_workbook(SAMPLE)
-    ideas = wb.ideas.copy()
-    ideas.loc["ZOEK", "title"] = "<script>alert(1)</script>"
-    ideas.loc["ZOEK", "theme"] = "<b>x</b>"
-    evil = type(wb)(criteria=wb.criteria, ideas=ideas, scores=wb.scores, settings=wb.settings)
-    ranking = rank(evil)
-    for html in (ranking_table_html(ranking), idea_detail_html(evil, ranking, "ZOEK")):
-        assert "<script>" not in html and "<b>x</b>" not in html
-        assert "&lt;script&gt;" in html
-
-
 def test_a_failing_callback_shows_a_plain_message(app, monkeypatch):
     def boom(*_a, **_k):
         raise RuntimeError("kapot")
@@ -194,42 +159,6 @@ def test_a_failing_callback_shows_a_plain_message(app, monkeypatch):
     assert "Er ging iets mis" in app.status.value
     assert "Traceback" not in app.status.value
     assert app.state.positions["innovation"] == 55  # the member's setting is kept
-
-
-def test_notebook_is_the_generated_few_lines_without_outputs():
-    nb = nbformat.read(ROOT / "notebooks" / "app.ipynb", as_version=4)
-    assert [c.source for c in nb.cells] == [SOURCE]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells)
-    assert nb.metadata.kernelspec.name == app_notebook().metadata.kernelspec.name
-
-
-def test_voila_configuration_is_safe():
-    from prioritisation.commands.app import CONFIG_DIR, DATA_DIR
-
-    conf = json.loads((CONFIG_DIR / "voila.json").read_text())
-    assert conf["VoilaConfiguration"]["show_tracebacks"] is False
-    assert conf["VoilaConfiguration"]["preheat_kernel"] is True
-    assert conf["VoilaConfiguration"]["file_allowlist"] == []
-    assert conf["MappingKernelManager"]["allow_tracebacks"] is False
-    assert conf["MappingKernelManager"]["cull_idle_timeout"] > 0
-    assert conf["Voila"]["ip"] == "127.0.0.1"
-    template = DATA_DIR / "voila" / "templates" / conf["VoilaConfiguration"]["template"]
-    assert (template / "index.html.j2").exists()
-
-
-def test_app_command_help():
-    proc = run_cli("app", "--help", check_exit=0)
-    for option in ("--port", "--token", "--ip"):
-        assert option in proc.stdout
-
-
-def test_kernel_environment_points_at_this_checkout(tmp_path):
-    from prioritisation.commands.app import kernel_environment
-
-    env = kernel_environment(str(SAMPLE), "en")
-    assert env["PRIORITISATION_APP_WORKBOOK"] == str(SAMPLE.resolve())
-    assert env["PRIORITISATION_LANG"] == "en"
-    assert env["PYTHONPATH"].split(":")[0] == str(ROOT)
 
 
 def test_exact_weights_hold_until_a_slider_moves(app):
@@ -247,25 +176,18 @@ def test_exact_weights_hold_until_a_slider_moves(app):
     assert app.state.weights()["innovation"] == pytest.approx(40 / (40 + 38 + 25 + 25))
 
 
-@pytest.mark.slow
-def test_a_token_keeps_others_out():
-    from urllib.request import HTTPRedirectHandler, build_opener
+def test_members_tab_shows_both_views_named(app):
+    from prioritisation.decisions.group import consensus_prepared
+    from prioritisation.engine.run import resolve_run
 
-    from tests.appserver import AppServer
-
-    class NoRedirect(HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = build_opener(NoRedirect)
-
-    def status(url):
-        try:
-            return opener.open(url, timeout=60).status
-        except Exception as exc:  # HTTPError carries the code
-            return getattr(exc, "code", None)
-
-    with AppServer(SAMPLE, pool_size=0, args=["--token", "s3cret"]) as server:
-        assert status(server.url) == 302  # to the login page
-        assert status(server.url + "?token=wrong") == 302
-        assert status(server.url + "?token=s3cret") == 200
+    app.tabs.selected_index = 2
+    html = app.members.value
+    assert "Kendall" in html
+    assert "Verschil in beoordeling (volgens de eigen scores van elk lid)" in html
+    assert "Verschil in prioriteiten (volgens de eigen gewichten van elk lid)" in html
+    run = resolve_run(app.state.wb)
+    for view in ("scores", "weights"):
+        part = html.split(f'class="pw-view pw-view-{view}"', 1)[1].split('class="pw-view ')[0]
+        shown = re.findall(r"<tr data-id='([^']+)'", part)
+        expected = list(consensus_prepared(run.prepared, run.weights, view).most_changed(5).index)
+        assert shown[:5] == expected, view
