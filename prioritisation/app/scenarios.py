@@ -48,11 +48,11 @@ class ScenarioPanel:
         self.compare = w.Button(description=tr("scen.compare"), layout=w.Layout(width="260px"))
         self.compare.add_class("pw-scen-compare")
         self.comparison = w.HTML().add_class("pw-scen-comparison")
-        from prioritisation.app import proxy_user
+        from prioritisation.app.identity import current_identity
 
-        user = proxy_user()
-        if user:  # the reverse proxy says who this is: that is the author
-            self.author.value = user
+        self.identity = current_identity()  # held here, in the kernel: the browser cannot set it
+        if self.identity.verified:  # the login says who this is: that is the author
+            self.author.value = self.identity.name
             self.author.disabled = True
         self.save.on_click(self._guard(self._on_save))
         self.open.on_click(self._guard(self._on_open))
@@ -125,14 +125,18 @@ class ScenarioPanel:
         missing = []
         if not self.name.value.strip():
             missing.append(tr("scen.need_name"))
-        if not self.author.value.strip():
+        # A verified member is the author whatever the (browser-side) field says.
+        author = self.identity.name if self.identity.verified else self.author.value
+        if self.identity.verified and self.author.value != author:
+            self.author.value, self.author.disabled = author, True  # undo a forged update
+        if not author.strip():
             missing.append(tr("scen.need_author"))
         if weights is None or missing:
             text = " ".join(missing) if missing else tr("weights.all_zero")
             self.saved.value = f"<p class='pw-box'>{escape(text)}</p>"
             return
         scenario = make_scenario(
-            state.wb, self.name.value, self.author.value, weights=weights, method=state.method,
+            state.wb, self.name.value, author, weights=weights, method=state.method,
             aggregate=state.prepared.aggregate, note=self.note.value,
         )  # fmt: skip
         saved = self.store.save(scenario)

@@ -106,9 +106,17 @@ class App:
                   assessors=len(wb.assessors))  # fmt: skip
         note = wb.settings.get("note")
         note_html = f"<div class='pw-muted pw-wb-note'>{escape(note)}</div>" if note else ""
+        from prioritisation.app.identity import current_identity
+
+        who = current_identity()
+        who_html = (
+            f"<div class='pw-muted pw-identity'>{escape(tr('app.signed_in', None, name=who.name))}</div>"
+            if who.verified
+            else f"<div class='pw-note pw-identity pw-unverified'>{escape(tr('app.unverified'))}</div>"
+        )
         header = w.HBox(
             [w.HTML(f"<h2>{escape(title)}</h2><div class='pw-muted'>{escape(info)}</div>"
-                    f"{note_html}", layout=w.Layout(flex="1 1 auto")),
+                    f"{note_html}{who_html}", layout=w.Layout(flex="1 1 auto")),
              self.lang],
             layout=w.Layout(justify_content="space-between", align_items="flex-start"),
         ).add_class("pw-header")  # fmt: skip

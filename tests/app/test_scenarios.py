@@ -29,3 +29,38 @@ def test_scenarios_save_open_and_compare(app):
     panel.compare.click()
     assert "pw-compare-weights" in panel.comparison.value
     assert "pw-compare-ranking" in panel.comparison.value  # the order changes
+
+
+@pytest.fixture
+def signed_in(monkeypatch, tmp_path):
+    """The app behind a trusted proxy that says the page is Bart's."""
+    from prioritisation.app import USER_HEADER_ENV, build_app, identity
+    from tests.conftest import SAMPLE
+
+    monkeypatch.setenv("PRIORITISATION_STORE", str(tmp_path / "scenarios.sqlite"))
+    monkeypatch.setenv(USER_HEADER_ENV, "X-Remote-User")
+    monkeypatch.setenv("HTTP_X_REMOTE_USER", "Bart (Bib Brugge)")
+    monkeypatch.setattr(identity, "_current", None)
+    yield build_app(SAMPLE)
+    identity._current = None
+
+
+def test_a_forged_author_update_from_the_browser_does_not_change_the_author(signed_in):
+    app = signed_in
+    app.tabs.selected_index = 4
+    panel = app.scenarios
+    assert panel.author.value == "Bart (Bib Brugge)" and panel.author.disabled
+    # what a widget `update` message over the kernel websocket does on the kernel side
+    panel.author.set_state({"value": "Mallory", "disabled": False})
+    panel.name.value = "Vervalst"
+    panel.save.click()
+    (saved,) = panel.store.list()
+    assert saved.author == "Bart (Bib Brugge)"
+    assert panel.author.value == "Bart (Bib Brugge)" and panel.author.disabled
+    assert set(panel.store.audit()["actor"]) == {"Bart (Bib Brugge)"}  # the audit trail too
+    assert "Aangemeld als Bart (Bib Brugge)" in app.root.children[1].children[0].value
+
+
+def test_without_a_login_every_page_says_not_verified(app):
+    header = app.root.children[1].children[0].value
+    assert "Niet geverifieerd" in header
