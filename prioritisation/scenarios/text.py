@@ -76,7 +76,7 @@ def saved_text(scenario: Scenario, store: str) -> str:
               author=scenario.author, created=when(scenario), store=store)  # fmt: skip
 
 
-def scenarios_frame(scenarios: list[Scenario], current_sha256: str | None) -> pd.DataFrame:
+def listing_frame(scenarios: list[Scenario], current_sha256: str | None) -> pd.DataFrame:
     """The table ``scenario list`` prints: one row per version; whether it was made on this
     workbook (``current_sha256``) or another version of it."""
     return pd.DataFrame({
@@ -93,11 +93,11 @@ def scenarios_frame(scenarios: list[Scenario], current_sha256: str | None) -> pd
 
 
 def scenarios_text(scenarios: list[Scenario], current_sha256: str | None, store: str) -> str:
-    """What ``scenario list`` prints: the table of :func:`scenarios_frame`, or that the store
+    """What ``scenario list`` prints: the table of :func:`listing_frame`, or that the store
     holds none."""
     if not scenarios:
         return tr("scenario.none", None, store=store)
-    return text_table(scenarios_frame(scenarios, current_sha256), max_width=60)
+    return text_table(listing_frame(scenarios, current_sha256), max_width=60)
 
 
 def audit_frame(audit: pd.DataFrame, labels: Mapping | None = None) -> pd.DataFrame:

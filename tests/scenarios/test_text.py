@@ -10,8 +10,8 @@ from prioritisation.scenarios.text import (
     budget_text,
     compare_text,
     describe,
+    listing_frame,
     saved_text,
-    scenarios_frame,
     scenarios_text,
 )
 
@@ -21,7 +21,7 @@ def test_list_and_audit_tables_show_control_characters_escaped(wb, store):
     store.save(make_scenario(wb, "Basis\x1b[2J", "An\x07x", note="x\u202ey"))
     store.save(make_scenario(wb, "Basis\x1b[2J", "Bart", weights="innovation=60"))
     scenarios = store.list()
-    frame = scenarios_frame(scenarios, wb.sha256)
+    frame = listing_frame(scenarios, wb.sha256)
     assert list(frame.columns)[:3] == ["name", "version", "author"] and len(frame.columns) == 8
     assert frame["name"].tolist() == ["Basis\x1b[2J"] * 2  # the frame keeps the data
     text = scenarios_text(scenarios, wb.sha256, store.display)
