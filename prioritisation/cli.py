@@ -24,6 +24,7 @@ import traceback
 from prioritisation import commands
 from prioritisation.core.errors import EnvironmentFailure, PrioritisationError
 from prioritisation.core.i18n import LANGUAGES, set_language, tr
+from prioritisation.core.text import terminal_safe
 from prioritisation.core.version import __version__
 
 
@@ -73,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except PrioritisationError as exc:
-        for line in exc.lines():
-            print(line, file=sys.stderr)
+        for line in exc.lines():  # a name in a message may hold an ESC: shown, not obeyed
+            print(terminal_safe(line), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

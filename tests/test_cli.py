@@ -1,85 +1,50 @@
-"""The CLI end to end, as a user runs it: exit codes, messages, formats; never a traceback."""
+"""The ``prioritisation`` command as a user starts it (real subprocesses: exit codes, messages
+on stderr, never a traceback, start-up cost) and the in-process runner's agreement with it.
+What each command does is tested in-process in ``tests/commands/``."""
 
 from __future__ import annotations
 
 import json
 
-from openpyxl import load_workbook
+import pytest
 
-from tests.conftest import run_cli, xlsx
+from tests.conftest import cli, run_cli
 
 
-def test_no_traceback_for_any_bad_input(tmp_path, sample_path):
+def test_no_traceback_for_bad_input_in_a_real_process(tmp_path, sample_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"\x00\x01garbage")
-    for args in (["rank", junk], ["rank", tmp_path / "absent.xlsx"], ["rank", sample_path, "--weights", "x=1"],
-                 ["rank", sample_path, "--weights", "innovation=abc"], ["rank", sample_path, "--method", "magic"],
-                 ["rank", sample_path, "--format", "xlsx"], ["validate", tmp_path]):  # fmt: skip
+    for args in (["rank", junk], ["rank", sample_path, "--method", "magic"],
+                 ["rank", sample_path, "--format", "xlsx"], ["rank", "--nope"]):  # fmt: skip
         proc = run_cli(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr and proc.stderr.strip(), args
+        assert not proc.stdout.strip(), args
 
 
-def test_rank_json_records(sample_path):
-    proc = run_cli(
-        "rank",
-        sample_path,
-        "--format",
-        "json",
-        "--weights",
-        "innovation=3,desirability=2",
-        check_exit=0,
-    )
-    doc = json.loads(proc.stdout)
-    assert abs(doc["weights"]["innovation"] - 3 / (3 + 2 + 20 + 20)) < 1e-9
-    records = doc["ranking"]
-    first = records[0]
-    assert set(first) >= {
-        "id",
-        "title",
-        "theme",
-        "rank",
-        "score",
-        "eligible",
-        "reasons",
-        "contributions",
-    }
-    assert first["rank"] == 1 and first["eligible"] is True and first["reasons"] == []
-    assert abs(sum(first["contributions"].values()) - first["score"]) < 1e-9
-    crm = next(r for r in records if r["id"] == "CRM")
-    assert crm["rank"] is None and crm["eligible"] is False and "drempel" in crm["reasons"][0]
-    ranks = [r["rank"] for r in records if r["rank"] is not None]
-    assert ranks == sorted(ranks)
+@pytest.mark.parametrize(
+    "args",
+    [["rank", "{junk}"], ["rank", "{absent}"], ["rank", "{sample}", "--weights", "x=1"],
+     ["rank", "{sample}", "--weights", "innovation=abc"], ["rank", "{sample}", "--method", "magic"],
+     ["rank", "{sample}", "--format", "xlsx"], ["validate", "{tmp}"], ["rank", "--nope"],
+     ["nocommand"]],
+)  # fmt: skip
+def test_bad_input_is_exit_2_with_a_message(tmp_path, sample_path, args):
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"\x00\x01garbage")
+    names = {"junk": junk, "absent": tmp_path / "absent.xlsx", "sample": sample_path,
+             "tmp": tmp_path}  # fmt: skip
+    proc = cli(*[a.format(**names) for a in args])
+    assert proc.returncode == 2, (args, proc.stderr)
+    assert "Traceback" not in proc.stderr and proc.stderr.strip()
 
 
-def test_rank_table_csv_xlsx(sample_path, tmp_path):
-    table = run_cli("rank", sample_path, check_exit=0).stdout
-    assert "ELOKET" in table.splitlines()[4] and "onder de drempel" in table
-    english = run_cli("--lang", "en", "rank", sample_path, check_exit=0).stdout
-    assert "below the threshold" in english and "Financial viability" in english
-    csv_text = run_cli("rank", sample_path, "--format", "csv", check_exit=0).stdout
-    assert csv_text.splitlines()[0].startswith("id,title,theme,cost,rank,score,eligible,reasons")
-    out = tmp_path / "r.xlsx"
-    run_cli("rank", sample_path, "--format", "xlsx", "--out", out, check_exit=0)
-    ws = load_workbook(out)["ranking"]
-    assert ws["A2"].value == "ELOKET" and isinstance(ws["F2"].value, float)
-
-
-def test_rank_methods_and_aggregations(sample_path):
-    for agg in ("median", "geomean", "trimmed"):
-        run_cli("rank", sample_path, "--aggregate", agg, "--format", "json", check_exit=0)
-
-
-def test_csv_injection_in_exports(tmp_path):
-    path = xlsx(tmp_path, ideas=[["id", "title", "theme"], ["A", '=HYPERLINK("http://evil","x")', "+T"]],
-                scores=[["idea_id", "criterion_id", "assessor", "score"]] +
-                [["A", c, "An", 3] for c in ("innovation", "desirability", "viability", "feasibility")])  # fmt: skip
-    csv_text = run_cli("rank", path, "--format", "csv", check_exit=0).stdout
-    assert "'=HYPERLINK" in csv_text and ",'+T," in csv_text
-    out = tmp_path / "r.xlsx"
-    run_cli("rank", path, "--format", "xlsx", "--out", out, check_exit=0)
-    cell = load_workbook(out)["ranking"]["B2"]
-    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+def test_the_in_process_runner_gives_what_a_process_gives(sample_path):
+    argv = ["--lang", "en", "rank", sample_path, "--format", "json", "--weights", "innovation=3"]
+    real, fast = run_cli(*argv, check_exit=0), cli(*argv, check_exit=0)
+    assert json.loads(real.stdout) == json.loads(fast.stdout)
+    assert (real.stderr, real.returncode) == (fast.stderr, fast.returncode)
+    assert run_cli("--version").stdout == cli("--version", check_exit=0).stdout
 
 
 def test_a_command_imports_only_what_it_needs():

@@ -1,14 +1,11 @@
-"""Options and output shared by the commands (not a command itself)."""
+"""Options, loading and documents shared by the commands (not a command itself)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
-import pandas as pd
-
-from prioritisation.core.i18n import get_language, set_language
+from prioritisation.core.errors import Problem, UsageError, WorkbookError
+from prioritisation.core.i18n import N_, set_language, tr
 from prioritisation.core.model import AGGREGATIONS
 from prioritisation.data.sample import sample_path
 from prioritisation.data.workbook import read_workbook
@@ -45,6 +42,12 @@ def add_ranking_options(parser) -> None:
 def add_output_options(parser, formats=("table", "csv", "json", "xlsx"), default="table") -> None:
     parser.add_argument("--format", choices=formats, default=default, help="output format")
     parser.add_argument("--out", default=None, help="write to this file instead of the terminal")
+    add_force_option(parser)
+
+
+def add_force_option(parser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing file at --out (never the workbook or the store)")  # fmt: skip
 
 
 def load(args):
@@ -56,54 +59,51 @@ def load(args):
     return wb
 
 
-def emit_text(text: str, out: str | None) -> None:
-    if out:
-        from prioritisation.data.export import atomic_path
-
-        with atomic_path(out) as tmp:
-            Path(tmp).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def emit_json(data, out: str | None) -> None:
-    emit_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default), out)
+def ranking_json(wb, ranking) -> dict:
+    """The JSON document of a ranking (``rank``, ``scenario show``): what was done, on what,
+    and the records."""
+    return {
+        "workbook": {"path": wb.source, "sha256": wb.sha256},
+        "method": ranking.method,
+        "aggregate": ranking.aggregate,
+        "weights": {c: round(float(w), 10) for c, w in ranking.weights.items()},
+        "ranking": ranking.to_records(),
+    }
 
 
-def _json_default(value):
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, set | tuple):
-        return list(value)
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+def add_store_option(parser) -> None:
+    parser.add_argument("--store", default=None, metavar="URL", help=tr("help.store"))
 
 
-def text_table(frame: pd.DataFrame, max_width: int = 48) -> str:
-    """A plain, aligned terminal table (no external dependency, no colour codes)."""
-    cols = list(frame.columns)
-    cells = [[_cell(v, max_width) for v in row] for row in frame.itertuples(index=False)]
-    widths = [max([len(str(c))] + [len(r[j]) for r in cells]) for j, c in enumerate(cols)]
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in cols]
+def open_store_of(args):
+    """The scenario store of the command line: ``--store``, else ``$PRIORITISATION_STORE``,
+    else the file beside the workbook, which must then exist (a store is not created beside
+    a mistyped path)."""
+    from prioritisation.scenarios.db import open_store
 
-    def line(values):
-        return "  ".join(
-            (v.rjust(w) if num else v.ljust(w))
-            for v, w, num in zip(values, widths, numeric, strict=True)
-        ).rstrip()
-
-    out = [line([str(c) for c in cols]), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in cells]
-    return "\n".join(out)
+    if not args.store and not Path(args.path).exists():
+        problem = Problem(None, None, None, N_("problem.file_missing"), {"path": str(args.path)})
+        raise WorkbookError([problem], source=str(args.path))
+    return open_store(args.path, url=args.store)
 
 
-def _cell(value, max_width: int) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return ""
-    text = str(value)
-    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+def store_inputs(args) -> list:
+    """What a store command reads (the workbook and the store), which ``--out`` may not be."""
+    from prioritisation.scenarios.db import store_url
+
+    return [args.path, store_url(args.path, args.store)]
 
 
-def language() -> str:
-    return get_language()
+def add_overwrite_option(parser, help: str) -> None:
+    parser.add_argument("--overwrite", "--force", dest="overwrite", action="store_true", help=help)
+
+
+def check_xlsx_out(out, overwrite: bool) -> Path:
+    """``out`` as the path of an Excel file to write (a form, a merged workbook): it must end
+    in ``.xlsx`` and, unless ``overwrite``, not exist yet (it may be a filled-in form)."""
+    path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(N_("usage.out_xlsx"), path=str(out))
+    if path.exists() and not overwrite:
+        raise UsageError(N_("usage.out_exists"), path=str(out))
+    return path

@@ -8,15 +8,14 @@ from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
-    emit_json,
-    emit_text,
     load,
-    text_table,
 )
+from prioritisation.commands._emit import emit_json, emit_text
 from prioritisation.commands.portfolio import add_selection_options, selection_kwargs, write_chart
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
 from prioritisation.core.parse import amount
+from prioritisation.core.text import text_table
 from prioritisation.data.export import frame_to_csv, write_xlsx
 from prioritisation.decisions.frontier import budget_frontier
 from prioritisation.decisions.portfolio.selection import select_portfolio

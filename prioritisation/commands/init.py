@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from prioritisation.commands._emit import Output, emit
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, tr
 from prioritisation.data.sample import write_sample
@@ -21,5 +22,5 @@ def run(args) -> int:
     if target.exists():
         raise UsageError(N_("usage.init_exists"), path=str(target))
     write_sample(target)
-    print(tr("init.done", None, path=str(target)))
+    emit(Output(table=lambda: tr("init.done", None, path=str(target))))
     return 0

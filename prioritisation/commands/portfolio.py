@@ -10,13 +10,12 @@ from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
-    emit_json,
-    emit_text,
     load,
-    text_table,
-)  # fmt: skip
+)
+from prioritisation.commands._emit import emit_json, emit_text
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.text import text_table
 from prioritisation.data.export import atomic_path, frame_to_csv, write_xlsx
 from prioritisation.decisions.portfolio.probability import funding_probability
 from prioritisation.decisions.portfolio.selection import select_portfolio

@@ -8,14 +8,13 @@ import re
 import pandas as pd
 
 from prioritisation.commands._common import (
-    _json_default,
     add_ranking_options,
     add_workbook_argument,
-    emit_text,
     load,
-    text_table,
 )
+from prioritisation.commands._emit import _json_default, emit_text
 from prioritisation.core.i18n import fmt_number, fmt_percent, tr
+from prioritisation.core.text import text_table
 from prioritisation.decisions.group import VIEWS
 from prioritisation.decisions.sensitivity import robustness_run
 from prioritisation.decisions.smaa import fmt_estimate

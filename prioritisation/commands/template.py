@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prioritisation.commands._common import add_workbook_argument, emit_text, load
+from prioritisation.commands._common import (
+    add_overwrite_option,
+    add_workbook_argument,
+    check_xlsx_out,
+    load,
+)
+from prioritisation.commands._emit import Output, check_output, emit
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, tr
 from prioritisation.data.forms import form_name, write_template
@@ -23,17 +29,26 @@ def register(sub) -> None:
                         help="do not fill in the scores the assessor already gave")  # fmt: skip
     parser.add_argument("--decimal", action="store_true",
                         help="allow any number on the scale instead of a drop-down of levels")  # fmt: skip
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    add_overwrite_option(parser, "replace an existing form (never the workbook)")
     parser.set_defaults(func=run)
 
 
-def check_out(out: str, overwrite: bool) -> Path:
-    path = Path(out)
-    if path.suffix.lower() != ".xlsx":
-        raise UsageError(N_("usage.out_xlsx"), path=out)
-    if path.exists() and not overwrite:
-        raise UsageError(N_("usage.out_exists"), path=out)
-    return path
+def form_paths(args, names: list[str]) -> list[Path]:
+    """Where each member's form goes: ``--out`` itself for one member, else one file per member
+    in the folder ``--out``; each checked (an .xlsx, not there yet unless --overwrite, never
+    the workbook)."""
+    if not (args.all_assessors or len(names) > 1):
+        outs = [Path(args.out)]
+    elif Path(args.out).suffix.lower() == ".xlsx":
+        raise UsageError(N_("usage.out_folder"), path=args.out)
+    else:
+        outs = [Path(args.out) / form_name(n) for n in names]
+        if len(set(outs)) < len(outs):
+            raise UsageError(N_("usage.form_names_clash"))
+    for out in outs:
+        check_xlsx_out(out, args.overwrite)
+        check_output(out, inputs=[args.path])
+    return outs
 
 
 def run(args) -> int:
@@ -41,18 +56,7 @@ def run(args) -> int:
     names = wb.assessors if args.all_assessors else [a.strip() for a in args.assessor]
     if not names or not all(names):
         raise UsageError(N_("usage.assessor_empty"))
-    several = args.all_assessors or len(names) > 1
-    if several:
-        folder = Path(args.out)
-        if folder.suffix.lower() == ".xlsx":
-            raise UsageError(N_("usage.out_folder"), path=args.out)
-        outs = [folder / form_name(n) for n in names]
-        if len(set(outs)) < len(outs):
-            raise UsageError(N_("usage.form_names_clash"))
-        for out in outs:
-            check_out(str(out), args.overwrite)
-    else:
-        outs = [check_out(args.out, args.overwrite)]
+    outs = form_paths(args, names)
     wb = wb or load(args)
     lines = []
     for name, out in zip(names, outs, strict=True):
@@ -60,5 +64,5 @@ def run(args) -> int:
         lines.append(tr("template.written", None, assessor=name, path=out))
     lines.append(tr("template.next", None, ideas=len(wb.ideas), criteria=len(wb.criteria),
                     workbook=args.path))  # fmt: skip
-    emit_text("\n".join(lines), None)
+    emit(Output(table=lambda: "\n".join(lines)))
     return 0

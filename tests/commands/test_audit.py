@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from tests.conftest import SAMPLE, run_cli
+from tests.conftest import SAMPLE, cli
 
 ENV = {"PRIORITISATION_STORE": ""}
 
@@ -13,18 +13,18 @@ ENV = {"PRIORITISATION_STORE": ""}
 def test_audit_who_changed_what(tmp_path):
     book = tmp_path / "ronde.xlsx"
     shutil.copy(SAMPLE, book)
-    run_cli("scenario", "save", book, "--name", "Basis", "--author", "An", env=ENV, check_exit=0)
-    run_cli("scenario", "save", book, "--name", "Basis", "--author", "Bart", "--weights",
+    cli("scenario", "save", book, "--name", "Basis", "--author", "An", env=ENV, check_exit=0)
+    cli("scenario", "save", book, "--name", "Basis", "--author", "Bart", "--weights",
             "innovation=60", "--thresholds", "feasibility=3", "--budget", "900000", env=ENV,
             check_exit=0)  # fmt: skip
-    run_cli("scenario", "save", book, "--name", "Lezen", "--author", "Carla", "--weights",
+    cli("scenario", "save", book, "--name", "Lezen", "--author", "Carla", "--weights",
             "desirability=90", env=ENV, check_exit=0)  # fmt: skip
 
-    audit = json.loads(run_cli("audit", book, "--format", "json", env=ENV, check_exit=0).stdout)
+    audit = json.loads(cli("audit", book, "--format", "json", env=ENV, check_exit=0).stdout)
     assert {a["actor"] for a in audit} == {"An", "Bart", "Carla"}
     change = [a for a in audit if a["field"] == "threshold" and a["item"] == "feasibility"]
     assert change and change[0]["actor"] == "Bart" and change[0]["new"] == "3.0"
-    table = run_cli("audit", book, "--scenario", "Basis", env=ENV, check_exit=0).stdout
+    table = cli("audit", book, "--scenario", "Basis", env=ENV, check_exit=0).stdout
     assert "Bart" in table and "Carla" not in table
     assert "drempel Technische haalbaarheid: — → 3,00" in table
 
@@ -32,10 +32,27 @@ def test_audit_who_changed_what(tmp_path):
 def test_audit_of_an_empty_store_and_formula_text(tmp_path):
     book = tmp_path / "ronde.xlsx"
     shutil.copy(SAMPLE, book)
-    assert run_cli("audit", book, env=ENV, check_exit=0).stdout.strip()  # says the log is empty
+    assert cli("audit", book, env=ENV, check_exit=0).stdout.strip()  # says the log is empty
     evil = '=HYPERLINK("http://x","klik")'
-    run_cli("scenario", "save", book, "--name", "X", "--author", "An", "--note", evil, env=ENV,
+    cli("scenario", "save", book, "--name", "X", "--author", "An", "--note", evil, env=ENV,
             check_exit=0)  # fmt: skip
     audit = tmp_path / "audit.csv"
-    run_cli("audit", book, "--format", "csv", "--out", audit, env=ENV, check_exit=0)
+    cli("audit", book, "--format", "csv", "--out", audit, env=ENV, check_exit=0)
     assert "'=HYPERLINK" in audit.read_text(encoding="utf-8-sig")
+
+
+def test_audit_never_writes_over_the_store(tmp_path):
+    book = tmp_path / "ronde.xlsx"
+    shutil.copy(SAMPLE, book)
+    cli("scenario", "save", book, "--name", "X", "--author", "An", env=ENV, check_exit=0)
+    store = tmp_path / "ronde.scenarios.sqlite"
+    before = store.read_bytes()
+    for out in (store, tmp_path / "ronde.scenarios.sqlite-wal", book):
+        proc = cli("audit", book, "--format", "csv", "--out", out, "--force", env=ENV, check_exit=2)
+        assert "invoer" in proc.stderr
+    assert store.read_bytes() == before
+    elsewhere = tmp_path / "ander.sqlite"
+    proc = cli(
+        "audit", book, "--store", elsewhere, "--format", "csv", "--out", elsewhere, check_exit=2
+    )
+    assert "invoer" in proc.stderr

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from prioritisation.data.forms import write_template
 from prioritisation.data.workbook import file_sha256, read_workbook
-from tests.conftest import run_cli, xlsx
+from tests.conftest import cli, xlsx
 from tests.forms_helpers import fill, round_book
 
 
@@ -36,7 +36,7 @@ def test_bad_forms_are_reported_with_file_row_and_column(book, wb, tmp_path):
     broken = tmp_path / "kapot.xlsx"
     broken.write_bytes(b"not a zip")
     out = tmp_path / "merged.xlsx"
-    proc = run_cli(
+    proc = cli(
         "--lang", "en", "collect", book, an, an2, strange, broken, "--out", out, check_exit=2
     )
     assert not out.exists() and "Traceback" not in proc.stderr
@@ -63,14 +63,21 @@ def test_collect_never_overwrites_the_workbook_unless_asked(book, wb, tmp_path):
     an = write_template(wb, "An", tmp_path / "an.xlsx")
     fill(an, {(4, "Innovatiewaarde"): 5})
     before = file_sha256(book)
-    proc = run_cli("collect", book, an, "--out", book, check_exit=2)
+    proc = cli("collect", book, an, "--out", book, check_exit=2)
     assert "--overwrite" in proc.stderr and file_sha256(book) == before
     other = tmp_path / "bestaat.xlsx"
     other.write_bytes(b"keep me")
-    run_cli("collect", book, an, "--out", other, check_exit=2)
+    cli("collect", book, an, "--out", other, check_exit=2)
     assert other.read_bytes() == b"keep me"
-    proc = run_cli("collect", book, an, "--out", book, "--overwrite", check_exit=0)
+    proc = cli("collect", book, an, "--out", book, "--overwrite", check_exit=0)
     backups = list(tmp_path.glob("ronde.before-collect-*.xlsx"))
     assert len(backups) == 1 and file_sha256(backups[0]) == before
     assert read_workbook(book).scores.set_index(["idea_id", "criterion_id", "assessor"]).loc[
         ("C", "innovation", "An"), "score"] == 5  # fmt: skip
+
+
+def test_collect_never_writes_over_a_returned_form(book, wb, tmp_path):
+    an = write_template(wb, "An", tmp_path / "an.xlsx")
+    before = an.read_bytes()
+    proc = cli("collect", book, an, "--out", an, "--force", check_exit=2)
+    assert "invoer" in proc.stderr and an.read_bytes() == before
