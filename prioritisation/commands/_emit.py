@@ -12,7 +12,6 @@ file of a workbook folder, the scenario store).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import pandas as pd
 from prioritisation.core.errors import UsageError
 from prioritisation.core.text import terminal_safe
 from prioritisation.data.export import atomic_path, frame_to_csv, write_xlsx
+from prioritisation.data.outputs import check_output
 
 
 @dataclass(frozen=True)
@@ -60,51 +60,16 @@ def emit(
     if format == "xlsx" and not out:
         raise UsageError("usage.xlsx_needs_out")
     if out:
-        check_output(out, inputs=inputs, force=force)
+        check_output(out, inputs=inputs, force=force, kind=None if format == "table" else format)
     if format == "json":
         emit_json(result.json(), out)
     elif format == "csv":
         frame = result.csv()
         emit_text(frame_to_csv(frame, index=frame.index.name is not None), out)
     elif format == "xlsx":
-        write_xlsx(result.xlsx(), out)
+        write_xlsx(result.xlsx(), out, marker=True)
     else:
         emit_text(terminal_safe(result.table(), newlines=True), out)
-
-
-def check_output(out, *, inputs: Iterable = (), force: bool = False) -> Path:
-    """The path to write for ``out``; a UsageError when it is (or resolves to) an input: a file
-    named in ``inputs``, a CSV file of a workbook folder in ``inputs``, the SQLite file of a
-    store URL in ``inputs``. ``force`` never lets an output replace an input.
-
-    >>> from prioritisation.data.sample import sample_path
-    >>> check_output(sample_path(), inputs=[sample_path()])
-    Traceback (most recent call last):
-    ...
-    prioritisation.core.errors.UsageError: ...
-    """
-    target = Path(os.path.realpath(os.path.expanduser(str(out))))
-    for name in inputs:
-        for protected in _input_files(name):
-            if Path(os.path.realpath(protected)) == target:
-                raise UsageError("usage.out_is_input", out=str(out), input=str(protected))
-    return target
-
-
-def _input_files(name) -> list[Path]:
-    if name is None or str(name) == "":
-        return []
-    text = str(name)
-    if "://" in text:  # a store URL: only an SQLite file can be overwritten
-        prefix, _, rest = text.partition(":///")
-        if not prefix.startswith("sqlite") or not rest:
-            return []
-        path = Path(rest.split("?", 1)[0])
-        return [path, *(Path(f"{path}{side}") for side in ("-wal", "-shm", "-journal"))]
-    path = Path(os.path.expanduser(text))
-    if path.is_dir():
-        return [p for p in path.iterdir() if p.suffix.lower() == ".csv"]
-    return [path]
 
 
 def emit_text(text: str, out=None) -> None:

@@ -19,10 +19,11 @@ from prioritisation.commands._common import (
     check_xlsx_out,
     load,
 )
-from prioritisation.commands._emit import Output, check_output, emit
+from prioritisation.commands._emit import Output, emit
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, tr
 from prioritisation.data.collect import collect, write_collected
+from prioritisation.data.outputs import check_output
 from prioritisation.explain.text import collect_text
 
 
@@ -41,7 +42,7 @@ def run(args) -> int:
     if same and not args.overwrite:
         raise UsageError(N_("usage.collect_in_place"))
     out = check_xlsx_out(args.out, args.overwrite)
-    check_output(out, inputs=args.forms)
+    check_output(out, inputs=args.forms, force=args.overwrite)
     wb = load(args)
     result = collect(wb, args.forms)
     backup = None

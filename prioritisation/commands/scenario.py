@@ -21,11 +21,12 @@ from prioritisation.commands._common import (
     ranking_json,
     store_inputs,
 )
-from prioritisation.commands._emit import Output, check_output, emit
+from prioritisation.commands._emit import Output, emit
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import tr
 from prioritisation.core.model import AGGREGATIONS
 from prioritisation.core.text import has_control
+from prioritisation.data.outputs import check_output
 from prioritisation.data.workbook import file_sha256
 from prioritisation.explain.text import ranking_text
 from prioritisation.scenarios.compare import compare, scenario_ranking

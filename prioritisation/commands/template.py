@@ -10,10 +10,11 @@ from prioritisation.commands._common import (
     check_xlsx_out,
     load,
 )
-from prioritisation.commands._emit import Output, check_output, emit
+from prioritisation.commands._emit import Output, emit
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, tr
 from prioritisation.data.forms import form_name, write_template
+from prioritisation.data.outputs import check_output
 
 
 def register(sub) -> None:

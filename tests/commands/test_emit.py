@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from prioritisation.commands._emit import Output, check_output, emit
+from prioritisation.commands._emit import Output, emit
 from prioritisation.core.errors import UsageError
+from prioritisation.data.outputs import check_output
 
 FRAME = pd.DataFrame({"title": ["Klok\x1b[2J", "=SUM(A1)"], "n": [1, 2]},
                      index=pd.Index(["A", "B"], name="id"))  # fmt: skip
@@ -71,7 +72,7 @@ def test_an_input_is_never_an_output(tmp_path):
     ):
         with pytest.raises(UsageError) as caught:
             check_output(out, inputs=inputs, force=True)
-        assert caught.value.code == "usage.out_is_input"
+        assert caught.value.code == "usage.output_is_input"
     assert check_output(tmp_path / "r.xlsx", inputs=inputs) == tmp_path / "r.xlsx"
     with pytest.raises(UsageError):
         emit(RESULT, "csv", book, inputs=inputs, force=True)
