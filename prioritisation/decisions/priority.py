@@ -44,13 +44,15 @@ class Skip:
     of the idea and its unfunded prerequisites, ``left``: what was left at its turn),
     ``prerequisite`` (``other``: a prerequisite that cannot be funded), ``group`` (``other``:
     the funded idea of its mutually exclusive group), ``theme_max`` (``theme``, ``needed``,
-    ``left``: room left under the theme's maximum)."""
+    ``left``: room left under the theme's maximum). ``along``: the prerequisites that were
+    not funded yet at its turn and would have come along (their cost is in ``needed``)."""
 
     kind: str
     needed: float = 0.0
     left: float = 0.0
     other: int | None = None
     theme: str | None = None
+    along: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def priority_walk(problem, order) -> PriorityWalk:
                 return Skip("prerequisite", other=j)
         needed = float(costs[closure].sum())
         if spent + needed > budget + EPS:
-            return Skip("budget", needed=needed, left=budget - spent)
+            return Skip("budget", needed=needed, left=budget - spent, along=tuple(closure[1:]))
         taken: dict[str, int] = {}
         for j in closure:
             g = problem.group_of[j]
@@ -119,7 +121,8 @@ def priority_walk(problem, order) -> PriorityWalk:
             if t in problem.theme_max:
                 room = problem.theme_max[t] * budget - theme_spend.get(t, 0.0)
                 if extra > room + EPS:
-                    return Skip("theme_max", needed=extra, left=max(room, 0.0), theme=t)
+                    return Skip("theme_max", needed=extra, left=max(room, 0.0), theme=t,
+                                along=tuple(closure[1:]))
         for j in closure:
             funded[j] = True
         for t, extra in adding.items():
