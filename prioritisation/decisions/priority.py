@@ -7,7 +7,8 @@ This is how the seed steering group worked, and the rule a member can follow wit
 - an idea is funded together with those of its prerequisites that are not funded yet (a
   lower-ranked prerequisite comes along) when all of them fit; otherwise the idea is skipped and
   the walk goes on with the next one;
-- mutually exclusive groups and theme maxima are respected by skipping;
+- mutually exclusive groups and theme maxima are respected by skipping (a group rival already
+  funded is said before the budget);
 - a theme minimum is not forced (the walk does not jump the order for it): when the funded set
   does not reach it, the result says so, with the shortfall.
 
@@ -100,9 +101,6 @@ def priority_walk(problem, order) -> PriorityWalk:
         for j in closure:
             if not problem.fundable[j] or problem.exclude[j]:
                 return Skip("prerequisite", other=j)
-        needed = float(costs[closure].sum())
-        if spent + needed > budget + EPS:
-            return Skip("budget", needed=needed, left=budget - spent, along=tuple(closure[1:]))
         taken: dict[str, int] = {}
         for j in closure:
             g = problem.group_of[j]
@@ -113,6 +111,9 @@ def priority_walk(problem, order) -> PriorityWalk:
                 if g in taken and taken[g] != j:
                     return Skip("group", other=taken[g])
                 taken[g] = j
+        needed = float(costs[closure].sum())
+        if spent + needed > budget + EPS:
+            return Skip("budget", needed=needed, left=budget - spent, along=tuple(closure[1:]))
         adding: dict[str, float] = {}
         for j in closure:
             t = problem.theme_of[j]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from prioritisation.data.workbook import write_workbook
+from prioritisation.data.writer import write_workbook
 from tests.conftest import SAMPLE, run_cli
 from tests.decisions.portfolio_helpers import random_workbook, run_in_process
 

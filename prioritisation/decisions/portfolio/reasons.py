@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_percent, tr
 from prioritisation.decisions.portfolio.problem import SelectionProblem
+from prioritisation.decisions.portfolio.rules import signed
 from prioritisation.engine.scoring import Ranking, gate_reason
 
 # the sentence of each reason kind
@@ -118,7 +119,7 @@ def idea_reasons(
                           "limit": money(problem.theme_max[t] * problem.budget)}  # fmt: skip
             elif not (values[i] > 0):
                 kind = "negative"
-                params = {"score": fmt_number(values[i], 3, lang)}
+                params = {"score": signed(values[i], 3, lang)}
             else:
                 kind = "budget"
                 extra = max(0.0, add_cost - remaining)

@@ -91,16 +91,16 @@ def schedule_walk(
         for j in closure:
             if not problem.fundable[j] or problem.exclude[j] or not starts[j]:
                 return Skip("prerequisite", other=j)
-        needed = float(costs[closure].sum())
-        spent = float(costs[start >= 0].sum())
-        if spent + needed > total + EPS:
-            return Skip("budget", needed=needed, left=total - spent, along=tuple(along))
         for j in closure:
             g = problem.group_of[j]
             if g and g in problem.groups:
                 rivals = [k for k in problem.groups[g] if k != j and (start[k] >= 0 or k in closure)]
                 if rivals:
                     return Skip("group", other=int(rivals[0]))
+        needed = float(costs[closure].sum())
+        spent = float(costs[start >= 0].sum())
+        if spent + needed > total + EPS:
+            return Skip("budget", needed=needed, left=total - spent, along=tuple(along))
         adding: dict[str, float] = {}
         for j in closure:
             adding[problem.theme_of[j]] = adding.get(problem.theme_of[j], 0.0) + float(costs[j])
