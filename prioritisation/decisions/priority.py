@@ -122,8 +122,13 @@ def priority_walk(problem, order) -> PriorityWalk:
             if t in problem.theme_max:
                 room = problem.theme_max[t] * budget - theme_spend.get(t, 0.0)
                 if extra > room + EPS:
-                    return Skip("theme_max", needed=extra, left=max(room, 0.0), theme=t,
-                                along=tuple(closure[1:]))
+                    return Skip(
+                        "theme_max",
+                        needed=extra,
+                        left=max(room, 0.0),
+                        theme=t,
+                        along=tuple(closure[1:]),
+                    )
         for j in closure:
             funded[j] = True
         for t, extra in adding.items():

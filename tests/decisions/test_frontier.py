@@ -68,7 +68,9 @@ def test_priority_frontier_walks_the_ranking_at_each_level_and_can_fall():
 
 
 def test_frontier_of_a_run_follows_its_rule_and_works_without_a_budget():
-    wb = idea_wb([{"id": "A", "scores": (5, 5), "cost": 60}, {"id": "B", "scores": (4, 4), "cost": 50}])
+    wb = idea_wb(
+        [{"id": "A", "scores": (5, 5), "cost": 60}, {"id": "B", "scores": (4, 4), "cost": 50}]
+    )
     f = frontier_run(resolve_run(wb), levels=3)
     assert f.rule == "priority" and f.budget == 0
     assert frontier_run(resolve_run(wb, funding_rule="best"), levels=3).rule == "best"

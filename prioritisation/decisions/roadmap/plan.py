@@ -38,11 +38,11 @@ from prioritisation.decisions.portfolio.conflicts import (
     describe_conflict,
     find_conflict,
 )
+from prioritisation.decisions.portfolio.milp import Solution
 from prioritisation.decisions.portfolio.options import constraints_of
 from prioritisation.decisions.portfolio.problem import Constraints, problem_for
 from prioritisation.decisions.portfolio.reasons import STRUCTURAL, idea_reasons, walk_reason
 from prioritisation.decisions.portfolio.rules import RULES, Alternative, alternative, walk_order
-from prioritisation.decisions.portfolio.milp import Solution
 from prioritisation.decisions.roadmap.model import (
     RoadmapModel,
     build_model,

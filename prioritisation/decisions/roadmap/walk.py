@@ -94,7 +94,9 @@ def schedule_walk(
         for j in closure:
             g = problem.group_of[j]
             if g and g in problem.groups:
-                rivals = [k for k in problem.groups[g] if k != j and (start[k] >= 0 or k in closure)]
+                rivals = [
+                    k for k in problem.groups[g] if k != j and (start[k] >= 0 or k in closure)
+                ]
                 if rivals:
                     return Skip("group", other=int(rivals[0]))
         needed = float(costs[closure].sum())

@@ -47,7 +47,10 @@ def test_the_walk_names_the_prerequisite_group_and_theme_that_stopped_an_idea():
     assert p.selected == ["A", "B", "D"]
     t = p.table
     assert t.loc["D", "reason"] == "funded as a prerequisite of A"
-    assert t.loc["C", "reason_kind"] == "group" and "B, from the same group (G)" in t.loc["C", "reason"]
+    assert (
+        t.loc["C", "reason_kind"] == "group"
+        and "B, from the same group (G)" in t.loc["C", "reason"]
+    )
     assert t.loc["E", "reason_kind"] == "theme_max"
     assert t.loc["E", "reason"] == ("at E's turn theme X had €10 left under its maximum of 25% "
                                     "(€50), E needs €25 of it")  # fmt: skip
@@ -81,7 +84,9 @@ def test_every_reason_kind_has_a_sentence_and_the_flagged_kinds_a_label():
 
 
 def test_a_negative_score_is_shown_with_a_minus_sign():
-    wb = idea_wb([{"id": "A", "scores": (5, 5), "cost": 10}, {"id": "B", "scores": (1, 1), "cost": 10}])
+    wb = idea_wb(
+        [{"id": "A", "scores": (5, 5), "cost": 10}, {"id": "B", "scores": (1, 1), "cost": 10}]
+    )
     p = select_portfolio(wb, 100, method="promethee", funding_rule="best", lang="nl")
     assert p.table.loc["B", "reason_kind"] == "negative"
     assert p.table.loc["B", "reason"].startswith("score \u22121,000 is niet positief")

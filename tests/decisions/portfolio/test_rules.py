@@ -47,7 +47,9 @@ def alt(rule, x_alt, x_now, lang="nl"):
      ("priority", [1, 0, 0, 0], [1, 1, 1, 0], "en",
       "In order of priority, B, C would drop out; the total score falls by 0.90.")],
 )  # fmt: skip
-def test_the_sentence_names_what_differs_and_the_change_in_total_score(rule, x_alt, x_now, lang, text):
+def test_the_sentence_names_what_differs_and_the_change_in_total_score(
+    rule, x_alt, x_now, lang, text
+):
     assert alt(rule, x_alt, x_now, lang).text == text
 
 
@@ -56,8 +58,14 @@ def test_gained_lost_and_value_change_follow_the_ranking():
     assert (a.gained, a.lost, a.selected) == (("B", "C", "D"), ("A",), ("B", "C", "D"))
     assert a.value_change == pytest.approx(0.2) and a.total_cost == 90
     assert a.to_json()["value_change"] == pytest.approx(0.2)
-    none = alternative("best", IDS, None, np.ones(4, bool), VALUES, COSTS, "en", status="infeasible")
-    assert none.selected == () and "no selection" in none.text and none.to_json()["total_value"] is None
+    none = alternative(
+        "best", IDS, None, np.ones(4, bool), VALUES, COSTS, "en", status="infeasible"
+    )
+    assert (
+        none.selected == ()
+        and "no selection" in none.text
+        and none.to_json()["total_value"] is None
+    )
 
 
 def test_a_fall_is_said_in_words_and_a_negative_number_gets_a_minus_sign():
@@ -73,4 +81,6 @@ def test_walk_order_is_the_ranking_of_the_ideas_that_can_be_funded():
     p = SimpleNamespace(ids=("A", "B", "C", "D"), fundable=np.array([True, True, False, True]))
     assert walk_order(p, [0.5, 0.7, 0.9, 0.5]) == [1, 0, 3]  # ties by id; C cannot be funded
     assert walk_order(p, [np.nan, 0.1, 0.2, 0.3]) == [3, 1]
-    assert rule_name("priority") == "in volgorde van prioriteit" and other_rule("priority") == "best"
+    assert (
+        rule_name("priority") == "in volgorde van prioriteit" and other_rule("priority") == "best"
+    )

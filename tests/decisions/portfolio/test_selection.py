@@ -3,7 +3,6 @@ groups, must, exclude and theme shares, and both rules against brute force."""
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,9 +45,17 @@ def test_groups_must_exclude_and_theme_shares():
         p = select_portfolio(wb, 120, funding_rule=rule, lang="en")
         assert p.selected == ["A", "C", "D"]
         assert p.table.loc["B", "reason_kind"] == "group" and "A" in p.table.loc["B", "reason"]
-        assert select_portfolio(wb, 120, groups=False, funding_rule=rule).selected == ["A", "B", "C"]
+        assert select_portfolio(wb, 120, groups=False, funding_rule=rule).selected == [
+            "A",
+            "B",
+            "C",
+        ]
         assert select_portfolio(wb, 120, must="B", funding_rule=rule).selected == ["B", "C", "D"]
-        assert select_portfolio(wb, 120, exclude=["A"], funding_rule=rule).selected == ["B", "C", "D"]
+        assert select_portfolio(wb, 120, exclude=["A"], funding_rule=rule).selected == [
+            "B",
+            "C",
+            "D",
+        ]
         q = select_portfolio(wb, 120, groups=False, theme_max="X=0.34", funding_rule=rule,
                              lang="en")  # fmt: skip
         assert q.selected == ["A", "C", "D"]
@@ -78,7 +85,10 @@ def test_sample_at_one_and_a_half_million_under_either_rule():
     assert p.rule == "priority" and p.status == "complete" and not p.optimal
     t = p.table
     assert t.loc["ZOEK", "rank"] == 3 and t.loc["ZOEK", "cost"] == 420_000
-    assert "ZOEK" in p.selected and t.loc["ZOEK", "reason"] == "gefinancierd in volgorde van prioriteit"
+    assert (
+        "ZOEK" in p.selected
+        and t.loc["ZOEK", "reason"] == "gefinancierd in volgorde van prioriteit"
+    )
     assert p.selected == ["ELOKET", "DIGIPUNT", "ZOEK", "DIGICOACH", "LEESCLUB", "PODIUM",
                           "LEESPROMO", "TOEGANK", "UX", "FUSIE", "OPLEID"]  # fmt: skip
     assert p.total_cost == 1_495_000 and p.total_cost <= p.budget
@@ -168,4 +178,3 @@ def test_priority_is_feasible_and_maximal_and_best_is_optimal(case):
     assert walk.alternative.total_value == pytest.approx(best.total_value)
     assert best.alternative.selected == tuple(walk.selected)
     assert walk.alternative.value_change == pytest.approx(best.total_value - walk.total_value)
-
