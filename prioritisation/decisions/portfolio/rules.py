@@ -151,11 +151,12 @@ def difference_text(lead: str, gained, lost, change: float, lang) -> str:
         score = tr("alt.equal", lang)
     listed_gained, listed_lost = ", ".join(gained), ", ".join(lost)
     if gained and lost:
-        key = "alt.both_one" if len(gained) == 1 else "alt.both_many"
-        lost_part = tr("alt.lost_one" if len(lost) == 1 else "alt.lost_many", lang, ids=listed_lost)
+        key = N_("alt.both_one") if len(gained) == 1 else N_("alt.both_many")
+        part = N_("alt.lost_one") if len(lost) == 1 else N_("alt.lost_many")
+        lost_part = tr(part, lang, ids=listed_lost)
         return tr(key, lang, rule=lead, gained=listed_gained, lost=lost_part, score=score)
     if gained:
-        key = "alt.gained_one" if len(gained) == 1 else "alt.gained_many"
+        key = N_("alt.gained_one") if len(gained) == 1 else N_("alt.gained_many")
         return tr(key, lang, rule=lead, ids=listed_gained, score=score)
-    key = "alt.dropped_one" if len(lost) == 1 else "alt.dropped_many"
+    key = N_("alt.dropped_one") if len(lost) == 1 else N_("alt.dropped_many")
     return tr(key, lang, rule=lead, ids=listed_lost, score=score)
