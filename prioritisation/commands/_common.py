@@ -107,3 +107,17 @@ def check_xlsx_out(out, overwrite: bool) -> Path:
     if path.exists() and not overwrite:
         raise UsageError(N_("usage.out_exists"), path=str(out))
     return path
+
+
+def check_outputs(args) -> None:
+    """Before any work: every file the command will write (``--out``, ``--chart``) may be
+    written (never an input; an existing file that the tool did not make needs ``--force``)."""
+    from prioritisation.data.outputs import check_output
+
+    inputs = [getattr(args, "path", None)]
+    force = bool(getattr(args, "force", False))
+    if getattr(args, "out", None):
+        fmt = getattr(args, "format", None)
+        check_output(args.out, inputs=inputs, force=force, kind=None if fmt == "table" else fmt)
+    if getattr(args, "chart", None):
+        check_output(args.chart, inputs=inputs, force=force)

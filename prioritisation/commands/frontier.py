@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
+    check_outputs,
     load,
 )
 from prioritisation.commands._emit import emit_json, emit_text
-from prioritisation.commands.portfolio import add_selection_options, selection_kwargs, write_chart
+from prioritisation.commands._selection import add_selection_options, run_of, write_chart
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
+from prioritisation.core.i18n import N_, tr
 from prioritisation.core.parse import amount
 from prioritisation.core.text import text_table
 from prioritisation.data.export import frame_to_csv, write_xlsx
-from prioritisation.decisions.frontier import budget_frontier
-from prioritisation.decisions.portfolio.selection import select_portfolio
+from prioritisation.decisions.frontier import frontier_run
+from prioritisation.explain.portfolio_text import frontier_view
 
 
 def register(sub) -> None:
@@ -39,13 +38,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    check_outputs(args)
     if args.format == "xlsx" and not args.out:
         raise UsageError(N_("usage.xlsx_needs_out"))
     wb = load(args)
-    budget = args.budget if args.budget is not None else wb.settings.get("budget") or 0
-    portfolio = select_portfolio(wb, budget, **selection_kwargs(args))
     top = None if args.max_budget is None else amount(args.max_budget)
-    frontier = budget_frontier(portfolio, levels=args.levels, max_budget=top)
+    frontier = frontier_run(run_of(args, wb), levels=args.levels, max_budget=top,
+                            time_limit=args.time_limit)  # fmt: skip
     if args.chart:
         from prioritisation.explain.charts.portfolio import frontier_chart
 
@@ -60,16 +59,8 @@ def run(args) -> int:
         emit_text(frame_to_csv(flat), args.out)
     elif args.format == "xlsx":
         entries = frontier.entries.reset_index(names="id")
-        write_xlsx({"frontier": flat, "entries": entries}, args.out)
+        write_xlsx({"frontier": flat, "entries": entries}, args.out, marker=True)
     else:
-        lang, cur = frontier.lang, frontier.currency
-        p = frontier.points
-        frame = pd.DataFrame({
-            tr("col.budget", lang): p["budget"].map(lambda v: fmt_money(v, cur, lang)),
-            tr("col.value", lang): p["value"].map(lambda v: fmt_number(v, 3, lang)),
-            tr("col.count", lang): p["count"],
-            tr("col.entering", lang): p["entering"].map(", ".join),
-            tr("col.leaving", lang): p["leaving"].map(", ".join),
-        })  # fmt: skip
-        emit_text(text_table(frame, max_width=200), args.out)
+        lines, frame = frontier_view(frontier)
+        emit_text("\n".join(lines) + "\n\n" + text_table(frame, max_width=200), args.out)
     return 0

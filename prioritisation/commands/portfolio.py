@@ -1,8 +1,7 @@
-"""``prioritisation portfolio PATH --budget AMOUNT``: the best fundable set, with reasons."""
+"""``prioritisation portfolio PATH --budget AMOUNT``: the funded set under the funding rule, the
+other rule's set beside it, and why each idea is (not) funded."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 
@@ -10,63 +9,19 @@ from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
+    check_outputs,
     load,
-)
+)  # fmt: skip
 from prioritisation.commands._emit import emit_json, emit_text
+from prioritisation.commands._selection import add_selection_options, run_of, write_chart
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, tr
 from prioritisation.core.text import text_table
-from prioritisation.data.export import atomic_path, frame_to_csv, write_xlsx
+from prioritisation.data.export import frame_to_csv, write_xlsx
 from prioritisation.decisions.portfolio.probability import funding_probability
-from prioritisation.decisions.portfolio.selection import select_portfolio
+from prioritisation.decisions.portfolio.selection import select_run
 from prioritisation.explain.funding import explain_portfolio
-
-
-def add_selection_options(parser, budget: bool = True) -> None:
-    """The constraint options shared by ``portfolio``, ``frontier`` and ``roadmap``."""
-    if budget:
-        parser.add_argument("--budget", default=None,
-                            help="total budget in EUR, e.g. 1500000 or 1.500.000 (default: the "
-                            "workbook's 'budget' setting)")  # fmt: skip
-    parser.add_argument("--must", default=None, help="ideas that must be funded, e.g. ZOEK,DATA")
-    parser.add_argument("--exclude", default=None, help="ideas never to fund, e.g. CRM")
-    parser.add_argument("--theme-min", action="append", default=None, metavar="THEME=SHARE",
-                        help='minimum share of the budget for a theme, e.g. "E-inclusie=0.2" '
-                        "(repeat or separate with ;)")  # fmt: skip
-    parser.add_argument("--theme-max", action="append", default=None, metavar="THEME=SHARE",
-                        help='maximum share of the budget for a theme, e.g. "E-inclusie=40%%"')  # fmt: skip
-    parser.add_argument("--no-groups", action="store_true",
-                        help="ignore the mutually exclusive groups of the workbook")  # fmt: skip
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
-                        help="stop the solver after this long and report the best plan found "
-                        "with its proven gap (default 60)")  # fmt: skip
-
-
-def selection_kwargs(args) -> dict:
-    return {
-        "method": args.method, "weights": args.weights, "aggregate": args.aggregate,
-        "must": args.must, "exclude": args.exclude, "theme_min": args.theme_min,
-        "theme_max": args.theme_max, "groups": not args.no_groups,
-        "time_limit": args.time_limit,
-    }  # fmt: skip
-
-
-def write_chart(chart, path: str) -> Path:
-    """Write an altair chart as ``.svg`` or ``.png`` (rendered offline), atomically."""
-    from prioritisation.explain.charts import to_svg
-
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise UsageError(N_("usage.chart_format"), path=path)
-    svg = to_svg(chart)
-    with atomic_path(path) as tmp:
-        if suffix == ".svg":
-            tmp.write_text(svg, encoding="utf-8")
-        else:
-            import vl_convert as vlc
-
-            tmp.write_bytes(vlc.svg_to_png(svg, scale=2))
-    return Path(path)
+from prioritisation.explain.portfolio_text import portfolio_view
 
 
 def register(sub) -> None:
@@ -90,12 +45,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    check_outputs(args)
     if args.format == "xlsx" and not args.out:
         raise UsageError(N_("usage.xlsx_needs_out"))
     if args.chart and not args.p_funded:
         raise UsageError(N_("usage.chart_needs_p_funded"))
     wb = load(args)
-    portfolio = select_portfolio(wb, args.budget, **selection_kwargs(args))
+    portfolio = select_run(run_of(args, wb), time_limit=args.time_limit)
     portfolio.raise_if_infeasible()
     explanation = explain_portfolio(portfolio, hints=max(0, args.hints))
     probability = (
@@ -126,46 +82,18 @@ def run(args) -> int:
         emit_text(frame_to_csv(frame, index=True), args.out)
     elif args.format == "xlsx":
         summary = pd.DataFrame(
-            {"key": ["budget", "total_cost", "total_value", "remaining", "status", "gap", "method"],
+            {"key": ["budget", "total_cost", "total_value", "remaining", "rule", "status", "gap",
+                     "method", "alternative"],
              "value": [portfolio.budget, portfolio.total_cost, portfolio.total_value,
-                       portfolio.remaining, portfolio.status, portfolio.gap, portfolio.method]}
+                       portfolio.remaining, portfolio.rule, portfolio.status, portfolio.gap,
+                       portfolio.method, portfolio.alternative.text]}
         )  # fmt: skip
-        write_xlsx({"portfolio": frame.reset_index(), "summary": summary}, args.out)
+        write_xlsx({"portfolio": frame.reset_index(), "summary": summary}, args.out, marker=True)
     else:
         emit_text(portfolio_text(portfolio, explanation, probability), args.out)
     return 0
 
 
-def status_text(status: str, lang) -> str:
-    """``funded`` / ``not funded`` in words."""
-    return tr("status.funded", lang) if status == "funded" else tr("status.not_funded", lang)
-
-
 def portfolio_text(portfolio, explanation, probability=None) -> str:
-    lang, cur = portfolio.lang, portfolio.currency
-    t = explanation.table
-    columns = {
-        tr("col.status", lang): t["status"].map(lambda s: status_text(s, lang)),
-        tr("col.rank", lang): t["rank"].astype("Int64"),
-        tr("col.id", lang): t.index,
-        tr("col.title", lang): t["title"],
-        tr("col.cost", lang): t["cost"].map(lambda v: fmt_money(v, cur, lang)),
-        tr("col.score", lang): t["score"].map(lambda v: fmt_number(v, 3, lang)),
-    }  # fmt: skip
-    if probability is not None:
-        columns[tr("col.p_funded", lang)] = probability.table["p_funded"].reindex(t.index).map(
-            lambda v: fmt_percent(v, 0, lang))  # fmt: skip
-    columns[tr("col.reason", lang)] = t["explanation"]
-    frame = pd.DataFrame(columns)
-    status = (
-        tr("portfolio.optimal", lang)
-        if portfolio.optimal
-        else tr("portfolio.not_optimal", lang, status=portfolio.status, gap=portfolio.gap)
-    )
-    header = tr(
-        "portfolio.header", lang, budget=fmt_money(portfolio.budget, cur, lang),
-        count=len(portfolio.selected), cost=fmt_money(portfolio.total_cost, cur, lang),
-        remaining=fmt_money(portfolio.remaining, cur, lang),
-        value=fmt_number(portfolio.total_value, 3, lang), status=status,
-    )  # fmt: skip
-    return header + "\n\n" + text_table(frame, max_width=400)
+    lines, frame = portfolio_view(portfolio, explanation, probability)
+    return "\n".join(lines) + "\n\n" + text_table(frame, max_width=400)

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
     add_workbook_argument,
+    check_outputs,
     load,
 )
 from prioritisation.commands._emit import emit_json, emit_text
-from prioritisation.commands.portfolio import (
-    add_selection_options,
-    selection_kwargs,
-    status_text,
-    write_chart,
-)
+from prioritisation.commands._selection import add_selection_options, run_of, write_chart
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
+from prioritisation.core.i18n import N_, tr
 from prioritisation.core.text import text_table
 from prioritisation.data.export import frame_to_csv, write_xlsx
-from prioritisation.decisions.roadmap.plan import plan_roadmap
+from prioritisation.decisions.roadmap.plan import plan_run
+from prioritisation.explain.portfolio_text import roadmap_view
 
 
 def register(sub) -> None:
@@ -39,10 +34,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    check_outputs(args)
     if args.format == "xlsx" and not args.out:
         raise UsageError(N_("usage.xlsx_needs_out"))
     wb = load(args)
-    roadmap = plan_roadmap(wb, args.budget_per_year, budget=args.budget, **selection_kwargs(args))
+    run = run_of(args, wb, budget_per_year=args.budget_per_year)
+    roadmap = plan_run(run, time_limit=args.time_limit)
     roadmap.raise_if_infeasible()
     if args.chart:
         from prioritisation.explain.charts.portfolio import gantt_chart
@@ -56,43 +53,14 @@ def run(args) -> int:
     elif args.format == "csv":
         emit_text(frame_to_csv(roadmap.frame(), index=True), args.out)
     elif args.format == "xlsx":
-        write_xlsx(
-            {"roadmap": roadmap.frame().reset_index(), "years": years.reset_index()}, args.out
-        )
+        sheets = {"roadmap": roadmap.frame().reset_index(), "years": years.reset_index()}
+        write_xlsx(sheets, args.out, marker=True)
     else:
         emit_text(roadmap_text(roadmap), args.out)
     return 0
 
 
 def roadmap_text(roadmap) -> str:
-    lang, cur = roadmap.lang, roadmap.currency
-    t = roadmap.table
-
-    def money(v):
-        return fmt_money(v, cur, lang)
-
-    plan = pd.DataFrame({
-        tr("col.status", lang): t["status"].map(lambda s: status_text(s, lang)),
-        tr("col.id", lang): t.index, tr("col.title", lang): t["title"],
-        tr("col.start", lang): t["start"], tr("col.end", lang): t["end"],
-        tr("col.per_year", lang): t["per_year"].map(money),
-        tr("col.score", lang): t["score"].map(lambda v: fmt_number(v, 3, lang)),
-        tr("col.reason", lang): t["reason"],
-    })  # fmt: skip
-    y = roadmap.years
-    years = pd.DataFrame({
-        tr("col.year", lang): y.index.astype(str), tr("col.budget", lang): y["budget"].map(money),
-        tr("col.spend", lang): y["spend"].map(money), tr("col.left", lang): y["remaining"].map(money),
-        tr("col.running", lang): y["running"].map(", ".join),
-    })  # fmt: skip
-    status = (
-        tr("portfolio.optimal", lang)
-        if roadmap.optimal
-        else tr("portfolio.not_optimal", lang, status=roadmap.status, gap=roadmap.gap)
-    )
-    header = tr(
-        "roadmap.header", lang, years=", ".join(f"{yr} {money(b)}" for yr, b in y["budget"].items()),
-        count=len(roadmap.selected), cost=money(roadmap.total_cost),
-        value=fmt_number(roadmap.total_value, 3, lang), status=status,
-    )  # fmt: skip
-    return "\n\n".join([header, text_table(years, max_width=200), text_table(plan, max_width=200)])
+    lines, years, plan = roadmap_view(roadmap)
+    return "\n\n".join(["\n".join(lines), text_table(years, max_width=200),
+                        text_table(plan, max_width=200)])  # fmt: skip

@@ -10,6 +10,7 @@ import pandas as pd
 from prioritisation.commands._common import (
     add_ranking_options,
     add_workbook_argument,
+    check_outputs,
     load,
 )
 from prioritisation.commands._emit import _json_default, emit_text
@@ -56,6 +57,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    check_outputs(args)
     wb = load(args)
     resolved = resolve_run(wb, method=args.method, weights=args.weights, aggregate=args.aggregate,
                            samples=args.samples, seed=args.seed, sampling=args.sampling,

@@ -7,7 +7,8 @@ This is how the seed steering group worked, and the rule a member can follow wit
 - an idea is funded together with those of its prerequisites that are not funded yet (a
   lower-ranked prerequisite comes along) when all of them fit; otherwise the idea is skipped and
   the walk goes on with the next one;
-- mutually exclusive groups and theme maxima are respected by skipping;
+- mutually exclusive groups and theme maxima are respected by skipping (a group rival already
+  funded is said before the budget);
 - a theme minimum is not forced (the walk does not jump the order for it): when the funded set
   does not reach it, the result says so, with the shortfall.
 
@@ -44,13 +45,15 @@ class Skip:
     of the idea and its unfunded prerequisites, ``left``: what was left at its turn),
     ``prerequisite`` (``other``: a prerequisite that cannot be funded), ``group`` (``other``:
     the funded idea of its mutually exclusive group), ``theme_max`` (``theme``, ``needed``,
-    ``left``: room left under the theme's maximum)."""
+    ``left``: room left under the theme's maximum). ``along``: the prerequisites that were
+    not funded yet at its turn and would have come along (their cost is in ``needed``)."""
 
     kind: str
     needed: float = 0.0
     left: float = 0.0
     other: int | None = None
     theme: str | None = None
+    along: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,6 @@ def priority_walk(problem, order) -> PriorityWalk:
         for j in closure:
             if not problem.fundable[j] or problem.exclude[j]:
                 return Skip("prerequisite", other=j)
-        needed = float(costs[closure].sum())
-        if spent + needed > budget + EPS:
-            return Skip("budget", needed=needed, left=budget - spent)
         taken: dict[str, int] = {}
         for j in closure:
             g = problem.group_of[j]
@@ -111,6 +111,9 @@ def priority_walk(problem, order) -> PriorityWalk:
                 if g in taken and taken[g] != j:
                     return Skip("group", other=taken[g])
                 taken[g] = j
+        needed = float(costs[closure].sum())
+        if spent + needed > budget + EPS:
+            return Skip("budget", needed=needed, left=budget - spent, along=tuple(closure[1:]))
         adding: dict[str, float] = {}
         for j in closure:
             t = problem.theme_of[j]
@@ -119,7 +122,13 @@ def priority_walk(problem, order) -> PriorityWalk:
             if t in problem.theme_max:
                 room = problem.theme_max[t] * budget - theme_spend.get(t, 0.0)
                 if extra > room + EPS:
-                    return Skip("theme_max", needed=extra, left=max(room, 0.0), theme=t)
+                    return Skip(
+                        "theme_max",
+                        needed=extra,
+                        left=max(room, 0.0),
+                        theme=t,
+                        along=tuple(closure[1:]),
+                    )
         for j in closure:
             funded[j] = True
         for t, extra in adding.items():

@@ -35,7 +35,7 @@ def portfolio_section(ctx: ReportContext) -> Html:
         return section(tr("rep.s_portfolio"), f"<p>{escape(text)}</p>")
     intro = tr("rep.portfolio_intro", None, budget=fmt_money(p.budget, cur), n=len(p.selected),
                cost=fmt_money(p.total_cost, cur), remaining=fmt_money(p.remaining, cur))  # fmt: skip
-    if not p.optimal:
+    if p.rule == "best" and not p.optimal:  # the walk in order of priority has no gap
         intro += " " + tr("rep.portfolio_not_optimal", None, gap=fmt_percent(p.gap, 1))
     t = p.table[p.table["funded"]]
     rows = [

@@ -19,6 +19,14 @@ def test_frontier_command(tmp_path):
     doc = json.loads(run_cli("frontier", SAMPLE, "--levels", "4", "--format", "json",
                              check_exit=0).stdout)  # fmt: skip
     assert len(doc["points"]) == 4 and doc["points"][0]["value"] == 0
+    assert doc["rule"] == "priority"
+    best = json.loads(run_cli("frontier", SAMPLE, "--levels", "4", "--format", "json", "--rule",
+                              "best", check_exit=0).stdout)  # fmt: skip
+    assert best["rule"] == "best"
+    assert all(b["value"] >= p["value"] - 1e-9
+               for b, p in zip(best["points"], doc["points"], strict=True))  # fmt: skip
+    table = run_cli("frontier", SAMPLE, "--levels", "3", check_exit=0).stdout
+    assert table.startswith("Regel: in volgorde van prioriteit\n")
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -15,9 +15,11 @@ from tests.decisions.portfolio_helpers import random_workbook, run_in_process
 
 def test_portfolio_json_has_selection_totals_and_reasons():
     proc = run_cli("portfolio", SAMPLE, "--budget", "1.000.000", "--format", "json", "--hints", "1",
-                   check_exit=0)  # fmt: skip
+                   "--rule", "best", check_exit=0)  # fmt: skip
     doc = json.loads(proc.stdout)
-    assert doc["status"] == "optimal" and doc["optimal"] is True
+    assert doc["status"] == "optimal" and doc["optimal"] is True and doc["rule"] == "best"
+    assert doc["alternative"]["rule"] == "priority"
+    assert doc["alternative"]["text"].startswith("In volgorde van prioriteit")
     assert doc["total_cost"] <= 1_000_000
     records = {r["id"]: r for r in doc["ranking"]}
     assert doc["selected"] == [r["id"] for r in doc["ranking"] if r["status"] == "funded"]
@@ -27,9 +29,40 @@ def test_portfolio_json_has_selection_totals_and_reasons():
     assert records["CRM"]["reason"].startswith("niet in aanmerking")
 
 
+def test_the_default_rule_is_in_order_of_priority_and_the_other_rule_is_shown():
+    proc = run_cli("portfolio", SAMPLE, "--hints", "0", check_exit=0)
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "Regel: in volgorde van prioriteit"
+    assert lines[1].startswith("Budget € 1.500.000: 11 ideeën gefinancierd voor € 1.495.000")
+    assert lines[1].endswith("de hele rangorde afgelopen")
+    assert lines[2] == ("Met de grootste totale score zouden DATA, ERFGOED, LAPTOP, SCHOOL, REGIO "
+                        "gefinancierd worden, en vielen ZOEK, PODIUM af; de totale score stijgt "
+                        "met 1,64.")  # fmt: skip
+    doc = json.loads(run_cli("portfolio", SAMPLE, "--hints", "0", "--format", "json",
+                             check_exit=0).stdout)  # fmt: skip
+    assert doc["rule"] == "priority" and doc["status"] == "complete" and doc["gap"] is None
+    assert "ZOEK" in doc["selected"] and doc["alternative"]["lost"] == ["ZOEK", "PODIUM"]
+    assert doc["alternative"]["status"] == "optimal" and len(doc["alternative"]["selected"]) == 14
+
+
+def test_the_workbook_setting_chooses_the_rule(tmp_path):
+    wb = read_workbook(SAMPLE)
+    wb.settings["funding_rule"] = "best"
+    path = write_workbook(wb, tmp_path / "best.xlsx")
+    doc = json.loads(run_cli("portfolio", path, "--hints", "0", "--format", "json",
+                             check_exit=0).stdout)  # fmt: skip
+    assert doc["rule"] == "best" and len(doc["selected"]) == 14
+    doc = json.loads(run_cli("portfolio", path, "--hints", "0", "--format", "json", "--rule",
+                             "priority", check_exit=0).stdout)  # fmt: skip
+    assert doc["rule"] == "priority" and "ZOEK" in doc["selected"]
+
+
 def test_portfolio_table_english_and_exports(tmp_path):
-    proc = run_cli("--lang", "en", "portfolio", SAMPLE, "--hints", "0", check_exit=0)
+    proc = run_cli("--lang", "en", "portfolio", SAMPLE, "--hints", "0", "--rule", "best",
+                   check_exit=0)  # fmt: skip
+    assert proc.stdout.startswith("Rule: largest total score\n")
     assert "proven optimal (HiGHS)" in proc.stdout and "not funded" in proc.stdout
+    assert "In order of priority, ZOEK, PODIUM would be funded" in proc.stdout
     out = tmp_path / "p.xlsx"
     run_cli("portfolio", SAMPLE, "--format", "xlsx", "--out", out, "--hints", "0", check_exit=0)
     book = load_workbook(out)
@@ -52,7 +85,8 @@ def test_portfolio_with_p_funded_and_chart(tmp_path):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [(["--budget", "500000", "--must", "TICKET"], "TICKET must be funded (€860,000 together with ZOEK, PODIUM)"),
-     (["--must", "NOPE"], "unknown idea 'NOPE' in must"),
+     (["--must", "NOPE"], "unknown idea 'NOPE'"),
+     (["--rule", "cheapest"], "invalid choice: 'cheapest'"),
      (["--budget", "veel"], "budget 'veel' is not an amount"),
      (["--theme-min", "Nergens=0.2"], "unknown theme 'Nergens'"),
      (["--p-funded", "0", "--chart", "x.png"], "--chart draws P(funded)")],

@@ -30,9 +30,9 @@ def test_not_funded_gives_gate_budget_and_dependency_reasons(ctx):
     for iid in t.index[~t["funded"]]:
         assert f'<span class="id">{iid}</span>' in html
     kinds = set(t.loc[~t["funded"], "reason_kind"])
-    assert {"not_eligible", "budget", "prerequisite"} <= kinds
+    assert {"not_eligible", "budget", "prereq_blocked"} <= kinds  # the rule: in order of priority
     assert "Drempel" in html and "Budgetlijn" in html and "Afhankelijkheid" in html
-    assert "onder de budgetlijn" in html and "eeft ZOEK nodig" in html
+    assert "Aan de beurt van EBOEK was er nog € 5.000 over" in html and "eeft CRM nodig" in html
     assert "onder de drempel 2,00 (0,29 te laag)" in html
 
 

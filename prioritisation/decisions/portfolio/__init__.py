@@ -1,6 +1,12 @@
-"""Portfolio selection: the best set of ideas a budget can fund, solved exactly (HiGHS MILP).
+"""Portfolio selection: the set of ideas a budget funds, under one of two funding rules.
 
-Maximise the sum of the selected ideas' scores (the scores ``rank`` prints) subject to
+- ``priority`` (the default, "in volgorde van prioriteit"): walk down the ranking and fund what
+  fits (:mod:`prioritisation.decisions.priority`);
+- ``best`` ("grootste totale score"): solved exactly (HiGHS MILP): maximise the sum of the
+  selected ideas' scores (the scores ``rank`` prints).
+
+Both keep to the same constraints (the walk by skipping; a theme minimum it does not reach is
+said in words):
 
 - total cost ≤ budget;
 - an idea only with everything in its ``depends_on`` (``x_i ≤ x_j``);
@@ -17,8 +23,11 @@ One module per job:
 - :mod:`.milp`: the model's rows, the objective and the solve (HiGHS through
   :func:`scipy.optimize.milp`, a proven optimum);
 - :mod:`.conflicts`: when the constraints cannot all hold, a minimal conflicting set, in words;
-- :mod:`.reasons`: why each idea is (not) funded, in words;
-- :mod:`.selection`: the public entry points :func:`~.selection.select_portfolio` and
-  :func:`~.selection.select_prepared` and their result, :class:`~.selection.Portfolio`;
+- :mod:`.reasons`: why each idea is (not) funded, in words (under either rule);
+- :mod:`.rules`: the two rules side by side: the walk's order and what the other rule would
+  fund instead, in one sentence;
+- :mod:`.selection`: the public entry points :func:`~.selection.select_run`,
+  :func:`~.selection.select_portfolio` and :func:`~.selection.select_prepared` and their
+  result, :class:`~.selection.Portfolio`;
 - :mod:`.probability`: P(funded) under weight uncertainty (:func:`~.probability.funding_probability`).
 """

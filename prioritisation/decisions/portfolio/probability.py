@@ -1,8 +1,9 @@
 """P(funded): how often each idea is funded when the weights are uncertain.
 
 :func:`funding_probability` re-selects the portfolio under weight vectors sampled around the
-weights in force (or uniformly over all weightings, as in SMAA) and counts how often each idea
-is in the optimal set; the share becomes a verdict in words (almost always … never).
+weights in force (or uniformly over all weightings, as in SMAA), under the portfolio's funding
+rule (the walk down the re-sampled ranking, or the exact best set), and counts how often each
+idea is funded; the share becomes a verdict in words (almost always … never).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import pandas as pd
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, tr
 from prioritisation.decisions.portfolio.milp import solve
+from prioritisation.decisions.portfolio.rules import walk_order
 from prioritisation.decisions.portfolio.selection import Portfolio
+from prioritisation.decisions.priority import priority_walk
 from prioritisation.engine.methods import METHODS
 from prioritisation.engine.scoring import Prepared, method_input
 
@@ -34,7 +37,7 @@ class FundingProbability:
 
     ``table`` (index = idea id, ranking order): ``title``, ``theme``, ``score``, ``funded``
     (in the portfolio with the weights in force), ``p_funded`` (share of sampled weightings
-    whose optimal portfolio funds it), ``verdict`` (text: almost always / usually / coin toss /
+    whose portfolio, under the same funding rule, funds it), ``verdict`` (text: almost always / usually / coin toss /
     sometimes / almost never / never) and ``verdict_kind``.
     """
 
@@ -70,9 +73,9 @@ def funding_probability(
     spread: float | None = 0.05,
     seed: int | None = 0,
 ) -> FundingProbability:
-    """Re-select the portfolio under ``samples`` weight vectors drawn around the weights in
-    force (Dirichlet with concentration 1/``spread``; ``spread`` None or 0: uniform over all
-    weightings, as in SMAA) and count how often each idea is funded. Same budget, constraints,
+    """Re-select the portfolio (under its funding rule) with ``samples`` weight vectors drawn
+    around the weights in force (Dirichlet with concentration 1/``spread``; ``spread`` None or
+    0: uniform over all weightings, as in SMAA) and count how often each idea is funded. Same budget, constraints,
     method and seed → same answer (:func:`prioritisation.engine.sampling.weight_chunks`).
 
     >>> from prioritisation.data.sample import sample_path
@@ -81,7 +84,7 @@ def funding_probability(
     >>> p = select_portfolio(read_workbook(sample_path()), lang="en")
     >>> f = funding_probability(p, samples=8, seed=1)
     >>> f.table.loc[["ELOKET", "ZOEK", "CRM"], "verdict"].tolist()
-    ['(almost) always', '(almost) never', 'never (cannot be)']
+    ['(almost) always', 'usually', 'never (cannot be)']
     """
     from prioritisation.engine.sampling import weight_chunks
 
@@ -101,6 +104,11 @@ def funding_probability(
                 values = normalised @ w
             else:
                 values = scores_for(prepared, pd.Series(w, index=criteria), portfolio.method)
+            if portfolio.rule == "priority":
+                walk = priority_walk(problem, walk_order(problem, values))
+                if not walk.must_failed:
+                    counts += walk.funded
+                continue
             solution = solve(problem, values)
             if solution.feasible:
                 counts += solution.x

@@ -12,8 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
+import numpy as np
+
+from prioritisation.core.i18n import N_, fmt_money, fmt_percent, tr
 from prioritisation.decisions.portfolio.problem import SelectionProblem
+from prioritisation.decisions.portfolio.rules import signed
 from prioritisation.engine.scoring import Ranking, gate_reason
 
 # the sentence of each reason kind
@@ -116,7 +119,7 @@ def idea_reasons(
                           "limit": money(problem.theme_max[t] * problem.budget)}  # fmt: skip
             elif not (values[i] > 0):
                 kind = "negative"
-                params = {"score": fmt_number(values[i], 3, lang)}
+                params = {"score": signed(values[i], 3, lang)}
             else:
                 kind = "budget"
                 extra = max(0.0, add_cost - remaining)
@@ -145,3 +148,76 @@ def _group_rival(problem: SelectionProblem, x, adding: list[int]) -> int | None:
                 if x[k] and k != j:
                     return int(k)
     return None
+
+
+# reasons that hold whatever the rule: the idea can never be funded at this budget
+STRUCTURAL = ("not_eligible", "no_cost", "excluded", "prereq_blocked", "too_expensive")
+
+
+def walk_reason(problem: SelectionProblem, i: int, skip, lang, currency="EUR") -> tuple[str, str]:
+    """Why the walk in order of priority passed idea ``i`` (a
+    :class:`~prioritisation.decisions.priority.Skip`): ``(reason_kind, sentence)`` with the
+    amounts at its turn ("aan de beurt van ZOEK was er nog € 80.000 over, ZOEK kost …")."""
+
+    def money(v):
+        return fmt_money(v, currency, lang)
+
+    iid = problem.ids[i]
+    if skip.kind == "budget":
+        if skip.along:  # prerequisites not funded yet would have come along
+            missing = [problem.ids[j] for j in skip.along]
+            return "prerequisite", tr("walk.prerequisite", lang, id=iid, left=money(skip.left),
+                                      cost=money(skip.needed), prereqs=ids_text(missing))  # fmt: skip
+        return "budget", tr("walk.budget", lang, id=iid, left=money(skip.left),
+                            cost=money(skip.needed))  # fmt: skip
+    if skip.kind == "group":
+        other = skip.other if skip.other is not None else i
+        return "group", tr("walk.group", lang, id=iid, other=problem.ids[other],
+                           group=problem.group_of[other])  # fmt: skip
+    if skip.kind == "theme_max":
+        t = skip.theme
+        return "theme_max", tr("walk.theme_max", lang, id=iid, theme=t, left=money(skip.left),
+                               share=fmt_percent(problem.theme_max[t], 0, lang),
+                               limit=money(problem.theme_max[t] * problem.budget),
+                               cost=money(skip.needed))  # fmt: skip
+    j = skip.other if skip.other is not None else i
+    why = problem.blocked[j] or "excluded"
+    return "prereq_blocked", tr(REASONS["prereq_blocked"], lang, prereq=problem.ids[j],
+                                why=tr(BLOCKED[why], lang))  # fmt: skip
+
+
+def walk_reasons(
+    problem: SelectionProblem, values, walk, ranking: Ranking, lang, currency="EUR"
+) -> list[dict]:
+    """Per idea (problem order) the reasons under the rule "in order of priority": those that
+    hold whatever the rule (a gate, no cost, excluded, …) as :func:`idea_reasons`; a funded
+    idea says it was funded in order of priority or as a prerequisite of which higher-ranked
+    idea; a passed idea says why at its turn (:func:`walk_reason`). ``needs`` and
+    ``extra_budget`` are as :func:`idea_reasons` (against the funded set)."""
+    x = walk.funded
+    out = idea_reasons(problem, values, x, ranking, lang, currency)
+    turn = {i: k for k, i in enumerate(walk.order)}
+    for i, row in enumerate(out):
+        if x[i]:
+            if problem.must[i]:
+                continue
+            pulled = [k for k in np.flatnonzero(x) if i in problem.prereqs[k]
+                      and turn.get(int(k), math.inf) < turn.get(i, math.inf)]  # fmt: skip
+            if pulled:
+                names = ids_text(problem.ids[k] for k in sorted(pulled, key=turn.get))
+                row["reason"] = tr("walk.funded_prereq", lang, ids=names)
+            else:
+                row["reason"] = tr("walk.funded", lang)
+        elif row["reason_kind"] not in STRUCTURAL and i in walk.skipped:
+            row["reason_kind"], row["reason"] = walk_reason(problem, i, walk.skipped[i], lang,
+                                                            currency)  # fmt: skip
+    return out
+
+
+def shortfall_lines(walk, lang, currency="EUR") -> list[str]:
+    """A theme minimum the walk did not reach, in words (one sentence each)."""
+    return [
+        tr("walk.theme_min", lang, theme=s.theme, share=fmt_percent(s.share, 0, lang),
+           required=fmt_money(s.required, currency, lang), spent=fmt_money(s.spent, currency, lang))
+        for s in walk.shortfalls
+    ]  # fmt: skip

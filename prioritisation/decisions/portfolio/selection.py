@@ -1,23 +1,34 @@
 """Selecting the portfolio: the public entry points and their result, :class:`Portfolio`.
 
-:func:`select_portfolio` validates the options (budget, weights, method, constraints) and
-returns the exact best fundable set; :func:`select_prepared` is the fast path for a budget
-slider (the workbook already aggregated, options already valid). A :class:`Portfolio` carries
-the structural reason of every idea that is not funded (a gate, no cost, excluded, a
-prerequisite that cannot or is not funded, its group, a theme maximum, the budget line with
-the extra budget it would need); :mod:`prioritisation.explain.funding` adds what it would
-displace and the smallest weight change that would fund it. When the constraints cannot all
-hold, its ``status`` is ``infeasible`` and ``conflicts`` names a minimal conflicting set in
-words (:meth:`Portfolio.raise_if_infeasible` raises
+:func:`select_run` selects for a resolved run under its funding rule (``run.funding_rule``):
+
+- ``priority`` (the default, "in volgorde van prioriteit"): walk down the ranking and fund what
+  fits (:func:`prioritisation.decisions.priority.priority_walk`);
+- ``best`` ("grootste totale score"): the exact best set (HiGHS MILP, :mod:`.milp`).
+
+The other rule is always computed as well: :attr:`Portfolio.alternative` says which set it
+would choose and what differs, in words with numbers. :func:`select_portfolio` resolves a run
+from a workbook and options first; :func:`select_prepared` is the fast path for a budget slider
+(the workbook already aggregated, options already valid). A :class:`Portfolio` carries the
+reason of every idea that is not funded (a gate, no cost, excluded, a prerequisite that cannot
+or is not funded, its group, a theme maximum, the budget at its turn or the budget line);
+:mod:`prioritisation.explain.funding` adds what it would displace and the smallest weight change
+that would fund it. When the constraints cannot all hold, its ``status`` is ``infeasible``
+and ``conflicts`` names a minimal conflicting set in words
+(:meth:`Portfolio.raise_if_infeasible` raises
 :class:`~prioritisation.decisions.portfolio.conflicts.InfeasibleError`).
 
 >>> from prioritisation.data.sample import sample_path
 >>> from prioritisation.data.workbook import read_workbook
->>> p = select_portfolio(read_workbook(sample_path()), "1.500.000", lang="en")
->>> p.status, len(p.selected), p.total_cost <= 1_500_000
-('optimal', 14, True)
->>> p.table.loc["CRM", "reason_kind"]
-'not_eligible'
+>>> wb = read_workbook(sample_path())
+>>> p = select_portfolio(wb, "1.500.000", lang="en")
+>>> p.rule, p.status, "ZOEK" in p.selected, p.total_cost <= 1_500_000
+('priority', 'complete', True, True)
+>>> p.alternative.rule, p.alternative.status, len(p.alternative.selected)
+('best', 'optimal', 14)
+>>> b = select_portfolio(wb, "1.500.000", funding_rule="best", lang="en")
+>>> b.status, len(b.selected), b.table.loc["CRM", "reason_kind"]
+('optimal', 14, 'not_eligible')
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import get_language
 from prioritisation.core.model import Workbook
 from prioritisation.decisions.portfolio.conflicts import (
@@ -38,7 +50,9 @@ from prioritisation.decisions.portfolio.conflicts import (
 from prioritisation.decisions.portfolio.milp import Solution, solve
 from prioritisation.decisions.portfolio.options import constraints_of, total_budget
 from prioritisation.decisions.portfolio.problem import Constraints, SelectionProblem, problem_for
-from prioritisation.decisions.portfolio.reasons import idea_reasons
+from prioritisation.decisions.portfolio.reasons import idea_reasons, shortfall_lines, walk_reasons
+from prioritisation.decisions.portfolio.rules import RULES, Alternative, alternative, walk_order
+from prioritisation.decisions.priority import PriorityWalk, priority_walk
 from prioritisation.engine.run import Run, resolve_run
 from prioritisation.engine.scoring import Prepared, Ranking, rank_prepared
 
@@ -54,8 +68,13 @@ class Portfolio:
     ``negative``, ``budget``), ``reason`` (text in ``lang``), ``needs`` (unfunded
     prerequisites, tuple of ids), ``extra_budget`` (EUR more that would let it be added to the
     funded set, NaN when that is not the issue).
-    ``status`` of the solve is ``optimal`` (proven, ``gap`` ≈ 0), ``time_limit`` or
-    ``infeasible`` (then ``conflicts`` lists the constraints in words and nothing is selected).
+    ``rule``: the funding rule that chose the set (``priority`` or ``best``); ``alternative``:
+    what the other rule would choose (:class:`~.rules.Alternative`, with a sentence).
+    ``status``: under ``best`` the solve's ``optimal`` (proven, ``gap`` ≈ 0) or ``time_limit``;
+    under ``priority`` ``complete`` (the walk is not an optimisation; ``gap`` is NaN); under
+    either ``infeasible`` when the constraints cannot all hold (then ``conflicts`` lists them in
+    words and nothing is selected). ``shortfalls``: theme minimums the walk did not reach, in
+    words.
     """
 
     table: pd.DataFrame
@@ -73,6 +92,9 @@ class Portfolio:
     values: np.ndarray  # score per idea in problem order (NaN where none)
     lang: str = "nl"
     currency: str = "EUR"
+    rule: str = "best"
+    alternative: Alternative | None = None
+    shortfalls: tuple[str, ...] = ()
 
     @property
     def optimal(self) -> bool:
@@ -118,10 +140,13 @@ class Portfolio:
             "total_cost": self.total_cost,
             "total_value": round(self.total_value, 10),
             "remaining": self.remaining,
+            "rule": self.rule,
             "status": self.status,
             "optimal": self.optimal,
             "gap": None if math.isnan(self.gap) else self.gap,
             "conflicts": list(self.conflicts),
+            "shortfalls": list(self.shortfalls),
+            "alternative": None if self.alternative is None else self.alternative.to_json(),
             "method": self.method,
             "weights": {c: round(float(w), 10) for c, w in self.weights.items()},
             "ranking": self.to_records(),
@@ -152,21 +177,27 @@ def select_prepared(
     method: str = "wsm",
     lang: str | None = None,
     time_limit: float | None = None,
+    rule: str = "priority",
 ) -> Portfolio:
-    """The fast path (no validation of options): rank with ``weights`` and select."""
+    """The fast path (no validation of options): rank with ``weights`` and select under
+    ``rule`` (``priority`` or ``best``); the other rule is computed too."""
+    if rule not in RULES:
+        raise UsageError("usage.funding_rule", value=rule, choices=", ".join(RULES))
     lang = get_language(lang)
     constraints = constraints or Constraints()
     ranking = rank_prepared(prepared, weights, method, lang)
     problem = problem_for(prepared, budget, constraints)
     values = ranking.table["score"].reindex(list(problem.ids)).to_numpy(float)
-    solution = solve(problem, values, time_limit=time_limit)
-    return _portfolio(prepared, ranking, problem, values, solution, constraints, lang)
+    best = solve(problem, values, time_limit=time_limit)
+    walk = priority_walk(problem, walk_order(problem, values))
+    return _portfolio(prepared, ranking, problem, values, rule, best, walk, constraints, lang)
 
 
 def select_run(run: Run, lang: str | None = None, time_limit: float | None = None) -> Portfolio:
-    """The best fundable set of a resolved run (its weights, method, budget, constraints)."""
+    """The portfolio of a resolved run (its weights, method, budget, constraints) under its
+    funding rule, with the other rule's set beside it."""
     return select_prepared(run.prepared, run.weights, total_budget(run), constraints_of(run),
-                           run.method, lang, time_limit)  # fmt: skip
+                           run.method, lang, time_limit, run.funding_rule)  # fmt: skip
 
 
 def select_portfolio(
@@ -181,22 +212,24 @@ def select_portfolio(
     theme_min=None,
     theme_max=None,
     groups: bool = True,
+    funding_rule: str | None = None,
     lang: str | None = None,
     time_limit: float | None = None,
 ) -> Portfolio:
-    """The best fundable set for ``budget`` (default: the workbook's ``budget`` setting, else
+    """The fundable set for ``budget`` (default: the workbook's ``budget`` setting, else
     the sum of its yearly budgets): :func:`~prioritisation.engine.run.resolve_run` with these
     options, then :func:`select_run`.
 
     ``must``/``exclude``: idea ids (list or ``"A,B"``); ``theme_min``/``theme_max``: theme →
     share of the budget (mapping or ``"E-inclusie=0.2"``); ``groups``: honour the mutually
-    exclusive groups. Returns a :class:`Portfolio`; when the constraints conflict its
+    exclusive groups; ``funding_rule``: ``priority`` or ``best`` (default: the workbook's
+    ``funding_rule`` setting, else ``priority``). Returns a :class:`Portfolio`; when the constraints conflict its
     ``status`` is ``infeasible`` and ``conflicts`` says why (call
     :meth:`Portfolio.raise_if_infeasible` to turn that into an error).
     """
     run = resolve_run(wb, method=method, weights=weights, aggregate=aggregate, budget=budget,
                       must=must, exclude=exclude, theme_min=theme_min, theme_max=theme_max,
-                      groups=groups)  # fmt: skip
+                      groups=groups, funding_rule=funding_rule)  # fmt: skip
     return select_run(run, lang, time_limit)
 
 
@@ -205,23 +238,39 @@ def _portfolio(
     ranking: Ranking,
     problem: SelectionProblem,
     values: np.ndarray,
-    solution: Solution,
+    rule: str,
+    best: Solution,
+    walk: PriorityWalk,
     constraints: Constraints,
     lang: str,
 ) -> Portfolio:
     wb = prepared.wb
-    if not solution.feasible:
-        x = np.zeros(problem.n, dtype=bool)
-        conflicts = (
-            describe_conflict(problem, find_conflict(problem), ranking, lang, wb.currency)
-            if solution.status == "infeasible"
-            else [solution.message]
-        )
-    else:
-        x, conflicts = solution.x, []
     order = list(ranking.table.index)
+    x_best = best.x if best.feasible else None
+    conflicts: list[str] = []
+    shortfalls: tuple[str, ...] = ()
+    if best.status == "infeasible" or walk.must_failed:
+        # the constraints themselves cannot all hold: said the same way under either rule
+        status, gap = "infeasible", math.nan
+        x = x_alt = np.zeros(problem.n, dtype=bool)
+        conflicts = describe_conflict(problem, find_conflict(problem), ranking, lang, wb.currency)
+        reasons = idea_reasons(problem, values, x, ranking, lang, wb.currency)
+    elif rule == "priority":
+        status, gap, x, x_alt = "complete", math.nan, walk.funded, x_best
+        reasons = walk_reasons(problem, values, walk, ranking, lang, wb.currency)
+        shortfalls = tuple(shortfall_lines(walk, lang, wb.currency))
+    else:
+        status, gap, x_alt = best.status, best.gap, walk.funded
+        x = x_best if x_best is not None else np.zeros(problem.n, dtype=bool)
+        if x_best is None:
+            conflicts = [best.message]
+        reasons = idea_reasons(problem, values, x, ranking, lang, wb.currency)
+    other = "best" if rule == "priority" else "priority"
+    other_status = best.status if other == "best" else ("infeasible" if status == "infeasible"
+                                                        else "complete")  # fmt: skip
+    alt = alternative(other, problem.ids, x_alt, x, values, problem.costs, lang, order,
+                      other_status)  # fmt: skip
     pos = {iid: k for k, iid in enumerate(problem.ids)}
-    reasons = idea_reasons(problem, values, x, ranking, lang, wb.currency)
     t = ranking.table
     table = pd.DataFrame(
         {
@@ -238,7 +287,7 @@ def _portfolio(
     return Portfolio(
         table=table, selected=selected, budget=problem.budget,
         total_cost=float(problem.costs[x].sum()), total_value=float(np.nansum(values[x])),
-        status=solution.status, gap=solution.gap, conflicts=conflicts, constraints=constraints,
+        status=status, gap=gap, conflicts=conflicts, constraints=constraints,
         problem=problem, ranking=ranking, prepared=prepared, values=values, lang=lang,
-        currency=wb.currency,
+        currency=wb.currency, rule=rule, alternative=alt, shortfalls=shortfalls,
     )  # fmt: skip

@@ -31,3 +31,15 @@ def test_the_number_of_samples_must_be_a_whole_number(samples):
     with pytest.raises(UsageError) as info:
         funding_probability(p, samples=samples)
     assert info.value.code == "usage.p_funded_samples"
+
+
+def test_funding_probability_follows_the_funding_rule():
+    wb = idea_wb([{"id": "A", "scores": (5, 1), "cost": 50}, {"id": "B", "scores": (1, 5), "cost": 50},
+                  {"id": "C", "scores": (5, 5), "cost": 50}, {"id": "D", "scores": (1, 1), "cost": 10}])  # fmt: skip
+    walk = funding_probability(select_portfolio(wb, 110), samples=40, spread=None, seed=1).table
+    best = funding_probability(select_portfolio(wb, 110, funding_rule="best"), samples=40,
+                               spread=None, seed=1).table  # fmt: skip
+    # in order of priority D (score 0) still fits after C and A or B; the largest total score
+    # never funds an idea that adds nothing
+    assert walk.loc["D", "p_funded"] == 1.0 and best.loc["D", "p_funded"] == 0.0
+    assert walk.loc["A", "p_funded"] + walk.loc["B", "p_funded"] == pytest.approx(1.0)

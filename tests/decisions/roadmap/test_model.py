@@ -22,7 +22,7 @@ def test_roadmap_is_the_joint_optimum_not_a_fixed_set_scheduled():
              {"id": "E", "scores": (2, 2), "cost": 30}]  # fmt: skip
     wb = idea_wb(ideas)
     per_year = {2025: 90, 2026: 80, 2027: 60}
-    r = plan_roadmap(wb, per_year)
+    r = plan_roadmap(wb, per_year, funding_rule="best")
     check_plan(r, wb, per_year)
     assert r.total_value == pytest.approx(best_plan_value(wb, per_year), abs=1e-6)
 
@@ -42,7 +42,7 @@ def test_roadmap_matches_brute_force(costs, budgets, data):
                       "cost": c, "duration": data.draw(st.integers(1, 2)), "depends_on": deps})  # fmt: skip
     wb = idea_wb(ideas)
     per_year = {2030 + k: float(b) for k, b in enumerate(budgets)}
-    r = plan_roadmap(wb, per_year)
+    r = plan_roadmap(wb, per_year, funding_rule="best")
     check_plan(r, wb, per_year)
     assert r.total_value == pytest.approx(best_plan_value(wb, per_year), abs=n * 1e-6)
 

@@ -9,22 +9,57 @@ from prioritisation.core.parse import budget_per_year
 from prioritisation.data.workbook import read_workbook
 from prioritisation.decisions.roadmap.plan import plan_roadmap
 from tests.conftest import SAMPLE
-from tests.decisions.portfolio_helpers import check_plan
+from tests.decisions.portfolio_helpers import check_plan, idea_wb
 
 
 def test_sample_roadmap_fits_every_year_and_respects_dependencies():
     wb = read_workbook(SAMPLE)
     per_year = budget_per_year(wb.settings["budget_per_year"])
     assert per_year == {2027: 700_000, 2028: 600_000, 2029: 500_000}
+    for rule in ("best", "priority"):
+        r = plan_roadmap(wb, funding_rule=rule, lang="en")
+        assert r.rule == rule and r.optimal == (rule == "best")
+        check_plan(r, wb, per_year)
+        assert r.total_cost <= 1_500_000  # the workbook's total budget binds as well
+        t = r.table
+        # REGIO may not start before 2028 (start_after) and needs FUSIE (2 years) finished first
+        if t.loc["REGIO", "funded"]:
+            assert t.loc["REGIO", "start"] >= max(2028, t.loc["FUSIE", "end"] + 1)
+        assert t.loc["CRM", "reason_kind"] == "not_eligible"
+        assert t.loc[~t["funded"], "reason"].str.len().gt(0).all()
+
+
+def test_sample_roadmap_in_order_of_priority_starts_each_idea_as_early_as_it_fits():
+    wb = read_workbook(SAMPLE)
     r = plan_roadmap(wb, lang="en")
-    assert r.optimal
-    check_plan(r, wb, per_year)
+    assert r.rule == "priority" and r.status == "complete"
+    assert r.selected == ["ELOKET", "DIGIPUNT", "ZOEK", "DIGICOACH", "LEESCLUB", "PODIUM",
+                          "LEESPROMO", "TOEGANK", "UX", "FUSIE", "OPLEID"]  # fmt: skip
     t = r.table
-    # REGIO may not start before 2028 (start_after) and needs FUSIE (2 years) finished first
-    if t.loc["REGIO", "funded"]:
-        assert t.loc["REGIO", "start"] >= max(2028, t.loc["FUSIE", "end"] + 1)
-    assert t.loc["CRM", "reason_kind"] == "not_eligible"
-    assert t.loc[~t["funded"], "reason"].str.len().gt(0).all()
+    assert (t.loc["ZOEK", "start"], t.loc["ZOEK", "end"]) == (2027, 2028)
+    # UX (rank 7) finds room only in 2029: 2027 and 2028 are full with higher-ranked ideas
+    assert t.loc["UX", "start"] == 2029
+    assert t.loc["EBOEK", "reason"] == "at EBOEK's turn €5,000 was left, EBOEK costs €300,000"
+    best = plan_roadmap(wb, funding_rule="best", lang="en")
+    assert r.alternative.selected == tuple(best.selected) and len(best.selected) == 14
+    assert r.alternative.text == (
+        "With the largest total score, DATA, ERFGOED, LAPTOP, SCHOOL, REGIO would be funded and "
+        "ZOEK, PODIUM would drop out; the total score rises by 1.64.")  # fmt: skip
+    assert best.alternative.selected == tuple(r.selected)
+    assert r.to_json()["alternative"]["rule"] == "best" and r.to_json()["rule"] == "priority"
+
+
+def test_the_walk_says_when_no_year_has_room():
+    wb = idea_wb([{"id": "A", "scores": (5, 5), "cost": 100},
+                  {"id": "B", "scores": (4, 4), "cost": 120, "duration": 2},
+                  {"id": "C", "scores": (3, 3), "cost": 50}])  # fmt: skip
+    r = plan_roadmap(wb, {2027: 120, 2028: 100}, lang="en")
+    t = r.table
+    assert r.selected == ["A", "C"]  # B needs 60 in both years: 20 left in 2027
+    assert (t.loc["A", "start"], t.loc["C", "start"]) == (2027, 2028)
+    assert t.loc["B", "reason_kind"] == "years"
+    assert t.loc["B", "reason"] == ("at B's turn no year had room: €60 a year for 2 years; "
+                                    "still free: 2027 €20, 2028 €100")  # fmt: skip
 
 
 def test_shrinking_budgets_from_the_cli_syntax():
@@ -38,7 +73,7 @@ def test_shrinking_budgets_from_the_cli_syntax():
 def test_infeasible_roadmap_is_explained():
     wb = read_workbook(SAMPLE)
     r = plan_roadmap(wb, "2027=200000,2028=350000", must="TICKET", lang="en")
-    assert r.status == "infeasible"
+    assert r.status == "infeasible" and r.selected == []
     assert r.conflicts == ["TICKET must be funded, but cannot finish within 2027–2028: earliest "
                            "start 2029 (after ZOEK, PODIUM), duration 1 year"]  # fmt: skip
     r = plan_roadmap(wb, "2027=200000,2028=350000", must="ZOEK,EBOEK", lang="en")
