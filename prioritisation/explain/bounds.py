@@ -40,11 +40,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from prioritisation.core.quiet import quiet_fd1
-from prioritisation.decisions.portfolio.milp import SCALE, Solution, constraint_rows, objective, solve
+from prioritisation.decisions.portfolio.milp import (
+    SCALE,
+    Solution,
+    constraint_rows,
+    objective,
+    solve_lp_model,
+)
 from prioritisation.decisions.portfolio.problem import SelectionProblem
 
 TOL = 2.0  # in scaled objective units (10⁻⁶ score): margin kept when fixing variables
-FIRST_STEP = 0.02 * SCALE  # the first target lies this far (in score) below the bound
+FIRST_STEP = 0.05 * SCALE  # the first target lies this far (in score) below the bound
 FILL_STEPS = 200  # at most this many unfunded ideas tried when filling a repaired selection
 
 
@@ -81,8 +87,22 @@ class Relaxation:
         return self._upper(self.reduced_score, self.base_score, forced, forbidden)
 
 
+_ROWS: dict[int, tuple] = {}
+
+
+def _rows(problem: SelectionProblem):
+    """:func:`~prioritisation.decisions.portfolio.milp.constraint_rows` of ``problem``, built
+    once (an explanation solves the same problem many times); the bounds are copies."""
+    known = _ROWS.get(id(problem))
+    if known is None or known[0] is not problem:
+        _ROWS.clear()
+        known = _ROWS[id(problem)] = (problem, constraint_rows(problem))
+    matrix, lo, hi, lb, ub = known[1]
+    return matrix, lo, hi, lb.copy(), ub.copy()
+
+
 def _bounds(problem, force, forbid):
-    matrix, lo, hi, lb, ub = constraint_rows(problem)
+    matrix, lo, hi, lb, ub = _rows(problem)
     for i in force:
         lb[i] = 1.0
     for i in forbid:
@@ -128,7 +148,7 @@ class Checker:
     """Whether a selection keeps every constraint of one problem (the matrix built once)."""
 
     def __init__(self, problem: SelectionProblem):
-        self.matrix, self.lo, self.hi, self.lb, self.ub = constraint_rows(problem)
+        self.matrix, self.lo, self.hi, self.lb, self.ub = _rows(problem)
 
     def __call__(self, x: np.ndarray) -> bool:
         xf = x.astype(float)
@@ -265,11 +285,13 @@ def exact_solve(
     fixed = {*force, *(j for i in force for j in problem.prereqs[i])}
     base = relaxation.upper(fixed, forbid)
     if not np.isfinite(base):
-        return solve(problem, values, force=force, forbid=forbid, time_limit=time_limit)
+        return _solve(problem, values, force, forbid, time_limit)
     c = -objective(problem, values)
     known = -np.inf
-    if incumbent is not None and all(incumbent[i] for i in fixed) and not any(
-        incumbent[i] for i in forbid
+    if (
+        incumbent is not None
+        and all(incumbent[i] for i in fixed)
+        and not any(incumbent[i] for i in forbid)
     ):
         known = float(c[incumbent].sum())
     r = relaxation.reduced
@@ -283,13 +305,19 @@ def exact_solve(
         if floor:
             target = known
         elif step > base - float(np.sort(base - loss)[0]) + 1:  # nothing left to fix
-            return solve(problem, values, force=force, forbid=forbid, time_limit=time_limit)
+            return _solve(problem, values, force, forbid, time_limit)
         fixable = free & (base - loss < target - TOL - 1e-9 * abs(target))
         fix1 = [int(j) for j in np.flatnonzero(fixable & (r > 0))]
         fix0 = [int(j) for j in np.flatnonzero(fixable & (r < 0))]
-        s = solve(problem, values, force=force + fix1, forbid=forbid + fix0, time_limit=time_limit)
+        s = _solve(problem, values, force + fix1, forbid + fix0, time_limit)
         if floor or s.status == "time_limit":
             return s
         if s.feasible and float(c[s.x].sum()) >= target - TOL:
             return s
         step *= 8
+
+
+def _solve(problem, values, force, forbid, time_limit) -> Solution:
+    """:func:`~prioritisation.decisions.portfolio.milp.solve` on the cached constraint rows."""
+    matrix, lo, hi, lb, ub = _bounds(problem, force, forbid)
+    return solve_lp_model(objective(problem, values), matrix, lo, hi, lb, ub, time_limit)

@@ -194,7 +194,7 @@ def explain_portfolio(
     if progress is not None:
         progress(0, total)
     if displace and pool:
-        context = _Context(portfolio)
+        context = Explainer(portfolio)
         for iid in chosen:
             displacements[iid] = context.displacement(iid)
             tick()
@@ -210,7 +210,9 @@ def explain_portfolio(
         if known is not None and not known.feasible:
             continue
         if known is None or not known.exact:
-            known = displacements[iid] = _Context(portfolio).displacement(iid) if displace else None
+            known = displacements[iid] = (
+                Explainer(portfolio).displacement(iid) if displace else None
+            )
             if known is not None and not known.feasible:
                 continue
         tried.append(iid)
@@ -252,10 +254,12 @@ def explain_idea(portfolio: Portfolio, idea: str, *, floor: float = FLOOR) -> Id
     reason = str(portfolio.table.loc[idea, "reason"])
     d = change = None
     if idea in candidates(portfolio):
-        d = _Context(portfolio).displacement(idea)
+        d = Explainer(portfolio).displacement(idea)
         if d.feasible and METHODS[portfolio.method].additive:
             change = weight_change(portfolio, idea, floor=floor, forced=_forced(portfolio, d))
-    text = _sentence(reason, d.text if d else "", _change_text(change, idea, [idea], portfolio.lang))
+    text = _sentence(
+        reason, d.text if d else "", _change_text(change, idea, [idea], portfolio.lang)
+    )
     return IdeaExplanation(idea, reason, d, change, text)
 
 
@@ -263,7 +267,7 @@ def _forced(portfolio, d: Displacement):
     return d.x if funding_rule(portfolio) == "best" else None
 
 
-class _Context:
+class Explainer:
     """What the displacements of one portfolio share: the current selection, its value, and
     (rule ``best``) one LP relaxation and one repair index for all ideas."""
 
@@ -308,8 +312,7 @@ class _Context:
                 return Displacement(idea, False, text=tr("whynot.first_none", lang))
         else:
             incumbent = self.repair(k)
-            solution = exact_solve(problem, self.p.values, force=[k], incumbent=incumbent,
-                                   relaxation=self.relaxation)  # fmt: skip
+            solution = exact_solve(problem, self.p.values, force=[k], incumbent=incumbent)
             if not solution.feasible:
                 return Displacement(idea, False, text=tr("whynot.displace_none", lang))
             x = solution.x
@@ -354,7 +357,7 @@ class _Context:
 
 
 def _total_change(change: float, lang) -> str:
-    """"the total score of the selection falls by 0.475" (rises by, stays the same)."""
+    """ "the total score of the selection falls by 0.475" (rises by, stays the same)."""
     if round(abs(change), DIGITS) == 0:
         return tr("whynot.total_same", lang)
     shown = fmt_number(abs(change), DIGITS, lang)

@@ -42,7 +42,7 @@ from prioritisation.core.quiet import quiet_fd1
 from prioritisation.decisions.portfolio.selection import Portfolio
 from prioritisation.decisions.priority import priority_walk
 from prioritisation.engine.methods import METHODS
-from prioritisation.explain.bounds import exact_solve, relax
+from prioritisation.explain.bounds import exact_solve
 from prioritisation.explain.numbers import signed
 
 FLOOR = 0.5  # no criterion below this share of its current weight
@@ -118,15 +118,16 @@ def weight_change(
     lower = floor * w0
     rule = funding_rule(portfolio)
     search = _priority_search if rule == "priority" else _best_search
+    known: list[np.ndarray] = []  # feasible selections met on the way (incumbents)
     for delta in DELTAS:
-        shares = search(portfolio, normalised, w0, lower, k, delta, max_rounds, forced)
+        shares = search(portfolio, normalised, w0, lower, k, delta, max_rounds, forced, known)
         if shares is None:
             return _none(portfolio, idea, floor)
         if isinstance(shares, str):
             return None  # a bound on the rounds: nothing found, nothing proven
         for points in _candidates(shares, w0, lower):
             trial = points.to_numpy() / points.sum()
-            x = _funds(portfolio, normalised, trial, k)
+            x = _funds(portfolio, normalised, trial, k, known)
             if x is not None:
                 return _describe(portfolio, idea, trial, points, w0, x, floor)
     return None
@@ -150,9 +151,9 @@ def _candidates(shares, w0, lower):
             yield points
 
 
-def _funds(portfolio, normalised, shares, k) -> np.ndarray | None:
+def _funds(portfolio, normalised, shares, k, known=()) -> np.ndarray | None:
     """The selection re-run with ``shares`` if it funds idea ``k`` (for ``best``: strictly,
-    not by a tie), else ``None``."""
+    not by a tie), else ``None``. ``known``: feasible selections, used as incumbents."""
     problem = portfolio.problem
     values = normalised @ shares
     if funding_rule(portfolio) == "priority":
@@ -160,16 +161,21 @@ def _funds(portfolio, normalised, shares, k) -> np.ndarray | None:
         x = priority_walk(problem, walk_order(portfolio, scores)).funded
         return x if x[k] else None
     current = np.isin(np.array(problem.ids), portfolio.selected)
-    relaxation = relax(problem, values)
-    check = exact_solve(problem, values, incumbent=current, relaxation=relaxation)
+    pool = [current, *known]
+    check = exact_solve(problem, values, incumbent=_best_of(pool, values))
     if not (check.feasible and check.x[k]):
         return None
-    without = exact_solve(problem, values, forbid=[k], incumbent=current, relaxation=relaxation)
+    without = exact_solve(problem, values, forbid=[k],
+                          incumbent=_best_of([x for x in pool if not x[k]], values))  # fmt: skip
     if without.feasible and not (
         float(values[check.x].sum()) > float(values[without.x].sum()) + 1e-6
     ):
         return None
     return check.x
+
+
+def _best_of(selections, values):
+    return max(selections, key=lambda x: float(values[x].sum()), default=None)
 
 
 def _lp(normalised_rows, w0, lower, delta):
@@ -193,11 +199,11 @@ def _lp(normalised_rows, w0, lower, delta):
     return shares / shares.sum()
 
 
-def _best_search(portfolio, normalised, w0, lower, k, delta, max_rounds, forced):
+def _best_search(portfolio, normalised, w0, lower, k, delta, max_rounds, forced, known):
     """Rule ``best``: weights under which the best portfolio with ``k`` beats the competitors."""
     problem = portfolio.problem
     current = np.isin(np.array(problem.ids), portfolio.selected)
-    competitors = [current]
+    competitors = [current, *(x for x in known if not x[k])]
     if forced is None:
         best_with = exact_solve(problem, normalised @ w0, force=[k])
         if not best_with.feasible:
@@ -210,20 +216,21 @@ def _best_search(portfolio, normalised, w0, lower, k, delta, max_rounds, forced)
         if shares is None:
             return None
         values = normalised @ shares
-        relaxation = relax(problem, values)
-        incumbent = max((current, q), key=lambda s: float(values[s].sum()))
-        solution = exact_solve(problem, values, incumbent=incumbent, relaxation=relaxation)
+        solution = exact_solve(problem, values, incumbent=_best_of([*competitors, q], values))
         if solution.feasible and solution.x[k]:
+            known.append(solution.x)
             return shares
         competitors.append(solution.x)
-        best_with = exact_solve(problem, values, force=[k], incumbent=q, relaxation=relaxation)
+        known.append(solution.x)
+        best_with = exact_solve(problem, values, force=[k], incumbent=q)
         if not best_with.feasible:
             return None
         q = best_with.x
+        known.append(q)
     return "rounds"
 
 
-def _priority_search(portfolio, normalised, w0, lower, k, delta, max_rounds, _forced):
+def _priority_search(portfolio, normalised, w0, lower, k, delta, max_rounds, _forced, _known):
     """Rule ``priority``: weights under which ``k`` ranks above the ideas that take the budget
     before its turn (found by moving it up the order until the walk funds it)."""
     problem = portfolio.problem
