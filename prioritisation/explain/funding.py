@@ -28,6 +28,7 @@ it take" for the idea a member asks about). Long work reports ``progress(done, t
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -134,7 +135,7 @@ def candidates(portfolio: Portfolio) -> list[str]:
     if portfolio.status == "infeasible":
         return []
     t = portfolio.table
-    return [i for i in t.index if t.at[i, "reason_kind"] in FUNDABLE_KINDS]
+    return list(t.index[t["reason_kind"].isin(FUNDABLE_KINDS)])
 
 
 def exact_ids(portfolio: Portfolio, exact: int = EXACT, hints: int = 3) -> list[str]:
@@ -216,7 +217,8 @@ def explain_portfolio(
             if known is not None and not known.feasible:
                 continue
         tried.append(iid)
-        change = weight_change(portfolio, iid, floor=floor,
+        others = [d.x for d in displacements.values() if d.exact and d.x is not None]
+        change = weight_change(portfolio, iid, floor=floor, known=others,
                                forced=None if known is None else _forced(portfolio, known))  # fmt: skip
         if change is not None:
             weight_changes[iid] = change
@@ -344,8 +346,7 @@ class Explainer:
         low = math.nan if x is None else float(self.values[x].sum()) - self.value
         dropped, added = self._diff(x, k) if x is not None else ((), ())
         fall_least, fall_most = -high, -low  # the fall of the total score
-        least = fmt_number(max(fall_least, 0.0), DIGITS, lang)
-        most = fmt_number(fall_most, DIGITS, lang)
+        least, most = _number(max(fall_least, 0.0), lang), _number(fall_most, lang)
         if x is None:
             text = tr("whynot.bounds_least", lang, least=least)
         elif round(fall_least, DIGITS) <= 0:
@@ -356,11 +357,22 @@ class Explainer:
         return Displacement(idea, True, dropped, added, math.nan, text, x, False, low, high)
 
 
+@functools.lru_cache(maxsize=4096)
+def _rounded(value: float, lang) -> str:
+    return fmt_number(value, DIGITS, lang)
+
+
+def _number(value: float, lang) -> str:
+    """A change of the total score as shown (``DIGITS`` decimals); Babel is slow and an
+    explanation of thousands of ideas shows many equal numbers."""
+    return _rounded(round(float(value), DIGITS) + 0.0, lang)
+
+
 def _total_change(change: float, lang) -> str:
     """ "the total score of the selection falls by 0.475" (rises by, stays the same)."""
     if round(abs(change), DIGITS) == 0:
         return tr("whynot.total_same", lang)
-    shown = fmt_number(abs(change), DIGITS, lang)
+    shown = _number(abs(change), lang)
     key = "whynot.total_down" if change < 0 else "whynot.total_up"
     return tr(key, lang, amount=shown)
 
@@ -376,14 +388,16 @@ def _sentence(*parts: str) -> str:
 
 
 def _fill_table(table, displacements, weight_changes, tried, lang) -> None:
-    d = displacements
-    table["displaces"] = [d[i].dropped if i in d and d[i].exact else () for i in table.index]
-    table["value_change"] = [d[i].value_change if i in d else math.nan for i in table.index]
-    table["displacement"] = [d[i].text if i in d else "" for i in table.index]
-    table["exact"] = [bool(d[i].exact) if i in d else True for i in table.index]
-    table["weight_change"] = [_change_text(weight_changes.get(i), i, tried, lang)
-                              for i in table.index]  # fmt: skip
-    table["weight_spec"] = [weight_changes[i].spec if i in weight_changes else ""
-                            for i in table.index]  # fmt: skip
-    table["explanation"] = [_sentence(row["reason"], row["displacement"], row["weight_change"])
-                            for _, row in table.iterrows()]  # fmt: skip
+    d, ids = displacements, list(table.index)
+    table["displaces"] = [d[i].dropped if i in d and d[i].exact else () for i in ids]
+    table["value_change"] = [d[i].value_change if i in d else math.nan for i in ids]
+    table["displacement"] = [d[i].text if i in d else "" for i in ids]
+    table["exact"] = [bool(d[i].exact) if i in d else True for i in ids]
+    table["weight_change"] = [_change_text(weight_changes.get(i), i, tried, lang) for i in ids]
+    table["weight_spec"] = [weight_changes[i].spec if i in weight_changes else "" for i in ids]
+    table["explanation"] = [
+        _sentence(*parts)
+        for parts in zip(
+            table["reason"], table["displacement"], table["weight_change"], strict=True
+        )
+    ]

@@ -32,6 +32,7 @@ no shift found that funds ZOEK without taking a criterion below 50% of its curre
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,12 +104,14 @@ def weight_change(
     floor: float = FLOOR,
     forced: np.ndarray | None = None,
     max_rounds: int = ROUNDS,
+    known: Iterable[np.ndarray] = (),
 ) -> WeightChange | None:
     """The smallest verified change of the criterion weights that funds ``idea``, with no
     criterion below ``floor`` times its current weight (weighted sum only; ``None`` for other
     methods or when nothing was found). ``forced``: the best portfolio with the idea at the
-    current weights, when already known. A result with ``found`` false says that the linear
-    program has no solution within the floor."""
+    current weights, when already known; ``known``: other feasible selections (e.g. the best
+    ones with other ideas), used as starting points of the exact solves. A result with ``found`` false
+    says that the linear program has no solution within the floor."""
     if not METHODS[portfolio.method].additive:
         return None
     problem = portfolio.problem
@@ -118,7 +121,7 @@ def weight_change(
     lower = floor * w0
     rule = funding_rule(portfolio)
     search = _priority_search if rule == "priority" else _best_search
-    known: list[np.ndarray] = []  # feasible selections met on the way (incumbents)
+    known = [np.asarray(x, dtype=bool) for x in known]  # feasible selections (incumbents)
     for delta in DELTAS:
         shares = search(portfolio, normalised, w0, lower, k, delta, max_rounds, forced, known)
         if shares is None:
@@ -203,7 +206,7 @@ def _best_search(portfolio, normalised, w0, lower, k, delta, max_rounds, forced,
     """Rule ``best``: weights under which the best portfolio with ``k`` beats the competitors."""
     problem = portfolio.problem
     current = np.isin(np.array(problem.ids), portfolio.selected)
-    competitors = [current, *(x for x in known if not x[k])]
+    competitors = [current]
     if forced is None:
         best_with = exact_solve(problem, normalised @ w0, force=[k])
         if not best_with.feasible:
