@@ -322,13 +322,18 @@ class Explainer:
         change = float(self.values[x].sum()) - self.value
         params = {"dropped": ", ".join(dropped) or "—", "added": ", ".join(added),
                   "change": _total_change(change, lang)}  # fmt: skip
-        if self.rule == "priority":
-            key = "whynot.first_with" if added else "whynot.first"
-            text = tr(key, lang, **params) if dropped else tr("whynot.first_free", lang, **params)
+        if self.rule == "priority" and not dropped:
+            text = tr("whynot.first_free", lang, **params)
+        elif self.rule == "priority" and added:
+            text = tr("whynot.first_with", lang, **params)
+        elif self.rule == "priority":
+            text = tr("whynot.first", lang, **params)
         elif not dropped:
             text = tr("whynot.displace_free", lang, **params)
+        elif added:
+            text = tr("whynot.displace_with", lang, **params)
         else:
-            text = tr("whynot.displace_with" if added else "whynot.displace", lang, **params)
+            text = tr("whynot.displace", lang, **params)
         return Displacement(idea, True, dropped, added, change, text, x, True, change, change)
 
     def bounds(self, idea: str) -> Displacement:
@@ -373,8 +378,9 @@ def _total_change(change: float, lang) -> str:
     if round(abs(change), DIGITS) == 0:
         return tr("whynot.total_same", lang)
     shown = _number(abs(change), lang)
-    key = "whynot.total_down" if change < 0 else "whynot.total_up"
-    return tr(key, lang, amount=shown)
+    if change < 0:
+        return tr("whynot.total_down", lang, amount=shown)
+    return tr("whynot.total_up", lang, amount=shown)
 
 
 def _change_text(change: WeightChange | None, idea: str, tried, lang) -> str:
