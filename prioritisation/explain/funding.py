@@ -1,74 +1,83 @@
 """Why (not) funded, and what would it take: explanations of a
-:class:`~prioritisation.decisions.portfolio.selection.Portfolio`.
+:class:`~prioritisation.decisions.portfolio.selection.Portfolio`, the same sentence for the same
+idea in the app, the command line and the report.
 
-For every idea that is not funded, :func:`explain_portfolio` gives the structural reason the
-portfolio already carries (a gate and by how much, no cost, excluded, a prerequisite that is
-not or cannot be funded, its group, a theme maximum, the budget line and how much more
-budget would let it be added) and, for ideas that could be funded:
+Every idea that is not funded keeps the structural reason the portfolio carries (a gate and
+by how much, no cost, excluded, a prerequisite, its group, a theme maximum, the budget line and
+how much more budget would let it be added: exact numbers). For ideas that could be funded,
+:func:`explain_portfolio` adds what funding it would take at the same budget:
 
-- **what it would displace**: the best portfolio that *does* include the idea at the same
-  budget (one more exact solve with the idea forced in): which funded ideas drop out, which
-  come in with it, and how much total value is lost;
-- **the smallest weight change that would fund it** (for the additive weighted sum, for the
-  ``hints`` best-scoring such ideas): a small linear program moves as little weight as
-  possible (sum of absolute changes) so that the best portfolio containing the idea beats
-  every competing portfolio found so far; the new weights are re-solved exactly, a portfolio
-  that still wins is added as a competitor, and the loop repeats. The suggestion is rounded
-  to whole percentage points (one decimal if needed) and only returned once the selection
-  re-run with exactly those weights funds the idea, and not by a tie: the best portfolio
-  without it must be strictly worse (``verified``).
+- **exactly**, for the ideas chosen by :func:`exact_ids` (a rule of the portfolio alone, never
+  of the shell: the ``exact`` highest-ranked unfunded ideas that could be funded, and the
+  ``hints`` best of those that get a weight change):
+
+  - rule ``best`` (the largest total score): the best portfolio that includes the idea (one
+    exact solve with it forced in): which funded ideas make room, which come along, and how
+    the total score of the selection changes;
+  - rule ``priority`` (walk down the ranking): the walk with the idea first in line;
+  - the smallest realistic weight change that funds it
+    (:mod:`~prioritisation.explain.weight_change`), verified by re-running the selection;
+
+- **as bounds**, for the other ideas under rule ``best``: the total score of the selection
+  would fall by at least the LP relaxation's bound and at most what a feasible repair of the
+  selection loses (:mod:`~prioritisation.explain.bounds`); the sentence says these are bounds.
+
+:func:`explain_idea` gives the exact answer for any one idea on demand (the app's "what would
+it take" for the idea a member asks about). Long work reports ``progress(done, total)``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from prioritisation.core.i18n import fmt_number, tr
-from prioritisation.core.quiet import quiet_fd1
-from prioritisation.decisions.portfolio.milp import solve
 from prioritisation.decisions.portfolio.selection import Portfolio
+from prioritisation.decisions.priority import priority_walk
 from prioritisation.engine.methods import METHODS
+from prioritisation.explain.bounds import Repair, exact_solve, relax
+from prioritisation.explain.weight_change import (
+    FLOOR,
+    WeightChange,
+    funding_rule,
+    walk_order,
+    weight_change,
+)
 
 FUNDABLE_KINDS = ("budget", "prerequisite", "group", "theme_max", "negative")
-DELTAS = (1e-4, 0.005, 0.02)  # score margins tried by the weight LP (in score units)
+EXACT = 10  # the unfunded ideas nearest the budget line that get the exact answer
+DIGITS = 3  # decimals of a change of the total score
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class Displacement:
-    """The best portfolio that includes ``idea`` at the same budget, against the current one."""
+    """What it would take to fund ``idea`` at the same budget, against the current selection.
+
+    Exact (``exact``): the selection that would include it (rule ``best``: the best one;
+    ``priority``: the walk with the idea first in line), the ideas ``dropped`` from the
+    current selection, those ``added`` besides the idea, and ``value_change`` (its total score
+    minus the current one). Bounds (``exact`` false): ``low`` ≤ the exact change ≤ ``high``,
+    ``dropped``/``added`` those of one feasible selection with the idea (``high`` is its
+    change). ``feasible`` false: no selection at this budget can include the idea.
+    """
 
     idea: str
     feasible: bool
     dropped: tuple[str, ...] = ()
-    added: tuple[str, ...] = ()  # besides the idea itself (its prerequisites, cheaper swaps)
-    value_change: float = math.nan  # total score of that portfolio minus the current one
+    added: tuple[str, ...] = ()
+    value_change: float = math.nan
     text: str = ""
-    x: np.ndarray | None = field(default=None, repr=False)  # that portfolio (problem order)
-
-
-@dataclass(frozen=True)
-class WeightChange:
-    """The smallest (L1) move of weights found that funds ``idea``, verified by re-solving.
-
-    ``weights`` are the suggested shares (rounded to ``points``, percentage points summing to
-    100), ``delta`` the change against the weights in force, ``moved`` the percentage points
-    moved from some criteria to others, ``spec`` the ``--weights`` text that reproduces it,
-    ``selected`` the portfolio under those weights.
-    """
-
-    idea: str
-    weights: pd.Series
-    delta: pd.Series
-    points: pd.Series
-    moved: float
-    spec: str
-    text: str
-    verified: bool
-    selected: tuple[str, ...] = ()
+    x: np.ndarray | None = field(default=None, repr=False)  # that selection (problem order)
+    exact: bool = True
+    low: float = math.nan
+    high: float = math.nan
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,13 +87,15 @@ class Explanation:
     ``table`` (index = idea id, ranking order): ``status``, ``reason_kind``, ``reason``
     (the structural reason), ``displaces`` (ids), ``value_change``, ``displacement`` (text),
     ``weight_change`` (text), ``weight_spec`` (``--weights`` text), ``explanation`` (all of it
-    in one sentence), ``extra_budget``, ``needs``.
+    in one sentence), ``exact`` (whether the numbers of the displacement are exact, not
+    bounds), ``extra_budget``, ``needs``. ``exact_ids``: the ideas that got the exact work.
     """
 
     portfolio: Portfolio
     table: pd.DataFrame
     displacements: dict[str, Displacement] = field(default_factory=dict)
     weight_changes: dict[str, WeightChange] = field(default_factory=dict)
+    exact_ids: tuple[str, ...] = ()
 
     def why(self, idea: str) -> str:
         """One idea's full explanation in the portfolio's language."""
@@ -93,24 +104,68 @@ class Explanation:
     def to_records(self) -> list[dict]:
         records = self.portfolio.to_records()
         for record in records:
-            row = self.table.loc[record["id"]]
+            iid = record["id"]
+            row = self.table.loc[iid]
             record["reason"] = row["explanation"]
             record["displaces"] = list(row["displaces"])
             record["value_change"] = None if pd.isna(row["value_change"]) else row["value_change"]
-            wc = self.weight_changes.get(record["id"])
-            record["weight_change"] = (
-                None
-                if wc is None
-                else {"weights": {c: round(float(v), 6) for c, v in wc.weights.items()},
-                      "points": {c: float(v) for c, v in wc.points.items()}, "spec": wc.spec,
-                      "moved_points": wc.moved, "text": wc.text, "verified": wc.verified}
+            d = self.displacements.get(iid)
+            record["exact"] = None if d is None else d.exact
+            record["value_change_bounds"] = (
+                None if d is None or d.exact or not d.feasible
+                else [None if math.isnan(v) else round(v, 10) for v in (d.low, d.high)]
             )  # fmt: skip
+            record["weight_change"] = _weight_record(self.weight_changes.get(iid))
         return records
 
 
-def explain_portfolio(portfolio: Portfolio, hints: int = 3, displace: bool = True) -> Explanation:
-    """Explain every idea of ``portfolio``: reasons, displacement and (for the ``hints``
-    best-scoring ideas that could be funded) the smallest verified weight change.
+def _weight_record(wc: WeightChange | None) -> dict | None:
+    if wc is None:
+        return None
+    if not wc.found:
+        return {"found": False, "floor": wc.floor, "text": wc.text}
+    return {"found": True, "weights": {c: round(float(v), 6) for c, v in wc.weights.items()},
+            "points": {c: float(v) for c, v in wc.points.items()}, "spec": wc.spec,
+            "moved_points": wc.moved, "text": wc.text, "verified": wc.verified,
+            "floor": wc.floor}  # fmt: skip
+
+
+def candidates(portfolio: Portfolio) -> list[str]:
+    """The unfunded ideas that could be funded, in ranking order."""
+    if portfolio.status == "infeasible":
+        return []
+    t = portfolio.table
+    return list(t.index[t["reason_kind"].isin(FUNDABLE_KINDS)])
+
+
+def exact_ids(portfolio: Portfolio, exact: int = EXACT, hints: int = 3) -> list[str]:
+    """The ideas that get the exact answer: the ``max(exact, hints)`` highest-ranked unfunded
+    ideas that could be funded (nearest the budget line by score rank). A rule of the
+    portfolio alone, so every shell explains the same ideas the same way.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.decisions.portfolio.selection import select_portfolio
+    >>> exact_ids(select_portfolio(read_workbook(sample_path()), "1.000.000"), exact=3)
+    ['ZOEK', 'PODIUM', 'EBOEK']
+    """
+    return candidates(portfolio)[: max(exact, hints, 0)]
+
+
+def explain_portfolio(
+    portfolio: Portfolio,
+    hints: int = 3,
+    displace: bool = True,
+    *,
+    exact: int = EXACT,
+    floor: float = FLOOR,
+    progress: Progress | None = None,
+) -> Explanation:
+    """Explain every idea of ``portfolio``: reasons; for the ideas of :func:`exact_ids` what
+    funding it would take (exactly) and, for the ``hints`` best of those that can be funded,
+    the smallest verified weight change that keeps every criterion at ``floor`` of its
+    weight or more; bounds for the other ideas. ``progress(done, total)`` is called as the
+    exact work goes on.
 
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook
@@ -118,211 +173,237 @@ def explain_portfolio(portfolio: Portfolio, hints: int = 3, displace: bool = Tru
     >>> p = select_portfolio(read_workbook(sample_path()), "1.000.000", lang="en")
     >>> print(explain_portfolio(p, hints=1).why("PODIUM"))
     fell under the budget line: costs €260,000, €0 is left; with €260,000 more budget it could
-    be added; at this budget it would displace UX, ERFGOED (total score -0.621)
+    be added; at this budget UX, ERFGOED would have to make room: the total score of the
+    selection falls by 0.621
     """
     lang = portfolio.lang
     table = portfolio.table.copy()
     displacements: dict[str, Displacement] = {}
     weight_changes: dict[str, WeightChange] = {}
-    tried_hints: list[str] = []
-    if portfolio.status != "infeasible":
-        candidates = [i for i in table.index if table.loc[i, "reason_kind"] in FUNDABLE_KINDS]
-        if displace:
-            for iid in candidates:
-                displacements[iid] = displacement(portfolio, iid)
-        if hints and METHODS[portfolio.method].additive:
-            fundable = [
-                i for i in candidates if i not in displacements or displacements[i].feasible
-            ]
-            ordered = sorted(fundable, key=lambda i: (-float(table.loc[i, "score"]), i))
-            for iid in ordered[:hints]:
-                tried_hints.append(iid)
-                known = displacements.get(iid)
-                change = weight_change(portfolio, iid, forced=None if known is None else known.x)
-                if change is not None:
-                    weight_changes[iid] = change
-    tried = set(tried_hints)
-    none = tr("explain.weights_none", lang)
-    table["displaces"] = [
-        displacements[i].dropped if i in displacements else () for i in table.index
-    ]
-    table["value_change"] = [displacements[i].value_change if i in displacements else math.nan
-                             for i in table.index]  # fmt: skip
-    table["displacement"] = [
-        displacements[i].text if i in displacements else "" for i in table.index
-    ]
-    table["weight_change"] = [
-        weight_changes[i].text if i in weight_changes else (none if i in tried else "")
-        for i in table.index
-    ]
-    table["weight_spec"] = [
-        weight_changes[i].spec if i in weight_changes else "" for i in table.index
-    ]
-    table["explanation"] = [
-        "; ".join(p for p in (row["reason"], row["displacement"], row["weight_change"]) if p)
-        for _, row in table.iterrows()
-    ]
-    return Explanation(portfolio, table, displacements, weight_changes)
+    chosen = exact_ids(portfolio, exact, hints) if displace else []
+    pool = candidates(portfolio)
+    hints = max(0, hints) if METHODS[portfolio.method].additive else 0
+    total = len(chosen) + hints
+    done = 0
 
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
 
-def displacement(portfolio: Portfolio, idea: str) -> Displacement:
-    """The best portfolio with ``idea`` forced in at the same budget and constraints."""
-    problem, lang = portfolio.problem, portfolio.lang
-    k = problem.index(idea)
-    solution = solve(problem, portfolio.values, force=[k])
-    if not solution.feasible:
-        return Displacement(idea, False, text=tr("explain.displace_none", lang))
-    current = np.isin(np.array(problem.ids), portfolio.selected)
-    order = {iid: r for r, iid in enumerate(portfolio.table.index)}
-    dropped = tuple(sorted((problem.ids[i] for i in np.flatnonzero(current & ~solution.x)),
-                           key=order.get))  # fmt: skip
-    added = tuple(sorted((problem.ids[i] for i in np.flatnonzero(solution.x & ~current) if i != k),
-                         key=order.get))  # fmt: skip
-    values = np.nan_to_num(portfolio.values)
-    change = float(values[solution.x].sum() - values[current].sum())
-    params = {"dropped": ", ".join(dropped) or "—", "change": fmt_number(change, 3, lang)}
-    if added:
-        text = tr("explain.displace_with", lang, added=", ".join(added), **params)
-    else:
-        text = tr("explain.displace", lang, **params)
-    return Displacement(idea, True, dropped, added, change, text, solution.x)
-
-
-def weight_change(
-    portfolio: Portfolio, idea: str, max_rounds: int = 8, forced: np.ndarray | None = None
-) -> WeightChange | None:
-    """The smallest verified change of the criterion weights that funds ``idea`` (WSM only).
-
-    ``forced``: the best portfolio with the idea at the current weights, when already known
-    (:func:`displacement` computes it)."""
-    if not METHODS[portfolio.method].additive:
-        return None
-    problem = portfolio.problem
-    k = problem.index(idea)
-    normalised = np.nan_to_num(portfolio.prepared.normalised.reindex(list(problem.ids)).to_numpy())
-    w0 = portfolio.weights.to_numpy(float)
-    current = np.isin(np.array(problem.ids), portfolio.selected)
-    for delta in DELTAS:
-        shares = _weight_search(problem, normalised, w0, current, k, delta, max_rounds, forced)
-        if shares is None:
-            return None  # no weights fund it against the competitors found: more margin won't help
-        candidates = [_round_away(shares * 100, w0 * 100), _round_points(shares * 100, 0),
-                      _round_points(shares * 100, 1)]  # fmt: skip
-        for points in candidates:
-            if points is None:
-                continue
-            trial = points.to_numpy() / points.sum()
-            values = normalised @ trial
-            check = solve(problem, values)
-            if check.feasible and check.x[k] and _strict(problem, values, check.x, k):
-                return _describe(portfolio, idea, trial, points, w0, check.x)
-    return None
-
-
-def _strict(problem, values, x, k) -> bool:
-    """Funded by a real margin, not by a tie: the best portfolio without ``k`` is worse."""
-    without = solve(problem, values, forbid=[k])
-    if not without.feasible:
-        return True
-    return float(values[x].sum()) > float(values[without.x].sum()) + 1e-6
-
-
-def _weight_search(problem, normalised, w0, current, k, delta, max_rounds, forced=None):
-    m = len(w0)
-    competitors = [current]
-    shares = w0
-    if forced is None:
-        best_with = solve(problem, normalised @ w0, force=[k])
-        if not best_with.feasible:
-            return None
-        forced = best_with.x
-    q = forced
-    # variables: w (m), u (m), v (m); w = w0 + u − v; minimise Σu + Σv
-    c = np.concatenate([np.zeros(m), np.ones(2 * m)])
-    a_eq = np.vstack([np.hstack([np.eye(m), -np.eye(m), np.eye(m)]),
-                      np.concatenate([np.ones(m), np.zeros(2 * m)])])  # fmt: skip
-    b_eq = np.concatenate([w0, [1.0]])
-    bounds = [(0, 1)] * m + [(0, None)] * (2 * m)
-    for _ in range(max_rounds):
-        diffs = np.array([(q.astype(float) - p.astype(float)) @ normalised for p in competitors])
-        a_ub = np.hstack([-diffs, np.zeros((len(diffs), 2 * m))])
-        b_ub = -np.full(len(diffs), delta)
-        from scipy.optimize import linprog  # imported here: keeps CLI start-up light
-
-        with quiet_fd1():
-            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                          method="highs")  # fmt: skip
-        if res.status != 0:
-            return None
-        shares = np.clip(res.x[:m], 0, None)
-        shares = shares / shares.sum()
-        values = normalised @ shares
-        solution = solve(problem, values)
-        if solution.feasible and solution.x[k]:
-            return shares
-        competitors.append(solution.x)
-        best_with = solve(problem, values, force=[k])
-        if not best_with.feasible:
-            return None
-        q = best_with.x
-    return None
-
-
-def _round_away(points: np.ndarray, start: np.ndarray) -> pd.Series | None:
-    """Whole points rounded *further* from the weights in force (ceil what grows, floor what
-    shrinks), the total brought back to 100 on the criteria that moved least."""
-    delta = points - start
-    rounded = np.where(delta > 0, np.ceil(points - 1e-9), np.floor(points + 1e-9))
-    short = int(round(100 - rounded.sum()))
-    order = np.argsort(np.abs(delta), kind="stable")
-    for j in order:
-        if short == 0:
+    if progress is not None:
+        progress(0, total)
+    if displace and pool:
+        context = Explainer(portfolio)
+        for iid in chosen:
+            displacements[iid] = context.displacement(iid)
+            tick()
+        if funding_rule(portfolio) == "best":
+            for iid in pool:
+                if iid not in displacements:
+                    displacements[iid] = context.bounds(iid)
+    tried: list[str] = []
+    for iid in pool:
+        if len(tried) >= hints:
             break
-        step = 1 if short > 0 else -1
-        if rounded[j] + step >= 0:
-            rounded[j] += step
-            short -= step
-    return pd.Series(rounded) if short == 0 else None
-
-
-def _round_points(points: np.ndarray, digits: int) -> pd.Series:
-    """Round to ``digits`` decimals keeping the total at 100 (largest remainder)."""
-    unit = 10.0**-digits
-    scaled = points / unit
-    floor = np.floor(scaled + 1e-9)
-    short = int(round(100 / unit - floor.sum()))
-    order = np.argsort(-(scaled - floor), kind="stable")
-    floor[order[:short]] += 1
-    return pd.Series(floor * unit)
-
-
-def _describe(portfolio, idea, shares, points, w0, x) -> WeightChange:
-    lang = portfolio.lang
-    criteria = list(portfolio.weights.index)
-    labels = portfolio.ranking.labels
-    delta = shares - w0
-    digits = 0 if np.allclose(points, np.round(points)) else 1
-    parts_up, parts_down = [], []
-    for j in np.argsort(-np.abs(delta), kind="stable"):
-        p = 100 * delta[j]
-        if abs(p) < 0.05:
+        known = displacements.get(iid)
+        if known is not None and not known.feasible:
             continue
-        text = fmt_number(abs(p), digits if abs(p - round(p)) > 0.05 else 0, lang)
-        criterion = labels.get(criteria[j], criteria[j])
-        if p > 0:
-            parts_up.append(tr("explain.more", lang, points=text, criterion=criterion))
-        else:
-            parts_down.append(tr("explain.less", lang, points=text, criterion=criterion))
-    weights_text = " / ".join(f"{labels.get(c, c)} {fmt_number(p, digits, lang)} %"
-                              for c, p in zip(criteria, points, strict=True))  # fmt: skip
-    text = tr(
-        "explain.weights", lang, changes=", ".join(parts_up + parts_down), weights=weights_text
+        if known is None or not known.exact:
+            known = displacements[iid] = (
+                Explainer(portfolio).displacement(iid) if displace else None
+            )
+            if known is not None and not known.feasible:
+                continue
+        tried.append(iid)
+        others = [d.x for d in displacements.values() if d.exact and d.x is not None]
+        change = weight_change(portfolio, iid, floor=floor, known=others,
+                               forced=None if known is None else _forced(portfolio, known))  # fmt: skip
+        if change is not None:
+            weight_changes[iid] = change
+        tick()
+    if progress is not None and done < total:
+        progress(total, total)
+    _fill_table(table, displacements, weight_changes, tried, lang)
+    exact_set = tuple(i for i in table.index if i in displacements and displacements[i].exact)
+    return Explanation(portfolio, table, displacements, weight_changes, exact_set)
+
+
+@dataclass(frozen=True)
+class IdeaExplanation:
+    """One idea, exactly: its structural reason, what funding it would take, the smallest
+    realistic weight change (when it could be funded) and all of it in one sentence."""
+
+    idea: str
+    reason: str
+    displacement: Displacement | None
+    weight_change: WeightChange | None
+    text: str
+
+
+def explain_idea(portfolio: Portfolio, idea: str, *, floor: float = FLOOR) -> IdeaExplanation:
+    """The exact answer for one idea, on demand (whatever :func:`exact_ids` chose).
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.decisions.portfolio.selection import select_portfolio
+    >>> p = select_portfolio(read_workbook(sample_path()), "1.200.000", lang="en")
+    >>> e = explain_idea(p, "SCHOOL")
+    >>> e.displacement.exact, e.weight_change.spec
+    (True, 'innovation=22,desirability=38,viability=20,feasibility=20')
+    """
+    reason = str(portfolio.table.loc[idea, "reason"])
+    d = change = None
+    if idea in candidates(portfolio):
+        d = Explainer(portfolio).displacement(idea)
+        if d.feasible and METHODS[portfolio.method].additive:
+            change = weight_change(portfolio, idea, floor=floor, forced=_forced(portfolio, d))
+    text = _sentence(
+        reason, d.text if d else "", _change_text(change, idea, [idea], portfolio.lang)
     )
-    spec = ",".join(f"{c}={fmt_number(p, digits, 'en').replace(',', '')}"
-                    for c, p in zip(criteria, points, strict=True))  # fmt: skip
-    ids = portfolio.problem.ids
-    return WeightChange(
-        idea=idea, weights=pd.Series(shares, index=criteria), delta=pd.Series(delta, index=criteria),
-        points=pd.Series(points.to_numpy(), index=criteria), moved=float(np.abs(delta).sum() * 50),
-        spec=spec, text=text, verified=True, selected=tuple(ids[i] for i in np.flatnonzero(x)),
-    )  # fmt: skip
+    return IdeaExplanation(idea, reason, d, change, text)
+
+
+def _forced(portfolio, d: Displacement):
+    return d.x if funding_rule(portfolio) == "best" else None
+
+
+class Explainer:
+    """What the displacements of one portfolio share: the current selection, its value, and
+    (rule ``best``) one LP relaxation and one repair index for all ideas."""
+
+    def __init__(self, portfolio: Portfolio):
+        self.p = portfolio
+        problem = portfolio.problem
+        self.current = np.isin(np.array(problem.ids), portfolio.selected)
+        self.values = np.nan_to_num(portfolio.values)
+        self.value = float(self.values[self.current].sum())
+        self.order = {iid: r for r, iid in enumerate(portfolio.table.index)}
+        self.rule = funding_rule(portfolio)
+        self._relaxation = self._repair = None
+
+    @property
+    def relaxation(self):
+        if self._relaxation is None:
+            self._relaxation = relax(self.p.problem, self.p.values) or False
+        return self._relaxation or None
+
+    @property
+    def repair(self) -> Repair:
+        if self._repair is None:
+            self._repair = Repair(self.p.problem, self.p.values, self.current)
+        return self._repair
+
+    def _diff(self, x, k):
+        ids = self.p.problem.ids
+        dropped = tuple(sorted((ids[i] for i in np.flatnonzero(self.current & ~x)),
+                               key=self.order.get))  # fmt: skip
+        added = tuple(sorted((ids[i] for i in np.flatnonzero(x & ~self.current) if i != k),
+                             key=self.order.get))  # fmt: skip
+        return dropped, added
+
+    def displacement(self, idea: str) -> Displacement:
+        """The exact answer (see :class:`Displacement`)."""
+        problem, lang = self.p.problem, self.p.lang
+        k = problem.index(idea)
+        if self.rule == "priority":
+            order = walk_order(self.p)
+            x = priority_walk(problem, [k, *(i for i in order if i != k)]).funded
+            if not x[k]:
+                return Displacement(idea, False, text=tr("whynot.first_none", lang))
+        else:
+            incumbent = self.repair(k)
+            solution = exact_solve(problem, self.p.values, force=[k], incumbent=incumbent)
+            if not solution.feasible:
+                return Displacement(idea, False, text=tr("whynot.displace_none", lang))
+            x = solution.x
+        dropped, added = self._diff(x, k)
+        change = float(self.values[x].sum()) - self.value
+        params = {"dropped": ", ".join(dropped) or "—", "added": ", ".join(added),
+                  "change": _total_change(change, lang)}  # fmt: skip
+        if self.rule == "priority" and not dropped:
+            text = tr("whynot.first_free", lang, **params)
+        elif self.rule == "priority" and added:
+            text = tr("whynot.first_with", lang, **params)
+        elif self.rule == "priority":
+            text = tr("whynot.first", lang, **params)
+        elif not dropped:
+            text = tr("whynot.displace_free", lang, **params)
+        elif added:
+            text = tr("whynot.displace_with", lang, **params)
+        else:
+            text = tr("whynot.displace", lang, **params)
+        return Displacement(idea, True, dropped, added, change, text, x, True, change, change)
+
+    def bounds(self, idea: str) -> Displacement:
+        """Bounds on the exact answer (rule ``best``), see :class:`Displacement`."""
+        problem, lang = self.p.problem, self.p.lang
+        k = problem.index(idea)
+        relaxation = self.relaxation
+        upper = relaxation.upper_score([k, *problem.prereqs[k]]) if relaxation else math.inf
+        if upper == -math.inf:
+            return Displacement(idea, False, text=tr("whynot.displace_none", lang), exact=False)
+        high = upper - self.value
+        if self.p.optimal:
+            high = min(high, 0.0)  # the current selection is the best there is
+        x = self.repair(k)
+        low = math.nan if x is None else float(self.values[x].sum()) - self.value
+        dropped, added = self._diff(x, k) if x is not None else ((), ())
+        fall_least, fall_most = -high, -low  # the fall of the total score
+        least, most = _number(max(fall_least, 0.0), lang), _number(fall_most, lang)
+        if x is None:
+            text = tr("whynot.bounds_least", lang, least=least)
+        elif round(fall_least, DIGITS) <= 0:
+            text = tr("whynot.bounds_most", lang, most=most, dropped=", ".join(dropped) or "—")
+        else:
+            text = tr("whynot.bounds_range", lang, least=least, most=most,
+                      dropped=", ".join(dropped) or "—")  # fmt: skip
+        return Displacement(idea, True, dropped, added, math.nan, text, x, False, low, high)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rounded(value: float, lang) -> str:
+    return fmt_number(value, DIGITS, lang)
+
+
+def _number(value: float, lang) -> str:
+    """A change of the total score as shown (``DIGITS`` decimals); Babel is slow and an
+    explanation of thousands of ideas shows many equal numbers."""
+    return _rounded(round(float(value), DIGITS) + 0.0, lang)
+
+
+def _total_change(change: float, lang) -> str:
+    """ "the total score of the selection falls by 0.475" (rises by, stays the same)."""
+    if round(abs(change), DIGITS) == 0:
+        return tr("whynot.total_same", lang)
+    shown = _number(abs(change), lang)
+    if change < 0:
+        return tr("whynot.total_down", lang, amount=shown)
+    return tr("whynot.total_up", lang, amount=shown)
+
+
+def _change_text(change: WeightChange | None, idea: str, tried, lang) -> str:
+    if change is not None:
+        return change.text
+    return tr("whynot.weights_none", lang) if idea in tried else ""
+
+
+def _sentence(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _fill_table(table, displacements, weight_changes, tried, lang) -> None:
+    d, ids = displacements, list(table.index)
+    table["displaces"] = [d[i].dropped if i in d and d[i].exact else () for i in ids]
+    table["value_change"] = [d[i].value_change if i in d else math.nan for i in ids]
+    table["displacement"] = [d[i].text if i in d else "" for i in ids]
+    table["exact"] = [bool(d[i].exact) if i in d else True for i in ids]
+    table["weight_change"] = [_change_text(weight_changes.get(i), i, tried, lang) for i in ids]
+    table["weight_spec"] = [weight_changes[i].spec if i in weight_changes else "" for i in ids]
+    table["explanation"] = [
+        _sentence(*parts)
+        for parts in zip(
+            table["reason"], table["displacement"], table["weight_change"], strict=True
+        )
+    ]
