@@ -48,7 +48,7 @@ def form_paths(args, names: list[str]) -> list[Path]:
             raise UsageError(N_("usage.form_names_clash"))
     for out in outs:
         check_xlsx_out(out, args.overwrite)
-        check_output(out, inputs=[args.path])
+        check_output(out, inputs=[args.path], force=args.overwrite)
     return outs
 
 
