@@ -1,4 +1,8 @@
-"""``prioritisation audit PATH``: who changed which weight, threshold or selection, and when."""
+"""``prioritisation audit PATH``: who changed which weight, threshold or selection, and when.
+
+``prioritisation audit verify PATH [--head HASH]`` checks the store's hash chain: that no saved
+version or audit entry was edited or deleted, and with ``--head`` (the hash a report printed in
+its decision record) that nothing recorded up to that report was removed since."""
 
 from __future__ import annotations
 
@@ -19,6 +23,10 @@ from prioritisation.scenarios.text import audit_text
 def register(sub) -> None:
     parser = sub.add_parser("audit", help=tr("help.audit"))
     add_workbook_argument(parser)
+    parser.add_argument("target", nargs="?", default=None, metavar="PATH",
+                        help="with 'audit verify PATH': the workbook whose store to check")  # fmt: skip
+    parser.add_argument("--head", default=None,
+                        help="with verify: a chain head printed in a report's decision record")  # fmt: skip
     parser.add_argument("--scenario", default=None, help="only this scenario's entries")
     parser.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     parser.add_argument("--out", default=None)
@@ -28,6 +36,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    if args.path == "verify" and args.target:
+        return verify_chain(args)
     labels = _labels(args.path)
     with open_store_of(args) as store:
         audit = store.audit(args.scenario)
@@ -41,6 +51,29 @@ def run(args) -> int:
     )  # fmt: skip
     emit(output, args.format, args.out, inputs=store_inputs(args), force=args.force)
     return 0
+
+
+def verify_chain(args) -> int:
+    """``audit verify``: 0 when the chain holds (and contains ``--head``), 2 when it broke."""
+    from prioritisation.commands._emit import emit_json, emit_text
+    from prioritisation.scenarios.db import open_store
+    from prioritisation.scenarios.integrity import verify
+
+    args.path = args.target
+    if not args.store and not __import__("pathlib").Path(args.path).exists():
+        open_store_of(args)  # the located "file missing" problem
+    with open_store(args.path, url=args.store, readonly=True) as store:
+        result = verify(store, head=args.head)
+    if args.format == "json":
+        problem = result.problem
+        emit_json({"ok": result.ok, "entries": result.entries, "head": result.head,
+                   "given_head": result.given_head, "after_head": result.after_head,
+                   "problem": None if problem is None else {
+                       "code": problem.code, "table": problem.table, "id": problem.id,
+                       "seq": problem.seq, "text": problem.text()}}, args.out)  # fmt: skip
+    else:
+        emit_text(result.text(), args.out)
+    return 0 if result.ok else 2
 
 
 def _labels(path) -> dict:

@@ -56,3 +56,28 @@ def test_audit_never_writes_over_the_store(tmp_path):
         "audit", book, "--store", elsewhere, "--format", "csv", "--out", elsewhere, check_exit=2
     )
     assert "invoer" in proc.stderr
+
+
+def test_audit_verify_finds_the_removal_of_the_last_entries(tmp_path):
+    """A report printed the chain's head; someone with file access later deletes the last
+    saves (dropping the append-only triggers first): `audit verify --head` says so, exit 2."""
+    import sqlite3
+
+    book = tmp_path / "ronde.xlsx"
+    shutil.copy(SAMPLE, book)
+    env = {"PRIORITISATION_STORE": ""}
+    cli("scenario", "save", book, "--name", "Basis", "--author", "An", env=env, check_exit=0)
+    cli("scenario", "save", book, "--name", "Later", "--author", "Bart", env=env, check_exit=0)
+    head = json.loads(cli("audit", "verify", book, "--format", "json", env=env,
+                          check_exit=0).stdout)["head"]  # fmt: skip
+    db = sqlite3.connect(tmp_path / "ronde.scenarios.sqlite")
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        db.execute(f'DROP TRIGGER "{name}"')
+    first = db.execute("SELECT MIN(seq) FROM scenarios WHERE name = 'Later'").fetchone()[0]
+    db.execute("DELETE FROM scenarios WHERE seq >= ?", (first,))
+    db.execute("DELETE FROM audit_log WHERE seq >= ?", (first,))
+    db.commit()
+    db.close()
+    cli("audit", "verify", book, env=env, check_exit=0)  # without the head the rest looks whole
+    proc = cli("--lang", "en", "audit", "verify", book, "--head", head, env=env, check_exit=2)
+    assert "no longer in the chain" in proc.stdout
