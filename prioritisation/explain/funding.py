@@ -146,7 +146,7 @@ def exact_ids(portfolio: Portfolio, exact: int = EXACT, hints: int = 3) -> list[
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook
     >>> from prioritisation.decisions.portfolio.selection import select_portfolio
-    >>> exact_ids(select_portfolio(read_workbook(sample_path()), "1.000.000"), exact=3)
+    >>> exact_ids(select_portfolio(read_workbook(sample_path()), "1.000.000", funding_rule="best"), exact=3)
     ['ZOEK', 'PODIUM', 'EBOEK']
     """
     return candidates(portfolio)[: max(exact, hints, 0)]
@@ -170,7 +170,7 @@ def explain_portfolio(
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook
     >>> from prioritisation.decisions.portfolio.selection import select_portfolio
-    >>> p = select_portfolio(read_workbook(sample_path()), "1.000.000", lang="en")
+    >>> p = select_portfolio(read_workbook(sample_path()), "1.000.000", lang="en", funding_rule="best")
     >>> print(explain_portfolio(p, hints=1).why("PODIUM"))
     fell under the budget line: costs €260,000, €0 is left; with €260,000 more budget it could
     be added; at this budget UX, ERFGOED would have to make room: the total score of the
@@ -248,7 +248,7 @@ def explain_idea(portfolio: Portfolio, idea: str, *, floor: float = FLOOR) -> Id
     >>> from prioritisation.data.sample import sample_path
     >>> from prioritisation.data.workbook import read_workbook
     >>> from prioritisation.decisions.portfolio.selection import select_portfolio
-    >>> p = select_portfolio(read_workbook(sample_path()), "1.200.000", lang="en")
+    >>> p = select_portfolio(read_workbook(sample_path()), "1.200.000", lang="en", funding_rule="best")
     >>> e = explain_idea(p, "SCHOOL")
     >>> e.displacement.exact, e.weight_change.spec
     (True, 'innovation=22,desirability=38,viability=20,feasibility=20')

@@ -21,12 +21,12 @@ program has no solution within the floor, :func:`weight_change` says so
 >>> from prioritisation.data.workbook import read_workbook
 >>> from prioritisation.decisions.portfolio.selection import select_portfolio
 >>> wb = read_workbook(sample_path())
->>> p = select_portfolio(wb, "1.200.000", lang="en")
+>>> p = select_portfolio(wb, "1.200.000", lang="en", funding_rule="best")
 >>> print(weight_change(p, "SCHOOL").text)
 would be funded with +8 points on Desirability, −8 points on Innovation value (weights Innovation
 value 22 % / Desirability 38 % / Financial viability 20 % / Technical feasibility 20 %; no
 criterion below 50% of its current weight)
->>> print(weight_change(select_portfolio(wb, "1.500.000", lang="en"), "ZOEK").text)
+>>> print(weight_change(select_portfolio(wb, "1.500.000", lang="en", funding_rule="best"), "ZOEK").text)
 no shift found that funds ZOEK without taking a criterion below 50% of its current weight
 """
 

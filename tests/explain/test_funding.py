@@ -25,6 +25,12 @@ from prioritisation.explain.funding import (
 from tests.conftest import SAMPLE
 from tests.decisions.portfolio_helpers import idea_wb
 
+
+def best_portfolio(*args, **kwargs):
+    """These explanations are about the exact best set (the rule "grootste totale score")."""
+    return select_portfolio(*args, funding_rule="best", **kwargs)
+
+
 HYPHEN_NUMBER = re.compile(r"(?<![\w])-\d")  # a hyphen-minus in front of a number
 
 
@@ -36,7 +42,7 @@ def two_way():
 
 
 def test_displacement_names_what_changes_with_one_minus_sign():
-    p = select_portfolio(two_way(), 70, lang="en")
+    p = best_portfolio(two_way(), 70, lang="en")
     assert p.selected == ["A", "C"]
     e = explain_portfolio(p, hints=0)
     d = e.displacements["B"]
@@ -45,7 +51,7 @@ def test_displacement_names_what_changes_with_one_minus_sign():
     assert d.value_change == pytest.approx(0.55 - 0.7)
     assert ("at this budget A would have to make room: the total score of the selection falls "
             "by 0.150") in e.why("B")  # fmt: skip
-    nl = explain_portfolio(select_portfolio(two_way(), 70, lang="nl"), hints=0)
+    nl = explain_portfolio(best_portfolio(two_way(), 70, lang="nl"), hints=0)
     assert (
         "binnen dit budget zouden A moeten wijken: de totale score van de selectie daalt met 0,150"
         in nl.why("B")
@@ -56,7 +62,7 @@ def test_sample_sentences_in_nl_and_en_name_what_changes_and_use_one_minus_sign(
     wb = read_workbook(SAMPLE)
     for lang, says in (("nl", "de totale score van de selectie daalt met"),
                        ("en", "the total score of the selection falls by")):  # fmt: skip
-        e = explain_portfolio(select_portfolio(wb, "1.800.000", lang=lang), hints=3)
+        e = explain_portfolio(best_portfolio(wb, "1.800.000", lang=lang), hints=3)
         texts = [e.why(i) for i in e.table.index]
         assert any(says in t for t in texts)
         for text in texts:
@@ -67,7 +73,7 @@ def test_sample_sentences_in_nl_and_en_name_what_changes_and_use_one_minus_sign(
 
 def test_weight_change_is_verified_and_respects_the_floor():
     wb = two_way()
-    p = select_portfolio(wb, 70, lang="en")
+    p = best_portfolio(wb, 70, lang="en")
     e = explain_idea(p, "B")
     change = e.weight_change
     assert change is not None and change.found and change.verified
@@ -77,7 +83,7 @@ def test_weight_change_is_verified_and_respects_the_floor():
     assert change.text == ("would be funded with +11 points on Crit 1, −11 points on Crit 0 "
                            "(weights Crit 0 49 % / Crit 1 51 %; no criterion below 50% of its "
                            "current weight)")  # fmt: skip
-    rerun = select_portfolio(wb, 70, weights=change.spec)
+    rerun = best_portfolio(wb, 70, weights=change.spec)
     assert "B" in rerun.selected and list(change.selected) == sorted(rerun.selected)
 
 
@@ -85,7 +91,7 @@ def test_no_weight_change_within_the_floor_is_said_plainly():
     """B needs c1 to weigh more than c0 (and 5 to 1 beats 1 to 5 only past 50/50); with
     90/10 and half the weight as a floor c0 keeps at least 45 %: it cannot be done."""
     ideas = [{"id": "A", "scores": (5, 1), "cost": 50}, {"id": "B", "scores": (1, 4), "cost": 50}]
-    p = select_portfolio(idea_wb(ideas, weights=(90, 10)), 60, lang="nl")
+    p = best_portfolio(idea_wb(ideas, weights=(90, 10)), 60, lang="nl")
     e = explain_idea(p, "B")
     assert e.weight_change is not None and not e.weight_change.found
     assert e.weight_change.text == ("geen verschuiving gevonden die B financiert zonder een "
@@ -97,12 +103,12 @@ def test_no_weight_change_within_the_floor_is_said_plainly():
 def test_sample_hints_are_verified_and_respect_the_floor():
     wb = read_workbook(SAMPLE)
     for budget in ("800.000", "1.800.000"):
-        p = select_portfolio(wb, budget, lang="en")
+        p = best_portfolio(wb, budget, lang="en")
         e = explain_portfolio(p, hints=3)
         found = {i: c for i, c in e.weight_changes.items() if c.found}
         assert found, budget
         for iid, change in found.items():
-            assert iid in select_portfolio(wb, budget, weights=change.spec).selected, iid
+            assert iid in best_portfolio(wb, budget, weights=change.spec).selected, iid
             assert abs(sum(change.points) - 100) < 1e-9
             assert (change.points >= 50 * p.weights.to_numpy() - 1e-9).all()
         tried = [i for i in e.table.index if e.table.loc[i, "weight_change"]]
@@ -111,10 +117,10 @@ def test_sample_hints_are_verified_and_respect_the_floor():
 
 def test_exact_ideas_are_chosen_by_a_rule_of_the_portfolio_alone():
     wb = read_workbook(SAMPLE)
-    p = select_portfolio(wb, "1.000.000")
+    p = best_portfolio(wb, "1.000.000")
     ids = exact_ids(p, exact=4, hints=3)
     assert ids == candidates(p)[:4]  # the highest-ranked unfunded ideas that could be funded
-    again = select_portfolio(wb, "1.000.000")
+    again = best_portfolio(wb, "1.000.000")
     assert exact_ids(again, exact=4, hints=3) == ids
     seen = []
     quiet = explain_portfolio(p, exact=4)
@@ -134,7 +140,7 @@ def test_exact_ideas_are_chosen_by_a_rule_of_the_portfolio_alone():
 
 def test_explain_idea_gives_the_exact_answer_for_an_idea_that_only_had_bounds():
     wb = read_workbook(SAMPLE)
-    p = select_portfolio(wb, "1.000.000", lang="en")
+    p = best_portfolio(wb, "1.000.000", lang="en")
     e = explain_portfolio(p, exact=1, hints=0)
     late = candidates(p)[-1]
     assert not e.displacements[late].exact
@@ -147,7 +153,7 @@ def test_explain_idea_gives_the_exact_answer_for_an_idea_that_only_had_bounds():
 
 def test_every_unfunded_idea_has_a_full_explanation_and_records_are_json_ready():
     wb = read_workbook(SAMPLE)
-    e = explain_portfolio(select_portfolio(wb, 1_000_000), hints=1, exact=2)
+    e = explain_portfolio(best_portfolio(wb, 1_000_000), hints=1, exact=2)
     records = e.to_records()
     json.dumps(records)
     for record in records:
@@ -164,7 +170,7 @@ def test_no_weight_change_for_an_idea_too_expensive_for_the_budget():
     wb = idea_wb(
         [{"id": "A", "scores": (5, 5), "cost": 500}, {"id": "B", "scores": (1, 1), "cost": 10}]
     )
-    e = explain_portfolio(select_portfolio(wb, 100, lang="en"))
+    e = explain_portfolio(best_portfolio(wb, 100, lang="en"))
     assert e.table.loc["A", "reason_kind"] == "too_expensive"
     assert "A" not in e.displacements and "A" not in e.weight_changes
     assert np.isnan(e.table.loc["A", "value_change"])
@@ -175,7 +181,7 @@ def test_priority_rule_explains_with_the_idea_first_in_line():
     ideas = [{"id": "A", "scores": (5, 2), "cost": 60}, {"id": "B", "scores": (2, 5), "cost": 50},
              {"id": "C", "scores": (3, 3), "cost": 40}]  # fmt: skip
     wb = idea_wb(ideas, weights=(60, 40))
-    best = select_portfolio(wb, 100, lang="en")
+    best = best_portfolio(wb, 100, lang="en")
     problem = best.problem
     walk = priority_walk(problem, [problem.index(i) for i in best.table.index])
     selected = [i for i in best.table.index if walk.funded[problem.index(i)]]
@@ -212,7 +218,7 @@ def instances(draw):
 @given(instances())
 def test_bounds_bracket_the_exact_answer(case):
     ideas, budget = case
-    p = select_portfolio(idea_wb(ideas, weights=(60, 40)), budget, lang="en")
+    p = best_portfolio(idea_wb(ideas, weights=(60, 40)), budget, lang="en")
     if p.status != "optimal":
         return
     context = Explainer(p)
@@ -235,7 +241,7 @@ def test_bounds_bracket_the_exact_answer(case):
 def test_weight_changes_respect_the_floor_and_fund_the_idea(case, weights):
     ideas, budget = case
     wb = idea_wb(ideas, weights=weights)
-    p = select_portfolio(wb, budget, lang="en")
+    p = best_portfolio(wb, budget, lang="en")
     if p.status != "optimal":
         return
     e = explain_portfolio(p, hints=2)
@@ -244,4 +250,4 @@ def test_weight_changes_respect_the_floor_and_fund_the_idea(case, weights):
             assert "without taking a criterion below 50%" in change.text
             continue
         assert (change.points >= 50 * p.weights.to_numpy() - 1e-9).all(), change.points
-        assert iid in select_portfolio(wb, budget, weights=change.spec).selected
+        assert iid in best_portfolio(wb, budget, weights=change.spec).selected

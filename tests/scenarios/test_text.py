@@ -16,8 +16,14 @@ from prioritisation.scenarios.text import (
 )
 
 
-def test_list_and_audit_tables_show_control_characters_escaped(wb, store):
+def test_list_and_audit_tables_show_control_characters_escaped(wb, store, monkeypatch):
+    import re
+
+    from prioritisation.scenarios import scenario
+
     set_language("en")
+    # names an older client let through (today's save refuses them): still shown escaped
+    monkeypatch.setattr(scenario, "_CONTROL", re.compile(r"(?!x)x"))
     store.save(make_scenario(wb, "Basis\x1b[2J", "An\x07x", note="x\u202ey"))
     store.save(make_scenario(wb, "Basis\x1b[2J", "Bart", weights="innovation=60"))
     scenarios = store.list()
@@ -57,4 +63,4 @@ def test_compare_text_in_words(wb, store):
     text = compare_text(wb.criterion_labels(), compare(wb, a, b))
     assert "drempel Technische haalbaarheid  —  3,00" in text
     assert "Wenselijkheid            30,0 %  56,2 %  +26,2 %" in text
-    assert "Gefinancierd in A: 14 ideeën, € 1.500.000 van € 1.500.000." in text
+    assert "Gefinancierd in A: 11 ideeën, € 1.495.000 van € 1.500.000." in text  # in order of priority
