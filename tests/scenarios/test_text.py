@@ -63,4 +63,6 @@ def test_compare_text_in_words(wb, store):
     text = compare_text(wb.criterion_labels(), compare(wb, a, b))
     assert "drempel Technische haalbaarheid  —  3,00" in text
     assert "Wenselijkheid            30,0 %  56,2 %  +26,2 %" in text
-    assert "Gefinancierd in A: 11 ideeën, € 1.495.000 van € 1.500.000." in text  # in order of priority
+    assert (
+        "Gefinancierd in A: 11 ideeën, € 1.495.000 van € 1.500.000." in text
+    )  # in order of priority
