@@ -19,6 +19,7 @@ import pandas as pd
 
 from prioritisation.app import views
 from prioritisation.app.state import AppState
+from prioritisation.app.style import CSS
 from prioritisation.core.i18n import LANGUAGES, N_, get_language, set_language, tr
 from prioritisation.core.text import escape
 from prioritisation.data.export import write_xlsx
@@ -92,7 +93,7 @@ class App:
                                     layout=w.Layout(flex="0 0 auto", min_width="210px"),
                                     tooltips=[tr("app.language")] * len(options)).add_class("pw-lang")  # fmt: skip
         self.lang.observe(self._on_language, names="value")
-        style = w.HTML(views.CSS + f"<span data-pw-lang='{lang}' hidden></span>")
+        style = w.HTML(CSS + f"<span data-pw-lang='{lang}' hidden></span>")
         if not self.state.ok:
             problems = w.HTML(views.problems_html(self.state.problems, self.state.path))
             problems.add_class("pw-problems-panel")
