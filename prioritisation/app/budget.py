@@ -3,7 +3,8 @@
 Uses the portfolio engine on the session's run
 (:func:`~prioritisation.decisions.portfolio.selection.select_run`: the run's budget — the
 slider sets its total, the workbook's yearly budgets keep binding — its funding rule and
-constraints, as the CLI and the report), and
+constraints, as the CLI and the report; under the funded set, the rule that chose it and
+what the other rule would fund instead, in the CLI's words), and
 :func:`~prioritisation.explain.funding.explain_portfolio` on demand for "what would it take".
 """
 
@@ -20,6 +21,7 @@ from prioritisation.app import views
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import fmt_money, get_language, tr
 from prioritisation.core.text import escape
+from prioritisation.explain.portfolio_text import rule_lines
 
 BELOW = 6  # ideas shown just below the line
 
@@ -134,8 +136,11 @@ class BudgetPanel:
             f"<span class='pw-id' title='{escape(r['title'])}'>{escape(i)}</span>"
             for i, r in funded.iterrows()
         )
+        rule, *others = rule_lines(p)  # the rule that chose the set, and the other rule's set
         self.funded.value = (
             f"<p class='pw-funded-list'><b>{escape(tr('budget.funded', lang))}:</b> {names}</p>"
+            f"<p class='pw-rule'><b>{escape(rule)}</b></p>"
+            + "".join(f"<p class='pw-muted'>{escape(line)}</p>" for line in others)
         )
         self.below.value = (
             self._table(below, tr("budget.below", lang), lang, currency) if len(below) else ""

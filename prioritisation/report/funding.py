@@ -11,6 +11,7 @@ import pandas as pd
 
 from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
 from prioritisation.core.text import escape
+from prioritisation.explain.portfolio_text import rule_lines
 from prioritisation.report.context import ReportContext
 from prioritisation.report.markup import (
     Html,
@@ -24,7 +25,8 @@ from prioritisation.report.markup import (
 
 
 def portfolio_section(ctx: ReportContext) -> Html:
-    """The funded set within the budget (portfolio engine) and the budget frontier."""
+    """The funded set within the budget (portfolio engine), the rule that chose it with what
+    the other rule would fund instead, and the budget frontier."""
     from prioritisation.explain.charts.report import frontier_print_chart
 
     p, cur = ctx.portfolio, ctx.wb.currency
@@ -53,7 +55,10 @@ def portfolio_section(ctx: ReportContext) -> Html:
         escape(tr("rep.cost")),
         escape(tr("rep.score")),
     ]
-    body = f"<p>{escape(intro)}</p>" + table(headers, rows, "ranking funded", numeric=(0, 3, 4))
+    rule, *others = rule_lines(p)
+    body = f'<p class="rule"><strong>{escape(rule)}</strong></p><p>{escape(intro)}</p>'
+    body += "".join(f"<p>{escape(line)}</p>" for line in others)
+    body += table(headers, rows, "ranking funded", numeric=(0, 3, 4))
     if ctx.frontier is not None:
         body += (
             f'<div class="keep"><h3>{escape(tr("rep.frontier"))}</h3>'

@@ -57,3 +57,12 @@ def test_without_budget_there_is_no_portfolio_but_gates_still_explain(tmp_path):
     assert "No budget was given" in funding.portfolio_section(c)
     assert funding.roadmap_section(c) == ""
     assert "innovation 1.00 below the threshold 2.00" in funding.not_selected_section(c)
+
+
+def test_portfolio_section_names_its_rule_and_the_other_rules_set(ctx):
+    html = funding.portfolio_section(ctx)
+    assert "Regel: in volgorde van prioriteit" in html
+    assert ctx.portfolio.alternative is not None
+    assert ctx.portfolio.alternative.text in html
+    assert "Met de grootste totale score zouden " in html
+    assert "de totale score stijgt met 1,64." in html
