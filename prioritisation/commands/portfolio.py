@@ -69,12 +69,14 @@ def run(args) -> int:
     frame["weight_change"] = explanation.table["weight_spec"]
     if probability is not None:
         frame["p_funded"] = probability.table["p_funded"]
+        frame["p_funded_se"] = probability.table["p_funded_se"]
     if args.format == "json":
         document = {"workbook": {"path": wb.source, "sha256": wb.sha256}, **portfolio.to_json()}
         document["ranking"] = explanation.to_records()
         if probability is not None:
             for record in document["ranking"]:
                 record["p_funded"] = float(probability.table.loc[record["id"], "p_funded"])
+                record["p_funded_se"] = float(probability.table.loc[record["id"], "p_funded_se"])
             document["p_funded"] = {"samples": probability.samples, "spread": probability.spread,
                                     "seed": probability.seed}  # fmt: skip
         emit_json(document, args.out)

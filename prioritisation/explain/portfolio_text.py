@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import fmt_money, fmt_number, tr
 from prioritisation.decisions.portfolio.rules import rule_name
+from prioritisation.decisions.smaa import fmt_estimate
 
 
 def status_text(status: str, lang) -> str:
@@ -65,8 +66,11 @@ def portfolio_view(portfolio, explanation, probability=None) -> tuple[list[str],
         tr("col.score", lang): t["score"].map(lambda v: fmt_number(v, 3, lang)),
     }  # fmt: skip
     if probability is not None:
-        columns[tr("col.p_funded", lang)] = probability.table["p_funded"].reindex(t.index).map(
-            lambda v: fmt_percent(v, 0, lang))  # fmt: skip
+        pt = probability.table.reindex(t.index)
+        columns[tr("col.p_funded", lang)] = [
+            fmt_estimate(p, se, lang)
+            for p, se in zip(pt["p_funded"], pt["p_funded_se"], strict=True)
+        ]
     columns[tr("col.reason", lang)] = t["explanation"]
     header = tr(
         "portfolio.header", lang, budget=fmt_money(portfolio.budget, cur, lang),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
 from prioritisation.core.text import escape
+from prioritisation.decisions.smaa import fmt_estimate
 from prioritisation.report.context import ReportContext
 from prioritisation.report.markup import (
     Html,
@@ -51,7 +52,8 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
         head = list(sm.acceptability.index[:top])
         rows = [
             [escape(str(int(sm.current_rank.loc[i]))), idea_label(i, sm.titles.loc[i]),
-             escape(fmt_percent(sm.p_first.loc[i])), escape(fmt_percent(sm.p_top_k.loc[i])),
+             escape(fmt_estimate(sm.p_first.loc[i], sm.p_first_se.loc[i])),
+             escape(fmt_estimate(sm.p_top_k.loc[i], sm.p_top_k_se.loc[i])),
              escape(fmt_number(sm.expected_rank.loc[i], 1))]
             for i in head
         ]  # fmt: skip

@@ -79,7 +79,10 @@ def test_portfolio_with_p_funded_and_chart(tmp_path):
     doc = json.loads(proc.stdout)
     assert doc["p_funded"] == {"samples": 20, "spread": 0.05, "seed": 0}
     assert all(0 <= r["p_funded"] <= 1 for r in doc["ranking"])
+    assert all(0 <= r["p_funded_se"] <= 0.5 / 20**0.5 + 1e-12 for r in doc["ranking"])
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = run_cli("portfolio", SAMPLE, "--p-funded", "20", "--hints", "0", check_exit=0).stdout
+    assert " ± " in text, "the P(funded) column shows its Monte Carlo error"
 
 
 @pytest.mark.parametrize(

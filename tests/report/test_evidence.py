@@ -10,6 +10,7 @@ def test_robustness_section(ctx):
     winner = ctx.ranking.winner
     assert f"{winner} blijft eerste tussen" in robust
     assert "10.000" in robust and "Kendalls W" in robust
+    assert " ± " in robust, "P(first) and P(top k) carry their Monte Carlo error"
 
 
 def test_disagreement_lists_the_largest_spreads_with_who_scored(ctx):

@@ -19,6 +19,7 @@ from prioritisation.decisions.portfolio.milp import solve
 from prioritisation.decisions.portfolio.rules import walk_order
 from prioritisation.decisions.portfolio.selection import Portfolio
 from prioritisation.decisions.priority import priority_walk
+from prioritisation.decisions.smaa import binomial_se
 from prioritisation.engine.methods import METHODS
 from prioritisation.engine.scoring import Prepared, method_input
 
@@ -37,7 +38,8 @@ class FundingProbability:
 
     ``table`` (index = idea id, ranking order): ``title``, ``theme``, ``score``, ``funded``
     (in the portfolio with the weights in force), ``p_funded`` (share of sampled weightings
-    whose portfolio, under the same funding rule, funds it), ``verdict`` (text: almost always / usually / coin toss /
+    whose portfolio, under the same funding rule, funds it), ``p_funded_se`` (its Monte Carlo
+    standard error, √(p(1−p)/``samples``)), ``verdict`` (text: almost always / usually / coin toss /
     sometimes / almost never / never) and ``verdict_kind``.
     """
 
@@ -85,6 +87,8 @@ def funding_probability(
     >>> f = funding_probability(p, samples=8, seed=1)
     >>> f.table.loc[["ELOKET", "ZOEK", "CRM"], "verdict"].tolist()
     ['(almost) always', 'usually', 'never (cannot be)']
+    >>> f.table.loc["ZOEK", ["p_funded", "p_funded_se"]].round(3).tolist()
+    [0.875, 0.117]
     """
     from prioritisation.engine.sampling import weight_chunks
 
@@ -121,6 +125,7 @@ def funding_probability(
          "p_funded": [float(p[pos[i]]) for i in t.index]},
         index=t.index,
     )  # fmt: skip
+    table["p_funded_se"] = binomial_se(table["p_funded"], samples)
     table["verdict_kind"] = [verdict_kind(v, bool(r)) for v, r in zip(table["p_funded"], reachable,
                                                                       strict=True)]  # fmt: skip
     table["verdict"] = [tr(VERDICTS[k], portfolio.lang) for k in table["verdict_kind"]]

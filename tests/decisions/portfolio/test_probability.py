@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from prioritisation.core.errors import UsageError
@@ -23,6 +24,15 @@ def test_funding_probability_is_reproducible_and_sensible():
     assert t.loc["A", "p_funded"] + t.loc["B", "p_funded"] == pytest.approx(1.0)
     assert 0.2 < t.loc["A", "p_funded"] < 0.8, "A or B: a coin toss over all weightings"
     assert t.loc["E", "p_funded"] == 0 and t.loc["E", "verdict_kind"] == "never"
+
+
+def test_p_funded_carries_its_binomial_standard_error():
+    wb = idea_wb([{"id": "A", "scores": (5, 1), "cost": 50}, {"id": "B", "scores": (1, 5), "cost": 50},
+                  {"id": "C", "scores": (5, 5), "cost": 50}])  # fmt: skip
+    t = funding_probability(select_portfolio(wb, 100), samples=80, spread=None, seed=3).table
+    p = t["p_funded"]
+    assert t["p_funded_se"].to_numpy() == pytest.approx(np.sqrt(p * (1 - p) / 80).to_numpy())
+    assert t.loc["C", "p_funded_se"] == 0 and t.loc["A", "p_funded_se"] > 0
 
 
 @pytest.mark.parametrize("samples", [0, -3, 2.5])
