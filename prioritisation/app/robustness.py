@@ -14,6 +14,7 @@ import ipywidgets as w
 from prioritisation.app import views
 from prioritisation.core.i18n import N_, fmt_number, fmt_percent, get_language, tr
 from prioritisation.core.text import escape
+from prioritisation.decisions.smaa import fmt_estimate
 
 TOP_K = 3
 SPREAD_SOURCES = {
@@ -94,8 +95,8 @@ class RobustnessPanel:
         rows = "".join(
             f"<tr data-id='{escape(i)}'><td class='num'>{int(r.current_rank[i])}</td>"
             f"<td><span class='pw-id'>{escape(i)}</span> {escape(r.titles[i])}</td>"
-            f"<td class='num'>{fmt_percent(float(r.p_first[i]), 0, lang)}</td>"
-            f"<td class='num'>{fmt_percent(float(r.p_top_k[i]), 0, lang)}</td>"
+            f"<td class='num'>{escape(fmt_estimate(float(r.p_first[i]), float(r.p_first_se[i]), lang))}</td>"
+            f"<td class='num'>{escape(fmt_estimate(float(r.p_top_k[i]), float(r.p_top_k_se[i]), lang))}</td>"
             f"<td class='num'>{fmt_number(float(r.expected_rank[i]), 1, lang)}</td></tr>"
             for i in ids
         )
