@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prioritisation.decisions.smaa import smaa_prepared
+from prioritisation.decisions.smaa import fmt_estimate, smaa_prepared
 from prioritisation.engine.run import resolve_run
 
 
@@ -18,7 +18,9 @@ def test_robustness_shows_stability_and_smaa_with_the_runs_sampling(app):
     expected = smaa_prepared(run.prepared, run.weights, samples=10_000, seed=0,
                              spread=run.sampling.spread)  # fmt: skip
     first = expected.p_first.idxmax()
-    share = f"{round(100 * expected.p_first[first])} %"
+    share = fmt_estimate(
+        expected.p_first[first], expected.p_first_se[first], "nl"
+    )  # "65,0 % ± 0,5 %"
     row = panel.smaa.value.split(f"data-id='{first}'", 1)[1].split("</tr>", 1)[0]
     assert share in row
 
