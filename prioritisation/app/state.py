@@ -162,14 +162,13 @@ class AppState:
     def smaa(self):
         """P(first), P(top 3) and the expected rank under the run's sampling (same draws,
         same seed as the CLI's ``sensitivity`` and the report)."""
-        from prioritisation.decisions.smaa import smaa_prepared
+        from prioritisation.decisions.linear import robust_methods
+        from prioritisation.decisions.smaa import smaa_run
 
         run = self.run()
-        if run is None or run.method != "wsm":
+        if run is None or run.method not in robust_methods():
             return None
-        s = run.sampling
-        return smaa_prepared(run.prepared, run.weights, samples=s.samples, seed=s.seed,
-                             spread=None if s.mode == "uniform" else s.spread)  # fmt: skip
+        return smaa_run(run)
 
     def themes(self) -> list[str]:
         themes = self.wb.ideas["theme"].fillna("").astype(str)

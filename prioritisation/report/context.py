@@ -19,8 +19,6 @@ from prioritisation.data.workbook import read_workbook
 from prioritisation.engine.scoring import Ranking, rank
 
 # Sample counts and budget levels of the analyses in the report (fixed: a reproducible record).
-SMAA_SAMPLES = 10_000
-SMAA_SEED = 0
 FRONTIER_LEVELS = 30
 
 
@@ -198,27 +196,28 @@ def with_engines(
     the roadmap (when the workbook has yearly budgets) and robustness (weighted sum).
     ``must``/``exclude``: ideas the group forces into or out of the funded set."""
     from prioritisation.decisions.frontier import budget_frontier
-    from prioritisation.decisions.portfolio.selection import select_portfolio
-    from prioritisation.decisions.roadmap.plan import plan_roadmap
-    from prioritisation.decisions.sensitivity import robustness
+    from prioritisation.decisions.linear import robust_methods
+    from prioritisation.decisions.portfolio.selection import select_run
+    from prioritisation.decisions.roadmap.plan import plan_run
+    from prioritisation.decisions.sensitivity import robustness_run
+    from prioritisation.engine.run import resolve_run
     from prioritisation.explain.funding import explain_portfolio
 
     wb, found = ctx.wb, {}
+    # One run for every number on the page, as the CLI and the app resolve it (same budget,
+    # same funding rule, same robustness draws).
+    run = resolve_run(wb, method=method, weights=weights, aggregate=aggregate,
+                      budget=ctx.budget, must=must, exclude=exclude)  # fmt: skip
     if ctx.budget is not None:
-        p = select_portfolio(wb, ctx.budget, method=method, weights=weights, aggregate=aggregate,
-                             must=must, exclude=exclude, lang=ctx.lang)  # fmt: skip
+        p = select_run(run, lang=ctx.lang)
         found["portfolio"] = p
         found["explanation"] = explain_portfolio(p)
         if p.status != "infeasible":
             found["frontier"] = budget_frontier(p, levels=FRONTIER_LEVELS)
-    if wb.settings.get("budget_per_year"):
-        found["roadmap"] = plan_roadmap(wb, budget=ctx.budget, method=method, weights=weights,
-                                        aggregate=aggregate, must=must, exclude=exclude,
-                                        lang=ctx.lang)  # fmt: skip
-    if ctx.ranking.method == "wsm" and ctx.n_eligible:
-        found["robustness"] = robustness(wb, weights=weights, aggregate=aggregate,
-                                         samples=SMAA_SAMPLES, seed=SMAA_SEED, lang=ctx.lang,
-                                         method=ctx.ranking.method)  # fmt: skip
+    if run.budget.per_year:
+        found["roadmap"] = plan_run(run, lang=ctx.lang)
+    if run.method in robust_methods() and ctx.n_eligible:
+        found["robustness"] = robustness_run(run, lang=ctx.lang)
     return replace(ctx, **found)
 
 
