@@ -86,7 +86,8 @@ def cover(ctx: ReportContext) -> Html:
             tr("rep.package_version"),
             f'<span class="mono">prioritisation {escape(__version__)}</span>',
         ),
-        (tr("rep.chain_head"), f'<span class="mono">{escape(ctx.chain_head)}</span>'
+        (tr("rep.chain_head"), f'<span class="mono">{escape(ctx.chain_head)}</span><br>'
+         f'<small>{escape(tr("rep.chain_check", None, head=ctx.chain_head[:16]))}</small>'
          if ctx.chain_head else escape(tr("rep.chain_none"))),
         (tr("rep.solver_version"), f'<span class="mono">{escape(ctx.versions["solver"])}</span>'),
         (tr("rep.libraries"), '<span class="mono">' + escape(

@@ -109,7 +109,8 @@ def test_the_decision_record_names_the_audit_chain_head(stored):
         head = st.head()
         assert verify(st, head=ctx.chain_head).ok
     assert ctx.chain_head == head and len(head) == 64
-    assert head in overview.cover(ctx) and "audit verify --head" in overview.cover(ctx)
+    cover = overview.cover(ctx)
+    assert head in cover and f"audit verify WERKMAP --head {head[:16]}" in cover
 
 
 def test_without_a_store_the_record_says_so_and_creates_none(tmp_path):
