@@ -45,35 +45,56 @@ class PdfPanel:
     def _on_click(self, _button) -> None:
         if self.thread is not None:
             return
-        weights = self.app.state.weights()
-        if weights is None:
+        options = self.job_options()
+        if options is None:
             self.status.value = f"<p class='pw-box'>{escape(tr('weights.all_zero'))}</p>"
             return
-        spec = ",".join(f"{c}={float(v):.12g}" for c, v in weights.items())
         lang = get_language()
-        budget = self.app.state.run().budget.total  # the budget the member looked at
         self.button.disabled = True
         self.progress.value = 1
         self.progress.layout.visibility = "visible"
         self.link.value = ""
         self.status.value = f"<p class='pw-muted'>{escape(tr('pdf.busy'))}</p>"
-        self.thread = threading.Thread(target=self._build, args=(spec, lang, budget), daemon=True)
+        self.thread = threading.Thread(target=self._build, args=(options, lang), daemon=True)
         self.thread.start()
+
+    def job_options(self) -> dict | None:
+        """What the report is made of, taken when the member asks (None when every weight is
+        0): the opened scenario itself while its weights, method and budget are in force
+        (so the PDF is that stored version), else the member's weights and budget, with the
+        scenario they were changed from for the decision record."""
+        state = self.app.state
+        weights = state.weights()
+        if weights is None:
+            return None
+        if state.opened_as_is():
+            sc = state.opened
+            return {"scenarios": [f"{sc.name}@{sc.version}"], "store": state.opened_store}
+        return {
+            "weights": ",".join(f"{c}={float(v):.12g}" for c, v in weights.items()),
+            "method": state.method, "aggregate": state.prepared.aggregate,
+            "budget": state.run().budget.total,  # the budget the member looked at
+            "based_on": state.opened,
+        }  # fmt: skip
+
+    def job(self, out: Path, lang: str, options: dict):
+        """The :class:`~prioritisation.report.jobs.ReportJob` for ``options`` (checked)."""
+        from prioritisation.report.jobs import plan_jobs
+
+        state = self.app.state
+        (job,) = plan_jobs(state.path, out, langs=[lang], wb=state.wb, **options)
+        return job
 
     def _step(self) -> None:
         self.progress.value = min(self.progress.max, self.progress.value + 1)
 
-    def _build(self, spec: str, lang: str, budget: float | None) -> None:
-        from prioritisation.report.jobs import plan_jobs
+    def _build(self, options: dict, lang: str) -> None:
         from prioritisation.report.pipeline import build
 
-        state = self.app.state
         name = ("rapport" if lang == "nl" else "report") + ".pdf"
         try:
             with tempfile.TemporaryDirectory(prefix="prioritisation-app-pdf-") as tmp:
-                (job,) = plan_jobs(state.path, Path(tmp) / name, langs=[lang], weights=spec,
-                                   method=state.method, aggregate=state.prepared.aggregate,
-                                   budget=budget, wb=state.wb)  # fmt: skip
+                job = self.job(Path(tmp) / name, lang, options)
                 pdf = build(job, Path(tmp) / "work", step=self._step)
                 data = pdf.read_bytes()
             self.link.value = views.download_link_html(

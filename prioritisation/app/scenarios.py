@@ -163,7 +163,7 @@ class ScenarioPanel:
         }
         if any(scenario.thresholds.get(c, own[c]) != own[c] for c in own):
             notes.append(tr("scen.thresholds_differ"))
-        state.apply_weights(scenario.weights)
+        state.open_scenario(scenario, self.store.url)
         self.app.show_positions()
         self.app.weights_changed()
         self.opened.value = "".join(f"<p class='pw-note'>{escape(n)}</p>" for n in notes)

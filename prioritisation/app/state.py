@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from prioritisation.core import parse
@@ -46,6 +47,8 @@ class AppState:
     base: Run | None = None  # the workbook's run as resolved at load (the defaults in force)
     positions: dict[str, int] = field(default_factory=dict)  # criterion → slider position
     exact: pd.Series | None = None  # shares applied from a scenario or AHP, until a slider moves
+    opened: object | None = None  # the stored scenario last opened (scenarios.scenario.Scenario)
+    opened_store: str = ""  # the URL of the store it came from
     budget_total: float | None = None  # the member's total budget; None = the run's
     theme: str | None = None  # ranking filter; None = all
     selected: str | None = None  # idea in the detail tab
@@ -112,6 +115,39 @@ class AppState:
         )
         self.exact = shares
         self.positions = {c: int(round(SLIDER_TOTAL * float(v))) for c, v in shares.items()}
+
+    def open_scenario(self, scenario, store: str = "") -> None:
+        """Use a stored scenario's weights and remember it: the PDF's decision record names it."""
+        self.apply_weights(scenario.weights)
+        self.opened, self.opened_store = scenario, store
+
+    def opened_as_is(self) -> bool:
+        """True while the run in force is the opened scenario's: its weights (exactly, not
+        as rounded slider positions), method, aggregation and budget; False after any change
+        (or when none was opened).
+
+        >>> from prioritisation.data.sample import sample_path
+        >>> from prioritisation.scenarios.scenario import make_scenario
+        >>> state = AppState.load(sample_path())
+        >>> state.open_scenario(make_scenario(state.wb, "Basis", "An", weights="equal"))
+        >>> state.opened_as_is()
+        True
+        >>> state.set_position("innovation", 40)
+        >>> state.opened_as_is()
+        False
+        """
+        sc, run = self.opened, self.run()
+        if sc is None or run is None or self.exact is None:
+            return False
+        shares = pd.Series(sc.weights, dtype=float).reindex(run.weights.index).fillna(0.0)
+        budget = sc.budget or {}
+        per_year = {str(y): float(v) for y, v in (budget.get("per_year") or {}).items()}
+        return (
+            bool(np.allclose(shares.to_numpy(), run.weights.to_numpy(), rtol=0, atol=1e-9))
+            and (sc.method, sc.aggregate) == (run.method, run.aggregate)
+            and budget.get("total") == run.budget.total
+            and per_year == {str(y): float(v) for y, v in (run.budget.per_year or {}).items()}
+        )
 
     def reset(self) -> None:
         self.exact = None

@@ -35,6 +35,7 @@ class ReportContext:
     scenario_version: str | None = None
     stored: object | None = None  # prioritisation.scenarios.scenario.Scenario
     weights_spec: str | None = None
+    based_on: tuple | None = None  # (name, version, author) of the scenario the weights left
     budget: float | None = None
     portfolio: object | None = None  # prioritisation.decisions.portfolio.Portfolio
     explanation: object | None = None  # prioritisation.explain.funding.Explanation
@@ -134,6 +135,9 @@ def build_context(
     scenario_version=None,
     store: str = "",
     date: str = "",
+    based_on: str = "",
+    based_on_version=None,
+    based_on_author: str = "",
 ) -> ReportContext:
     """Read the workbook and rank it with the run's settings (the notebook's first call).
 
@@ -142,6 +146,8 @@ def build_context(
     setting". With ``scenario`` (and ``scenario_version``, default the
     latest, from the store at ``store``, default the one beside the workbook) the stored
     scenario's weights, method, aggregation, thresholds, budget and selection apply.
+    ``based_on`` (with ``based_on_version`` and ``based_on_author``): the stored scenario the
+    weights were changed from in the app; the cover and the decision record say so.
     """
     set_language(lang)
     warm_up_charts()
@@ -161,6 +167,7 @@ def build_context(
         wb=wb, ranking=ranking, lang=lang,
         title=title or wb.title or tr("rep.default_title", lang), date=when,
         scenario=None, scenario_version=None, weights_spec=weights or None,
+        based_on=(based_on, based_on_version, based_on_author) if based_on else None,
         budget=total_budget(budget), chain_head=chain_head(wb, store),
     )  # fmt: skip
     return with_engines(ctx, method=method or None, weights=weights or None,

@@ -43,6 +43,9 @@ class ReportJob:
     method: str = ""
     aggregate: str = ""
     budget: float | None = None
+    based_on: str = ""  # own weights, changed after opening this stored scenario (the app)
+    based_on_version: int | None = None
+    based_on_author: str = ""
     date: str = field(default_factory=lambda: dt.date.today().isoformat())
 
     def parameters(self) -> dict:
@@ -50,7 +53,9 @@ class ReportJob:
             "workbook": self.workbook, "lang": self.lang, "title": self.title,
             "scenario": self.scenario, "scenario_version": self.scenario_version,
             "store": self.store, "weights": self.weights, "method": self.method,
-            "aggregate": self.aggregate, "budget": self.budget, "date": self.date,
+            "aggregate": self.aggregate, "budget": self.budget, "based_on": self.based_on,
+            "based_on_version": self.based_on_version, "based_on_author": self.based_on_author,
+            "date": self.date,
         }  # fmt: skip
 
     @property
@@ -95,6 +100,7 @@ def plan_jobs(
     wb=None,
     store: str | None = None,
     force: bool = False,
+    based_on=None,
 ) -> list[ReportJob]:
     """Check every input in this process and return the reports to make.
 
@@ -108,6 +114,8 @@ def plan_jobs(
     (:func:`scenario_part`), so distinct scenarios never share a file. No output may be the
     workbook, a CSV of its folder or the store; an existing file that the report did not make
     is replaced only with ``force`` (:func:`prioritisation.data.outputs.check_output`).
+    ``based_on``: the stored scenario (``name``, ``version``, ``author``) that own weights were
+    changed from (the app); the decision record says so.
 
     >>> import tempfile
     >>> from prioritisation.data.sample import sample_path
@@ -149,6 +157,9 @@ def plan_jobs(
                     method=method,
                     aggregate=aggregate,
                     budget=budget,
+                    based_on=based_on.name if based_on is not None else "",
+                    based_on_version=int(based_on.version) if based_on is not None else None,
+                    based_on_author=based_on.author if based_on is not None else "",
                     date=date or dt.date.today().isoformat(),
                 )  # fmt: skip
             )

@@ -36,6 +36,9 @@ def weights_text(ctx: ReportContext) -> str:
 def running(ctx: ReportContext) -> str:
     """Hidden strings for the page header and footer (CSS ``string-set``)."""
     scenario = ctx.scenario or tr("rep.scenario_none")
+    if ctx.based_on and not ctx.scenario:
+        name, version, _author = ctx.based_on
+        scenario = tr("rep.based_on", None, name=name, version=version)
     return (
         f'<div class="running-title">{escape(ctx.title)}</div>'
         f'<div class="running-scenario">{escape(tr("rep.scenario"))}: {escape(scenario)}</div>'
@@ -54,6 +57,10 @@ def cover(ctx: ReportContext) -> Html:
     wb, r = ctx.wb, ctx.ranking
     if ctx.scenario:
         scenario = ctx.scenario
+    elif ctx.based_on:
+        name, version, _author = ctx.based_on
+        scenario = tr("rep.scenario_based_on", None, weights=weights_text(ctx), name=name,
+                      version=version)  # fmt: skip
     elif ctx.weights_spec:
         scenario = tr("rep.scenario_custom", None, weights=weights_text(ctx))
     else:
@@ -81,7 +88,7 @@ def cover(ctx: ReportContext) -> Html:
     record = [
         (tr("rep.workbook"), escape(Path(wb.source).name if wb.source else "")),
         (tr("rep.sha"), f'<span class="mono">{escape(sha)}</span>'),
-        (tr("rep.scenario_version"), escape(ctx.scenario_version or tr("rep.version_none"))),
+        (tr("rep.scenario_version"), escape(_record_version(ctx))),
         (
             tr("rep.package_version"),
             f'<span class="mono">prioritisation {escape(__version__)}</span>',
@@ -117,6 +124,18 @@ def cover(ctx: ReportContext) -> Html:
         f'<p>{escape(tr("rep.record_intro"))}</p><table class="facts">{record_html}</table></div>'
         f"{note_html}</section>"
     )
+
+
+def _record_version(ctx: ReportContext) -> str:
+    """The decision record's scenario version: the stored scenario (name, version, author),
+    the one the weights were changed from, or none."""
+    if ctx.stored is not None:
+        sc = ctx.stored
+        return tr("rep.version_stored", None, name=sc.name, version=sc.version, author=sc.author)
+    if ctx.based_on:
+        name, version, author = ctx.based_on
+        return tr("rep.version_based_on", None, name=name, version=version, author=author)
+    return tr("rep.version_none")
 
 
 def _scenario_cover(ctx: ReportContext) -> tuple[list[tuple[str, str]], str]:

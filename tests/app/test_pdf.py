@@ -18,3 +18,52 @@ def test_pdf_report_is_offered_for_download(app):
     assert match, app.pdf.status.value
     assert base64.b64decode(match.group(2)).startswith(b"%PDF")
     assert match.group(1) == "rapport.pdf"
+
+
+def _open_saved(app, name="Basis", author="An"):
+    """Save the current weights as a scenario and open it again."""
+    app.tabs.selected_index = 4  # the save tab: its panels are made when first shown
+    panel = app.scenarios
+    panel.name.value, panel.author.value = name, author
+    panel.save.click()
+    app.reset.click()
+    panel.choice.value = name
+    panel.open.click()
+
+
+def _cover(job):
+    from prioritisation.report import overview
+    from prioritisation.report.context import build_context
+
+    return overview.cover(build_context(**job.parameters()))
+
+
+def test_the_pdf_of_an_opened_scenario_is_that_stored_version(app, tmp_path):
+    _open_saved(app)
+    job = app.pdf.job(tmp_path / "r.pdf", "nl", app.pdf.job_options())
+    assert (job.scenario, job.scenario_version, job.store) == ("Basis", 1, app.scenarios.store.url)
+    assert (job.weights, job.budget, job.based_on) == ("", None, "")
+    html = _cover(job)
+    assert "Basis (versie 1)" in html and "Basis v1, opgeslagen door An" in html
+    assert "eigen gewichten" not in html and "geen opgeslagen scenario" not in html
+
+
+def test_weights_changed_after_opening_say_so_in_the_record(app, tmp_path):
+    _open_saved(app)
+    app.sliders["innovation"].value = 60
+    job = app.pdf.job(tmp_path / "r.pdf", "nl", app.pdf.job_options())
+    assert (job.scenario, job.scenario_version) == ("", None)
+    assert (job.based_on, job.based_on_version, job.based_on_author) == ("Basis", 1, "An")
+    assert job.weights.startswith("innovation=") and job.budget == 1_500_000
+    html = _cover(job)
+    assert "eigen gewichten: " in html and "aangepast na het openen van Basis v1" in html
+    assert (
+        "geen: de gewichten zijn aangepast na het openen van Basis v1 (opgeslagen door An)" in html
+    )
+
+
+def test_without_an_opened_scenario_the_pdf_has_own_weights(app, tmp_path):
+    app.tabs.selected_index = 4
+    job = app.pdf.job(tmp_path / "r.pdf", "nl", app.pdf.job_options())
+    assert (job.scenario, job.based_on) == ("", "")
+    assert "geen (geen opgeslagen scenario)" in _cover(job)

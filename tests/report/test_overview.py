@@ -123,3 +123,23 @@ def test_without_a_store_the_record_says_so_and_creates_none(tmp_path):
     ctx = build_context(str(path), lang="nl", date="2027-01-15")
     assert ctx.chain_head is None and "geen bewaarde scenario&#x27;s" in overview.cover(ctx)
     assert not default_store_path(path).exists()
+
+
+def test_the_record_names_the_stored_scenario_and_its_author(stored):
+    ctx = build_context(str(stored), lang="nl", scenario="Basis", scenario_version=1,
+                        date="2027-01-15")  # fmt: skip
+    assert "Basis v1, opgeslagen door An" in overview.cover(ctx)
+
+
+def test_weights_changed_after_opening_a_scenario(ctx):
+    changed = build_context(str(SAMPLE), lang="nl", weights="innovation=60,desirability=40",
+                            based_on="Basis", based_on_version=1, based_on_author="An",
+                            date="2027-01-15")  # fmt: skip
+    html = overview.cover(changed)
+    assert "eigen gewichten: Innovatiewaarde 43 %" in html
+    assert "aangepast na het openen van Basis v1" in overview.running(changed)
+    assert ("geen: de gewichten zijn aangepast na het openen van Basis v1 "
+            "(opgeslagen door An)") in html  # fmt: skip
+    en = build_context(str(SAMPLE), lang="en", weights="innovation=1", based_on="Basis",
+                       based_on_version=1, based_on_author="An")  # fmt: skip
+    assert "changed after opening Basis v1 (saved by An)" in overview.cover(en)
