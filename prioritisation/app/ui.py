@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import ipywidgets as w
-import pandas as pd
 
 from prioritisation.app import views
 from prioritisation.app.state import AppState
@@ -23,6 +22,7 @@ from prioritisation.app.style import CSS
 from prioritisation.core.i18n import LANGUAGES, N_, get_language, set_language, tr
 from prioritisation.core.text import escape
 from prioritisation.data.export import write_xlsx
+from prioritisation.explain.sheets import ranking_formats, ranking_sheets
 
 
 def language_options() -> list[tuple[str, str]]:
@@ -392,15 +392,10 @@ class App:
         ranking = self.state.ranking()
         if ranking is None:
             return
-        weights = pd.DataFrame({
-            "criterion": ranking.weights.index,
-            "label": [ranking.labels[c] for c in ranking.weights.index],
-            "weight": ranking.weights.to_numpy(),
-        })  # fmt: skip
         name = "rangschikking.xlsx" if get_language() == "nl" else "ranking.xlsx"
         with tempfile.TemporaryDirectory() as tmp:
-            path = write_xlsx({"ranking": ranking.frame().reset_index(), "weights": weights},
-                              Path(tmp) / name)  # fmt: skip
+            path = write_xlsx(ranking_sheets(ranking), Path(tmp) / name,
+                              formats=ranking_formats(ranking))  # fmt: skip
             data = path.read_bytes()
         self.excel_link.value = views.download_link_html(
             data, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

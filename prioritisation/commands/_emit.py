@@ -29,12 +29,15 @@ from prioritisation.data.outputs import check_output
 class Output:
     """A command's result per format: ``table`` the text for a terminal, ``json`` a JSON-able
     document, ``csv`` one frame (its index is written when it has a name), ``xlsx`` sheets by
-    name. Each is a function, called only for the format asked."""
+    name, ``xlsx_formats`` their number formats (per sheet, per heading; see
+    :func:`prioritisation.data.export.write_xlsx`). Each is a function, called only for the
+    format asked."""
 
     table: Callable[[], str]
     json: Callable[[], object] | None = None
     csv: Callable[[], pd.DataFrame] | None = None
     xlsx: Callable[[], Mapping[str, pd.DataFrame]] | None = None
+    xlsx_formats: Callable[[], Mapping[str, Mapping[str, str]]] | None = None
 
 
 def emit(
@@ -67,7 +70,8 @@ def emit(
         frame = result.csv()
         emit_text(frame_to_csv(frame, index=frame.index.name is not None), out)
     elif format == "xlsx":
-        write_xlsx(result.xlsx(), out, marker=True)
+        formats = result.xlsx_formats() if result.xlsx_formats else None
+        write_xlsx(result.xlsx(), out, marker=True, formats=formats)
     else:
         emit_text(terminal_safe(result.table(), newlines=True), out)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from prioritisation.commands._common import (
     add_output_options,
     add_ranking_options,
@@ -14,7 +12,8 @@ from prioritisation.commands._common import (
 from prioritisation.commands._emit import Output, emit
 from prioritisation.core.i18n import tr
 from prioritisation.engine.run import resolve_run
-from prioritisation.engine.scoring import Ranking, rank_prepared
+from prioritisation.engine.scoring import rank_prepared
+from prioritisation.explain.sheets import ranking_formats, ranking_sheets
 from prioritisation.explain.text import ranking_text
 
 
@@ -34,14 +33,8 @@ def run(args) -> int:
         table=lambda: ranking_text(ranking),
         json=lambda: ranking_json(wb, ranking),
         csv=ranking.frame,
-        xlsx=lambda: {"ranking": ranking.frame().reset_index(), "weights": weights_sheet(ranking)},
+        xlsx=lambda: ranking_sheets(ranking),
+        xlsx_formats=lambda: ranking_formats(ranking),
     )
     emit(output, args.format, args.out, inputs=[args.path], force=args.force)
     return 0
-
-
-def weights_sheet(ranking: Ranking) -> pd.DataFrame:
-    """The weights used, for the Excel file: criterion id, label, share."""
-    return pd.DataFrame({"criterion": ranking.weights.index,
-                         "label": [ranking.labels[c] for c in ranking.weights.index],
-                         "weight": ranking.weights.to_numpy()})  # fmt: skip

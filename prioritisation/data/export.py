@@ -114,8 +114,14 @@ def write_csv(frame: pd.DataFrame, path, sep: str = ",", index: bool = False) ->
     return Path(path)
 
 
-def fill_sheet(ws, frame: pd.DataFrame, index: bool = False) -> None:
-    """Write a frame into an openpyxl worksheet: bold header, strings as strings, widths."""
+def fill_sheet(
+    ws, frame: pd.DataFrame, index: bool = False, formats: Mapping[str, str] | None = None
+) -> None:
+    """Write a frame into an openpyxl worksheet: bold header, strings as strings, widths.
+
+    ``formats``: a number format per column heading (``{"kost": '"€" #,##0'}``), set on every
+    cell of that column below the heading.
+    """
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -125,9 +131,12 @@ def fill_sheet(ws, frame: pd.DataFrame, index: bool = False) -> None:
         cell.value = str(name)
         cell.data_type = "s"
         cell.font = Font(bold=True)
+    number_formats = {j: (formats or {}).get(str(name)) for j, name in enumerate(data.columns, 1)}
     for i, row in enumerate(data.itertuples(index=False), start=2):
         for j, value in enumerate(row, start=1):
-            write_cell(ws, i, j, value)
+            cell = write_cell(ws, i, j, value)
+            if number_formats[j]:
+                cell.number_format = number_formats[j]
     for j, name in enumerate(data.columns, start=1):
         values = [str(name)] + [str(v) for v in data.iloc[:200, j - 1].tolist()]
         width = min(60, max(8, max(len(v) for v in values) + 2))
@@ -146,9 +155,17 @@ def write_cell(ws, row: int, column: int, value):
 
 
 def write_xlsx(
-    sheets: Mapping[str, pd.DataFrame], path, index: bool = False, marker: bool = False
+    sheets: Mapping[str, pd.DataFrame],
+    path,
+    index: bool = False,
+    marker: bool = False,
+    formats: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Path:
     """Write several frames as sheets of one ``.xlsx`` file, atomically.
+
+    ``formats``: number formats per sheet name and column heading, e.g.
+    ``{"rangschikking": {"kost": '"€" #,##0', "score": "0.000"}}``; other cells keep Excel's
+    general format.
 
     ``marker=True`` for a command's output (a ranking, a portfolio): its document properties
     then say that prioritisation made it, and a re-run may replace it. A workbook that users
@@ -162,7 +179,8 @@ def write_xlsx(
         book.properties.creator = OUTPUT_CREATOR
         book.properties.keywords = OUTPUT_KEYWORD
     for name, frame in sheets.items():
-        fill_sheet(book.create_sheet(title=str(name)[:31]), frame, index=index)
+        fill_sheet(book.create_sheet(title=str(name)[:31]), frame, index=index,
+                   formats=(formats or {}).get(name))  # fmt: skip
     with atomic_path(path) as tmp:
         book.save(tmp)
     return Path(path)

@@ -82,7 +82,9 @@ def test_excel_download_is_the_ranking_on_screen(server, context):
     download = info.value
     assert download.suggested_filename == "rangschikking.xlsx"
     data = open(download.path(), "rb").read()
-    rows = list(openpyxl.load_workbook(io.BytesIO(data))["ranking"].iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(data))["rangschikking"].iter_rows(values_only=True)
+    )
     assert [r[0] for r in rows[1:6]] == shown
     page.close()
 

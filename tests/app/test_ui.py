@@ -124,8 +124,10 @@ def test_excel_download_holds_the_current_ranking(app):
     match = re.search(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', app.excel_link.value)
     assert match and match.group(1) == "rangschikking.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(match.group(2))))
-    rows = list(book["ranking"].iter_rows(values_only=True))
-    assert rows[0][0] == "id"
+    rows = list(book["rangschikking"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("id", "titel", "thema", "kost", "rang", "score")
+    ws = book["rangschikking"]  # the same builder as ``rank --format xlsx``: the same formats
+    assert (ws["D2"].number_format, ws["F2"].number_format) == ('"€" #,##0', "0.000")
     assert [r[0] for r in rows[1:6]] == first_ids(app.table.value)
     # a later weight change withdraws the link: it would no longer match the screen
     app.sliders["innovation"].value = 20

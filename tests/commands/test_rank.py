@@ -40,9 +40,39 @@ def test_rank_table_csv_xlsx(sample_path, tmp_path):
     out = tmp_path / "r.xlsx"
     cli("rank", sample_path, "--format", "xlsx", "--out", out, check_exit=0)
     book = load_workbook(out)
-    ws = book["ranking"]
+    ws = book["rangschikking"]
     assert ws["A2"].value == "ELOKET" and isinstance(ws["F2"].value, float)
-    assert [c.value for c in book["weights"][1]] == ["criterion", "label", "weight"]
+    assert [c.value for c in book["gewichten"][1]] == ["id", "criterium", "gewicht"]
+
+
+def test_the_excel_file_is_in_the_language_in_force_with_number_formats(sample_path, tmp_path):
+    """Issue "One truth": Dutch sheet names and headings, € and 0,000 number formats."""
+    out = tmp_path / "r.xlsx"
+    cli("rank", sample_path, "--format", "xlsx", "--out", out, check_exit=0)
+    book = load_workbook(out)
+    assert book.sheetnames == ["rangschikking", "gewichten"]
+    ws = book["rangschikking"]
+    headings = [c.value for c in ws[1]]
+    assert headings[:8] == ["id", "titel", "thema", "kost", "rang", "score", "komt in aanmerking",
+                            "reden"]  # fmt: skip
+    assert "Innovatiewaarde" in headings and "Innovatiewaarde (bijdrage)" in headings
+    cost, score = ws.cell(2, headings.index("kost") + 1), ws.cell(2, headings.index("score") + 1)
+    assert isinstance(cost.value, int | float) and cost.number_format == '"€" #,##0'
+    assert isinstance(score.value, float) and score.number_format == "0.000"
+    contribution = ws.cell(2, headings.index("Innovatiewaarde (bijdrage)") + 1)
+    assert contribution.number_format == "0.000"
+    weight = book["gewichten"]["C2"]
+    assert 0 < weight.value < 1 and weight.number_format == "0.0%"
+    assert ws.cell(2, headings.index("titel") + 1).number_format == "General"
+
+    cli("--lang", "en", "rank", sample_path, "--format", "xlsx", "--out", out, check_exit=0)
+    book = load_workbook(out)
+    assert book.sheetnames == ["ranking", "weights"]
+    headings = [c.value for c in book["ranking"][1]]
+    assert headings[:8] == ["id", "title", "theme", "cost", "rank", "score", "eligible", "reason"]
+    assert "Innovation value (contribution)" in headings
+    assert book["ranking"].cell(2, 4).number_format == '"€" #,##0'
+    assert [c.value for c in book["weights"][1]] == ["id", "criterion", "weight"]
 
 
 def test_the_header_says_method_and_aggregation_in_words(sample_path):
@@ -70,7 +100,7 @@ def test_csv_injection_in_exports(tmp_path):
     assert "'=HYPERLINK" in csv_text and ",'+T," in csv_text
     out = tmp_path / "r.xlsx"
     cli("rank", path, "--format", "xlsx", "--out", out, check_exit=0)
-    cell = load_workbook(out)["ranking"]["B2"]
+    cell = load_workbook(out)["rangschikking"]["B2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 

@@ -119,3 +119,12 @@ def test_outputs_carry_the_marker_and_workbooks_do_not(tmp_path):
     assert ours.properties.creator.startswith("prioritisation ")
     plain = load_workbook(write_xlsx({"s": frame}, tmp_path / "w.xlsx"))
     assert OUTPUT_KEYWORD not in (plain.properties.keywords or "")
+
+
+def test_number_formats_per_sheet_and_heading(tmp_path):
+    frame = pd.DataFrame({"kost": [1500000, None], "score": [0.41234, 0.5], "titel": ["a", "b"]})
+    formats = {"s": {"kost": '"€" #,##0', "score": "0.000"}, "other": {"kost": "0%"}}
+    ws = load_workbook(write_xlsx({"s": frame}, tmp_path / "f.xlsx", formats=formats))["s"]
+    assert (ws["A1"].number_format, ws["A2"].number_format) == ("General", '"€" #,##0')
+    assert ws["A2"].value == 1500000 and ws["B3"].number_format == "0.000"
+    assert ws["C2"].number_format == "General"
