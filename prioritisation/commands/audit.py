@@ -6,6 +6,8 @@ its decision record) that nothing recorded up to that report was removed since."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from prioritisation.commands._common import (
@@ -60,7 +62,7 @@ def verify_chain(args) -> int:
     from prioritisation.scenarios.integrity import verify
 
     args.path = args.target
-    if not args.store and not __import__("pathlib").Path(args.path).exists():
+    if not args.store and not Path(args.path).exists():
         open_store_of(args)  # the located "file missing" problem
     with open_store(args.path, url=args.store, readonly=True) as store:
         result = verify(store, head=args.head)
