@@ -61,7 +61,7 @@ format: setup
 bench: setup
 	$(if $(BASE),$(PY) benchmarks/compare.py $(BASE),$(PY) benchmarks/run.py)
 
-## Rebuild data/sample.xlsx from prioritisation/sample.py.
+## Rebuild data/sample.xlsx from prioritisation/data/sample.py.
 sample: setup
 	$(PY) -m prioritisation.data.sample data/sample.xlsx
 
