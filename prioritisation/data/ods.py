@@ -42,7 +42,7 @@ from prioritisation.data.limits import (
     TooLong,
     Unreadable,
 )
-from prioritisation.data.xmlstream import CappedText, TooBig, feed, local_name
+from prioritisation.data.xmlstream import CappedText, RowCollector, TooBig, feed, local_name
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _MAX_WIDTH = MAX_COLUMNS + 1  # one more than allowed, so that a too-wide heading row is seen
@@ -120,7 +120,7 @@ def _count(attrs: dict, local: str) -> int:
     return int(text) if text.isdigit() and len(text) < 10 else 1
 
 
-class _TableReader:
+class _TableReader(RowCollector):
     """expat handlers picking the rows of the table at ``index`` (0 = the first sheet)."""
 
     def __init__(self, index: int):
@@ -137,14 +137,6 @@ class _TableReader:
         self.text: CappedText | None = None
         self.paragraphs = 0
         self.skip = 0  # depth inside a note (office:annotation), whose text is not the cell's
-
-    def handlers(self) -> dict:
-        return {"StartElementHandler": self.start, "EndElementHandler": self.end,
-                "CharacterDataHandler": self.chars}  # fmt: skip
-
-    def take(self) -> list:
-        done, self.done = self.done, []
-        return done
 
     def start(self, name, attrs):
         tag = local_name(name)

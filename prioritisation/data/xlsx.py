@@ -35,7 +35,7 @@ from prioritisation.data.limits import (
     TooLong,
     Unreadable,
 )
-from prioritisation.data.xmlstream import CappedText, TooBig, feed, local_name
+from prioritisation.data.xmlstream import CappedText, RowCollector, TooBig, feed, local_name
 
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
 _PARSED_WHOLE = re.compile(
@@ -185,7 +185,7 @@ class XlsxBook:
                                      {"error": str(exc)[:200]})) from None  # fmt: skip
 
 
-class _SheetReader:
+class _SheetReader(RowCollector):
     """expat handlers for one worksheet: cells by row, values as openpyxl's ``data_only``."""
 
     def __init__(self, title, strings, dates, durations, epoch):
@@ -204,14 +204,6 @@ class _SheetReader:
         self.value_text = None
         self.inline: CappedText | None = None
         self.depth_rph = 0
-
-    def handlers(self) -> dict:
-        return {"StartElementHandler": self.start, "EndElementHandler": self.end,
-                "CharacterDataHandler": self.chars}  # fmt: skip
-
-    def take(self) -> list:
-        done, self.done = self.done, []
-        return done
 
     def start(self, name, attrs):
         tag = local_name(name)

@@ -64,3 +64,18 @@ def feed(stream, handlers: dict, budget: list[int]) -> Iterator[None]:
 
 class TooBig(Exception):
     """The unpacked-bytes budget of :func:`feed` is spent."""
+
+
+class RowCollector:
+    """The expat side of a streaming sheet reader: a subclass defines ``start``, ``end`` and
+    ``chars`` and appends finished rows to ``done``; :meth:`take` hands them over."""
+
+    done: list
+
+    def handlers(self) -> dict:
+        return {"StartElementHandler": self.start, "EndElementHandler": self.end,
+                "CharacterDataHandler": self.chars}  # fmt: skip
+
+    def take(self) -> list:
+        done, self.done = self.done, []
+        return done
