@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, tr
 from prioritisation.scenarios.scenario import Scenario
 from prioritisation.scenarios.schema import stored_text
 
@@ -72,29 +72,24 @@ def same_value(a, b) -> bool:
     return a == b
 
 
+FIELD_NAMES = {
+    "method": N_("audit.field.method"),
+    "aggregate": N_("audit.field.aggregate"),
+    "weight": N_("audit.field.weight"),
+    "threshold": N_("audit.field.threshold"),
+    "budget_total": N_("audit.field.budget_total"),
+    "budget_year": N_("audit.field.budget_year"),
+    "include": N_("audit.field.include"),
+    "exclude": N_("audit.field.exclude"),
+    "note": N_("audit.field.note"),
+}
+
+
 def field_name(field_: str, lang: str | None = None) -> str:
     """The name of an audit or comparison field in words (``weight`` → ``gewicht``); an
     unknown field as written."""
-    match field_:
-        case "method":
-            return tr("audit.field.method", lang)
-        case "aggregate":
-            return tr("audit.field.aggregate", lang)
-        case "weight":
-            return tr("audit.field.weight", lang)
-        case "threshold":
-            return tr("audit.field.threshold", lang)
-        case "budget_total":
-            return tr("audit.field.budget_total", lang)
-        case "budget_year":
-            return tr("audit.field.budget_year", lang)
-        case "include":
-            return tr("audit.field.include", lang)
-        case "exclude":
-            return tr("audit.field.exclude", lang)
-        case "note":
-            return tr("audit.field.note", lang)
-    return str(field_)
+    key = FIELD_NAMES.get(field_)
+    return tr(key, lang) if key else str(field_)
 
 
 def field_label(
