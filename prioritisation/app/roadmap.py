@@ -59,7 +59,8 @@ class RoadmapPanel:
         for year, value in shown.items():
             field = w.Text(value=amount_text(value, lang), continuous_update=False,
                            description=tr("road.app.year_budget", lang, year=year),
-                           layout=w.Layout(width="250px"))  # fmt: skip
+                           style={"description_width": "initial"},
+                           layout=w.Layout(width="240px"))  # fmt: skip
             field.add_class("pw-road-year").add_class(f"pw-road-year-{year}")
             field.observe(lambda change, y=year: self._on_year(y, change), names="value")
             self.inputs[year] = field
@@ -141,7 +142,7 @@ class RoadmapPanel:
         else:
             lines = diff_lines(plan_diff(base, plan), lang, cur)
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-        self.changes.value = f"<ul class='pw-road-diff' role='status'>{items}</ul>"
+        self.changes.value = f"<div role='status'><ul class='pw-road-diff'>{items}</ul></div>"
         changed = plan.years["budget"].to_dict() != self.workbook_years
         self.chart.value = views.chart_html(
             legend_html(plan, changed) + gantt_svg(plan, self.workbook_years if changed else None),

@@ -167,7 +167,8 @@ def legend_html(roadmap, changed: bool = False) -> str:
     keys += [(f"background:{SPEND}", tr("road.app.key_spend", lang)),
              (f"background:{BUDGET};height:3px;vertical-align:3px", tr("road.app.key_budget", lang))]  # fmt: skip
     if changed:
-        keys.append((f"border-top:2px dashed {WORKBOOK};height:0;vertical-align:4px",
+        keys.append((f"background:none;width:20px;border-top:2px dashed {WORKBOOK};height:0;"
+                     "vertical-align:4px",
                      tr("road.app.key_workbook", lang)))  # fmt: skip
     return '<div class="pw-legend">' + "".join(
         f'<span class="pw-key"><span class="pw-swatch" style="{style}"></span>{escape(text)}</span>'

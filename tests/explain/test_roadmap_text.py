@@ -95,11 +95,14 @@ def test_a_multi_year_idea_names_its_yearly_cost():
 
 def test_a_year_added_or_left_out():
     assert budget_line(BudgetChange(2030, None, 5000.0), "nl") == (
-        "Het jaar 2030 komt erbij, met € 5.000.")
+        "Het jaar 2030 komt erbij, met € 5.000."
+    )
     assert budget_line(BudgetChange(2027, 5000.0, None), "en") == (
-        "The year 2027 (€5,000) is left out.")
+        "The year 2027 (€5,000) is left out."
+    )
     assert budget_line(BudgetChange(2027, 100.0, 250.0), "en") == (
-        "Budget for 2027: €250 instead of €100 (€150 more).")
+        "Budget for 2027: €250 instead of €100 (€150 more)."
+    )
 
 
 def _plan(starts: list[int | None], budgets: list[float]):
