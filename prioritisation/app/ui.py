@@ -44,10 +44,10 @@ def language_options() -> list[tuple[str, str]]:
     return out
 
 
-TABS = ("ranking", "value", "members", "detail", "save")
+TABS = ("ranking", "value", "members", "detail", "save", "roadmap")
 TAB_TITLES = {"ranking": N_("tab.ranking"), "value": N_("tab.value"),
               "members": N_("tab.members"), "detail": N_("tab.detail"),
-              "save": N_("tab.save")}  # fmt: skip
+              "save": N_("tab.save"), "roadmap": N_("tab.roadmap")}  # fmt: skip
 
 
 def guarded(method):
@@ -194,10 +194,15 @@ class App:
                    f"<p class='pw-muted'>{escape(tr('save.excel_help'))}</p>"),
             self.excel, self.excel_link,
         ])  # fmt: skip
-        self.tab_boxes = {"value": value_tab, "members": members_tab, "save": save_tab}
+        # the roadmap over the years
+        self.roadmap = None
+        roadmap_tab = w.VBox([])
+        self.tab_boxes = {"value": value_tab, "members": members_tab, "save": save_tab,
+                          "roadmap": roadmap_tab}  # fmt: skip
         self.built: set[str] = set()
 
-        self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab])
+        self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab,
+                                    roadmap_tab])  # fmt: skip
         self.tabs.titles = [tr(TAB_TITLES[t]) for t in TABS]
         self.tabs.add_class("pw-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
@@ -246,6 +251,11 @@ class App:
 
             self.pdf = PdfPanel(self)
             box.children = [*box.children, self.pdf.widget()]
+        elif tab == "roadmap":
+            from prioritisation.app.roadmap import RoadmapPanel
+
+            self.roadmap = RoadmapPanel(self)
+            box.children = [self.roadmap.widget()]
 
     def render_visible(self) -> None:
         tab = self.visible
@@ -321,6 +331,10 @@ class App:
 
     def render_save(self) -> None:
         pass  # nothing depends on the weights until a file is asked for
+
+    def render_roadmap(self) -> None:
+        if self.roadmap is not None:
+            self.roadmap.render()
 
     # ------------------------------------------------------------------ callbacks
 
