@@ -188,7 +188,7 @@ class App:
         self.excel.add_class("pw-excel")
         self.excel.on_click(self._on_excel)
         self.excel_link = w.HTML().add_class("pw-excel-link")
-        self.scenarios = self.pdf = None
+        self.scenarios = self.pdf = self.upload = None
         save_tab = w.VBox([
             w.HTML(f"<h3>{escape(tr('save.excel_title'))}</h3>"
                    f"<p class='pw-muted'>{escape(tr('save.excel_help'))}</p>"),
@@ -251,11 +251,29 @@ class App:
 
             self.pdf = PdfPanel(self)
             box.children = [*box.children, self.pdf.widget()]
+            from prioritisation.app.upload import UploadPanel, is_chair
+
+            if is_chair(self.state.wb):  # only the chair may load a new version of the workbook
+                self.upload = UploadPanel(self)
+                box.children = [*box.children, self.upload.widget()]
         elif tab == "roadmap":
             from prioritisation.app.roadmap import RoadmapPanel
 
             self.roadmap = RoadmapPanel(self)
             box.children = [self.roadmap.widget()]
+
+    def reload_workbook(self, message_html: str = "") -> None:
+        """Read the workbook again (a new version was installed) and rebuild the page on the
+        same tab, ``message_html`` in the status line; the member's weights start afresh."""
+        selected = self.tabs.selected_index
+        if self.scenarios is not None and self.scenarios.store is not None:
+            self.scenarios.store.close()
+        self.state = AppState.load(self.state.path)
+        self._static = None
+        self.build()
+        if self.state.ok and selected:
+            self.tabs.selected_index = selected
+        self.status.value = message_html
 
     def render_visible(self) -> None:
         tab = self.visible
