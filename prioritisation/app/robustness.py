@@ -4,7 +4,8 @@
   range of its weight in which the number one stays first, and who takes over beyond it;
 - SMAA (:func:`prioritisation.decisions.smaa.smaa_prepared`) with the run's sampling (the same
   draws and seed as the CLI's ``sensitivity`` and the report): how often each idea is first or
-  in the top 3; the page says how the weights were drawn (:func:`sampling_text`).
+  in the top 3; the page says how the weights were drawn
+  (:meth:`~prioritisation.engine.run.Sampling.text`).
 """
 
 from __future__ import annotations
@@ -17,25 +18,6 @@ from prioritisation.core.text import escape
 from prioritisation.decisions.smaa import fmt_estimate
 
 TOP_K = 3
-SPREAD_SOURCES = {
-    "members": N_("app.spread_members"), "setting": N_("app.spread_setting"),
-    "option": N_("app.spread_option"), "default": N_("app.spread_default"),
-}  # fmt: skip
-
-
-def sampling_text(sampling, lang: str | None = None) -> str:
-    """The run's sampling in words.
-
-    >>> from prioritisation.engine.run import Sampling
-    >>> sampling_text(Sampling(spread=0.05), "nl")
-    '10.000 trekkingen rond de huidige gewichten (spreiding 0,05; standaardwaarde), startgetal 0'
-    """
-    n = fmt_number(sampling.samples, 0, lang)
-    if sampling.mode == "uniform":
-        return tr("app.sampling_uniform", lang, n=n, seed=sampling.seed)
-    source = tr(SPREAD_SOURCES[sampling.spread_source], lang, n=sampling.members)
-    return tr("app.sampling_around", lang, n=n, spread=fmt_number(sampling.spread, 2, lang),
-              source=source, seed=sampling.seed)  # fmt: skip
 
 
 class RobustnessPanel:
@@ -106,7 +88,7 @@ class RobustnessPanel:
                          (N_("rob.p_first"), "num"), (N_("rob.p_top"), "num"),
                          (N_("rob.expected"), "num")]
         )  # fmt: skip
-        question = tr("rob.smaa_question", lang, sampling=sampling_text(state.run().sampling, lang))
+        question = tr("rob.smaa_question", lang, sampling=state.run().sampling.text(lang))
         self.smaa.value = (
             f"<p class='pw-muted pw-sampling'>{escape(question)}</p>"
             + views.scroll_x(

@@ -6,12 +6,12 @@ Every piece of user text is escaped with :func:`prioritisation.core.text.escape`
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from prioritisation.core.errors import Problem
 from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, get_language, tr
 from prioritisation.core.model import Workbook
 from prioritisation.core.text import escape
+from prioritisation.decisions.group import MEMBER_VIEWS, disagreement, short_name, view_members
 from prioritisation.engine.scoring import Ranking
 
 
@@ -157,48 +157,18 @@ def weight_share_html(share: float | None, lang: str | None = None) -> str:
     return f'<div class="pw-share">{escape(text)}</div>'
 
 
-def short_name(name: str) -> str:
-    """``"An (Cultuurconnect)"`` → ``"An"``: column headings stay narrow (full name on hover)."""
-    short = str(name).split(" (")[0].strip()
-    return short or str(name)
-
-
-MEMBER_VIEWS = {
-    "scores": (N_("members.scores_title"), N_("members.scores_help")),
-    "weights": (N_("members.weights_title"), N_("members.weights_help")),
-}
-
-
-def disagreement(consensus, view: str) -> pd.DataFrame:
-    """Ideas × members in one view, the ideas the members disagree on most first.
-
-    Only the members whose own ranking is of this ``view`` (their ``basis``): in the
-    ``weights`` view a member without AHP judgments has no column. Ordered as
-    :meth:`~prioritisation.decisions.group.Consensus.most_changed` orders them (range of the
-    ranks, then their spread, then the group's rank), with columns ``range`` and ``group``.
-    """
-    members = [m for m in consensus.member_ranks.columns if consensus.basis.get(m) == view]
-    ranks = consensus.member_ranks[members].astype(float)
-    out = ranks.copy()
-    out["group"] = consensus.group_rank.astype(float)
-    out["range"] = (ranks.max(axis=1) - ranks.min(axis=1)) if members else 0.0
-    out["_std"] = ranks.std(axis=1, ddof=0) if members else 0.0
-    out = out.sort_values(["range", "_std", "group"], ascending=[False, False, True],
-                          kind="stable")  # fmt: skip
-    return out.drop(columns="_std")
-
-
 def members_html(
     group: Ranking, consensus, view: str, lang: str | None = None, limit: int = 60
 ) -> str:
-    """One view of the members' disagreement (:data:`MEMBER_VIEWS`), named on screen.
+    """One view of the members' disagreement
+    (:data:`~prioritisation.decisions.group.MEMBER_VIEWS`), named on screen.
 
     ``consensus``: :func:`~prioritisation.decisions.group.consensus_prepared` in that view.
     """
     title_id, help_id = MEMBER_VIEWS[view]
     heading = f"<h3 class='pw-view-title'>{escape(tr(title_id, lang))}</h3>"
     table = disagreement(consensus, view)
-    members = [c for c in table.columns if c not in ("group", "range")]
+    members = view_members(table)
     if len(members) < 2:
         none = N_("members.no_weights") if view == "weights" else N_("members.one")
         return f'<div class="pw-view pw-view-{view}">{heading}<p class="pw-note">{escape(tr(none, lang))}</p></div>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 
 import pandas as pd
 
@@ -14,13 +15,20 @@ from prioritisation.commands._common import (
     load,
 )
 from prioritisation.commands._emit import _json_default, emit_text
-from prioritisation.core.i18n import fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, fmt_number, fmt_percent, tr
 from prioritisation.core.text import text_table
-from prioritisation.decisions.group import VIEWS
+from prioritisation.decisions.group import (
+    MEMBER_VIEWS,
+    disagreement,
+    disagreement_dict,
+    member_views,
+    short_name,
+    view_members,
+)
 from prioritisation.decisions.sensitivity import robustness_run
 from prioritisation.decisions.smaa import fmt_estimate
 from prioritisation.engine.run import SAMPLING_MODES, resolve_run
-from prioritisation.engine.scoring import method_label
+from prioritisation.engine.scoring import aggregate_label, method_label
 
 
 def register(sub) -> None:
@@ -48,9 +56,6 @@ def register(sub) -> None:
                         help="with --vary-scores: the standard error of the aggregate (sem, "
                         "default) or the assessors' standard deviation (sd)")  # fmt: skip
     parser.add_argument("--top", type=int, default=3, help="size of the top set (default 3)")
-    parser.add_argument("--view", default="auto", choices=VIEWS,
-                        help="each member's ranking from their own weights, scores or both "
-                        "(auto: own AHP weights if any, else own scores)")  # fmt: skip
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--out", default=None, help="write to this file instead of the terminal")
     parser.set_defaults(func=run)
@@ -62,13 +67,16 @@ def run(args) -> int:
     resolved = resolve_run(wb, method=args.method, weights=args.weights, aggregate=args.aggregate,
                            samples=args.samples, seed=args.seed, sampling=args.sampling,
                            spread=args.spread)  # fmt: skip
-    result = robustness_run(resolved, top_k=args.top, view=args.view, progress=None,
+    result = robustness_run(resolved, top_k=args.top, progress=None,
                             vary_scores=args.score_spread if args.vary_scores else False)  # fmt: skip
+    views = member_views(resolved)
     if args.format == "json":
-        doc = {"workbook": {"path": wb.source, "sha256": wb.sha256}, **result.to_dict(arrays=True)}
+        doc = {"workbook": {"path": wb.source, "sha256": wb.sha256}, **result.to_dict(arrays=True),
+               "sampling_text": resolved.sampling.text(),
+               "disagreement": {view: disagreement_dict(c, view) for view, c in views.items()}}  # fmt: skip
         emit_text(dumps(doc), args.out)
     else:
-        emit_text(robustness_text(result), args.out)
+        emit_text(robustness_text(result, resolved.sampling, views), args.out)
     return 0
 
 
@@ -99,16 +107,20 @@ def dumps(doc: dict) -> str:
     for key in ("member_ranks", "spread"):
         if consensus.get(key):
             consensus[key] = {k: inline(v) for k, v in consensus[key].items()}
+    for view in (doc.get("disagreement") or {}).values():
+        for record in view["ideas"]:
+            record["ranks"] = inline(record["ranks"])
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default)
     return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: compact[int(m.group(1))], text)
 
 
-def robustness_text(result, top: int = 15) -> str:
+def robustness_text(result, sampling, views: dict, top: int = 15, members_top: int = 10) -> str:
+    """The table output: stability, SMAA (``sampling``: the run's, named as the app and the
+    report name it), agreement, and the members' disagreement in both views (``views``:
+    :func:`~prioritisation.decisions.group.member_views` of the same run)."""
     labels, st, sm, co = result.labels, result.stability, result.smaa, result.consensus
-    how = (tr("sens.uniform") if sm.spread is None
-           else tr("sens.around", None, spread=fmt_number(sm.spread, 2)))  # fmt: skip
-    lines = [tr("sens.heading", None, method=method_label(result.method), aggregate=result.aggregate,
-                samples=fmt_number(sm.samples, 0), seed=sm.seed, how=how), ""]  # fmt: skip
+    lines = [tr("sens.heading_sampling", None, method=method_label(result.method),
+                aggregate=aggregate_label(result.aggregate), sampling=sampling.text()), ""]  # fmt: skip
     if st.winner is not None:
         lines.append(tr("sens.stability", None, winner=st.winner))
         for cid, r in st.table.iterrows():
@@ -143,20 +155,40 @@ def robustness_text(result, top: int = 15) -> str:
     w = co.kendall_w
     if w != w:  # NaN
         lines.append(tr("sens.w_none"))
-        return "\n".join(lines)
-    meaning = ("sens.w_strong" if w >= 0.7 else "sens.w_moderate" if w >= 0.3
-               else "sens.w_weak")  # fmt: skip
-    lines.append(tr("sens.consensus", None, w=fmt_number(w, 2), meaning=tr(meaning),
-                    p="< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)))  # fmt: skip
+    else:
+        meaning = ("sens.w_strong" if w >= 0.7 else "sens.w_moderate" if w >= 0.3
+                   else "sens.w_weak")  # fmt: skip
+        lines.append(tr("sens.consensus", None, w=fmt_number(w, 2), meaning=tr(meaning),
+                        p="< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)))  # fmt: skip
     if result.method != "wsm":
-        lines.append(tr("sens.consensus_wsm"))
-    changed = co.most_changed(5)
-    if len(changed):
-        lines.append(tr("sens.changed"))
-        for iid, r in changed.iterrows():
-            ranks = ", ".join(
-                f"{m.split(' (')[0]} {int(v)}" for m, v in co.member_ranks.loc[iid].items()
-            )
-            lines.append(tr("sens.changed_line", None, id=iid, group=int(r["group_rank"]),
-                            low=int(r["min_rank"]), high=int(r["max_rank"]), ranks=ranks))  # fmt: skip
+        lines.append(tr("sens.members_wsm"))
+    for view, consensus in views.items():
+        lines += ["", *members_text(consensus, view, sm.titles, members_top)]
     return "\n".join(lines)
+
+
+def members_text(consensus, view: str, titles: pd.Series, top: int = 10) -> list[str]:
+    """One view of the members' disagreement: its name (the app's words), what it means and
+    the ideas the members disagree on most, each member's rank beside the group's."""
+    title_id, help_id = MEMBER_VIEWS[view]
+    table = disagreement(consensus, view)
+    members = view_members(table)
+    lines = [tr(title_id), *textwrap.wrap(tr(help_id), 100)]
+    if len(members) < 2:
+        none = N_("members.no_weights") if view == "weights" else N_("members.one")
+        return [lines[0], tr(none)]
+    shown = table.head(top)
+    names = [short_name(m) for m in members]
+    if len(set(names)) < len(names):  # two members called An: their full names
+        names = members
+    frame = pd.DataFrame({
+        tr("col.id"): list(shown.index),
+        tr("col.title"): titles.reindex(shown.index).fillna("").to_numpy(),
+        tr("col.group_rank"): shown["group"].astype(int).to_numpy(),
+        **{name: shown[m].astype(int).to_numpy() for m, name in zip(members, names, strict=True)},
+        tr("col.difference"): shown["range"].astype(int).to_numpy(),
+    })  # fmt: skip
+    lines.append(text_table(frame, max_width=30))
+    if len(table) > top:
+        lines.append(tr("sens.more", None, n=len(table) - top))
+    return [*lines, tr("sens.difference_key")]

@@ -20,6 +20,11 @@
   - ``"both"``: their own weights on their own scores;
   - ``"auto"`` (default): ``"weights"`` for a member with usable pairwise judgments,
     ``"scores"`` for the others (the choice per member is in ``Consensus.basis``).
+
+Every shell (the app's members tab, ``prioritisation sensitivity``, the report) shows the
+members' disagreement in the same two views, named with the same words (:data:`MEMBER_VIEWS`):
+:func:`member_views` computes both from a resolved run, :func:`disagreement` orders one view's
+ideas (most disagreement first) and :func:`disagreement_dict` is its JSON.
 """
 
 from __future__ import annotations
@@ -32,9 +37,9 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import tr
+from prioritisation.core.i18n import N_, tr
 from prioritisation.core.model import Workbook
-from prioritisation.engine.run import resolve_run
+from prioritisation.engine.run import Run, resolve_run
 from prioritisation.engine.scoring import (
     Prepared,
     normalise_matrix,
@@ -44,6 +49,14 @@ from prioritisation.engine.scoring import (
 from prioritisation.engine.weights import ahp
 
 VIEWS = ("auto", "weights", "scores", "both")
+
+#: The two views of the members' disagreement every shell shows: (title, explanation).
+#: "scores": each member's own scores, the weights in force ("verschil in beoordeling");
+#: "weights": each member's own AHP weights on the group's scores ("verschil in prioriteiten").
+MEMBER_VIEWS = {
+    "scores": (N_("members.scores_title"), N_("members.scores_help")),
+    "weights": (N_("members.weights_title"), N_("members.weights_help")),
+}
 
 
 def check_view(view: str) -> str:
@@ -311,3 +324,74 @@ def consensus(
     check_view(view)
     run = resolve_run(wb, weights=weights, aggregate=aggregate)
     return consensus_prepared(run.prepared, run.weights, view)
+
+
+def member_views(run: Run) -> dict[str, Consensus]:
+    """The members' disagreement in both :data:`MEMBER_VIEWS` for a resolved run (its scores
+    and the weights in force): what the app, the CLI and the report show.
+
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> views = member_views(resolve_run(read_workbook(sample_path())))
+    >>> {view: list(disagreement(c, view).index[:2]) for view, c in views.items()}
+    {'scores': [...], 'weights': [...]}
+    """
+    return {view: consensus_prepared(run.prepared, run.weights, view) for view in MEMBER_VIEWS}
+
+
+def disagreement(consensus: Consensus, view: str) -> pd.DataFrame:
+    """Ideas × members in one view, the ideas the members disagree on most first.
+
+    Only the members whose own ranking is of this ``view`` (their ``basis``): in the
+    ``weights`` view a member without AHP judgments has no column. Ordered as
+    :meth:`Consensus.most_changed` orders them (range of the ranks, then their spread, then
+    the group's rank), with columns ``group`` (the group's rank) and ``range`` (highest minus
+    lowest rank among these members).
+    """
+    members = [m for m in consensus.member_ranks.columns if consensus.basis.get(m) == view]
+    ranks = consensus.member_ranks[members].astype(float)
+    out = ranks.copy()
+    out["group"] = consensus.group_rank.astype(float)
+    out["range"] = (ranks.max(axis=1) - ranks.min(axis=1)) if members else 0.0
+    out["_std"] = ranks.std(axis=1, ddof=0) if members else 0.0
+    out = out.sort_values(["range", "_std", "group"], ascending=[False, False, True],
+                          kind="stable")  # fmt: skip
+    return out.drop(columns="_std")
+
+
+def short_name(name: str) -> str:
+    """A member's name for a narrow column heading: ``"An (Cultuurconnect)"`` → ``"An"``.
+
+    >>> short_name("An (Cultuurconnect)"), short_name("(x)")
+    ('An', '(x)')
+    """
+    short = str(name).split(" (")[0].strip()
+    return short or str(name)
+
+
+def view_members(table: pd.DataFrame) -> list[str]:
+    """The members (columns) of a :func:`disagreement` table."""
+    return [c for c in table.columns if c not in ("group", "range")]
+
+
+def disagreement_dict(consensus: Consensus, view: str, lang: str | None = None) -> dict:
+    """One view as JSON: its ``label`` (the words the app and the report show), the
+    ``members`` in it and every eligible idea, most disagreement first, with the group's
+    rank, each member's rank and the ``difference`` (highest minus lowest member rank).
+    ``ideas`` is empty when fewer than two members have this view (``note`` says why)."""
+    title_id, help_id = MEMBER_VIEWS[view]
+    table = disagreement(consensus, view)
+    members = view_members(table)
+    doc = {"view": view, "label": tr(title_id, lang), "explanation": tr(help_id, lang),
+           "members": members, "ideas": []}  # fmt: skip
+    if len(members) < 2:
+        doc["note"] = tr(N_("members.no_weights") if view == "weights" else N_("members.one"), lang)
+        return doc
+    ranks = table[members].to_numpy(int).tolist()
+    doc["ideas"] = [
+        {"id": iid, "group_rank": int(group), "difference": int(diff),
+         "ranks": dict(zip(members, row, strict=True))}
+        for iid, group, diff, row in zip(table.index, table["group"], table["range"], ranks,
+                                         strict=True)
+    ]  # fmt: skip
+    return doc

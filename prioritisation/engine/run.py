@@ -40,6 +40,7 @@ import pandas as pd
 
 from prioritisation.core import parse
 from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import N_, fmt_number, tr
 from prioritisation.core.model import Workbook
 from prioritisation.engine.scoring import (
     Prepared,
@@ -60,6 +61,10 @@ DEFAULT_SPREAD = (
     0.05  # Dirichlet spread around the weights when the members' own weights say nothing
 )
 MAX_SAMPLES = 5_000_000
+SPREAD_SOURCES = {
+    "members": N_("app.spread_members"), "setting": N_("app.spread_setting"),
+    "option": N_("app.spread_option"), "default": N_("app.spread_default"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,21 @@ class Sampling:
     def center(self, weights: pd.Series) -> np.ndarray | None:
         """The Dirichlet centre for these weights, or ``None`` for uniform draws."""
         return None if self.mode == "uniform" else weights.to_numpy(float)
+
+    def text(self, lang: str | None = None) -> str:
+        """How the weights are drawn, in words: the app, the CLI and the report say it alike.
+
+        >>> Sampling(spread=0.05).text("nl")
+        '10.000 trekkingen rond de huidige gewichten (spreiding 0,05; standaardwaarde), startgetal 0'
+        >>> Sampling(samples=500, mode="uniform", seed=3).text("en")
+        '500 draws spread evenly over all possible weights, seed 3'
+        """
+        n = fmt_number(self.samples, 0, lang)
+        if self.mode == "uniform":
+            return tr("app.sampling_uniform", lang, n=n, seed=self.seed)
+        source = tr(SPREAD_SOURCES[self.spread_source], lang, n=self.members)
+        return tr("app.sampling_around", lang, n=n, spread=fmt_number(self.spread, 2, lang),
+                  source=source, seed=self.seed)  # fmt: skip
 
     def as_dict(self) -> dict:
         return {"samples": self.samples, "seed": self.seed, "mode": self.mode,

@@ -42,6 +42,8 @@ class ReportContext:
     frontier: object | None = None  # prioritisation.decisions.frontier.Frontier
     roadmap: object | None = None  # prioritisation.decisions.roadmap.Roadmap
     robustness: object | None = None  # prioritisation.decisions.sensitivity.Robustness
+    sampling: object | None = None  # prioritisation.engine.run.Sampling: the run's draws
+    members: dict | None = None  # view → Consensus (prioritisation.decisions.group.member_views)
     versions: dict = field(default_factory=lambda: library_versions())
     chain_head: str | None = None  # the scenario store's audit chain head when the report was made
 
@@ -221,10 +223,12 @@ def with_engines(
     budget_per_year=None,
 ) -> ReportContext:
     """Add what the decision engines say: the funded set and why not, the budget frontier,
-    the roadmap (when the workbook has yearly budgets) and robustness (weighted sum).
+    the roadmap (when the workbook has yearly budgets), the members' disagreement in both
+    views and robustness (weighted sum); the run's sampling, named on the page.
     ``must``/``exclude``: ideas the group forces into or out of the funded set;
     ``budget_per_year``: the member's yearly budgets (the app), else the workbook's."""
     from prioritisation.decisions.frontier import budget_frontier
+    from prioritisation.decisions.group import member_views
     from prioritisation.decisions.linear import robust_methods
     from prioritisation.decisions.portfolio.selection import select_run
     from prioritisation.decisions.roadmap.plan import plan_run
@@ -246,6 +250,9 @@ def with_engines(
             found["frontier"] = budget_frontier(p, levels=FRONTIER_LEVELS)
     if run.budget.per_year:
         found["roadmap"] = plan_run(run, lang=ctx.lang)
+    found["sampling"] = run.sampling
+    if ctx.n_eligible:
+        found["members"] = member_views(run)
     if run.method in robust_methods() and ctx.n_eligible:
         found["robustness"] = robustness_run(run, lang=ctx.lang)
     return replace(ctx, **found)

@@ -1,13 +1,15 @@
-"""The report's evidence sections: how solid the ranking is (stability, rank acceptability,
-the group's consensus), where members disagree, and the appendix with one card per idea.
+"""The report's evidence sections: how solid the ranking is (stability, rank acceptability),
+where members disagree (their agreement, the two views of the app and the CLI, the largest
+spreads of scores), and the appendix with one card per idea.
 
 Each section is a function ``ReportContext → Html`` that ``report.ipynb`` calls in one cell.
 """
 
 from __future__ import annotations
 
-from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
 from prioritisation.core.text import escape
+from prioritisation.decisions.group import MEMBER_VIEWS, disagreement, short_name, view_members
 from prioritisation.decisions.smaa import fmt_estimate
 from prioritisation.report.context import ReportContext
 from prioritisation.report.markup import (
@@ -23,8 +25,9 @@ from prioritisation.report.markup import (
 
 
 def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
-    """Stability intervals, rank acceptability (SMAA) and the group's consensus."""
-    from prioritisation.explain.charts.robustness import acceptability_chart, member_ranks_chart
+    """Stability intervals and rank acceptability (SMAA, its sampling named as the app and
+    the CLI name it)."""
+    from prioritisation.explain.charts.robustness import acceptability_chart
 
     rb = ctx.robustness
     if rb is None:
@@ -32,7 +35,7 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
             text = tr("rep.robustness_wsm_only", None, method=method_words(ctx.ranking.method))
             return section(tr("rep.s_robustness"), f"<p>{escape(text)}</p>")
         return Html("")
-    st, sm, co, labels = rb.stability, rb.smaa, rb.consensus, rb.labels
+    st, sm, labels = rb.stability, rb.smaa, rb.labels
     body = ""
     if st.winner is not None:
         winner = st.winner
@@ -59,8 +62,7 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
         ]  # fmt: skip
         headers = [escape(tr("rep.rank")), escape(tr("rep.idea")), escape(tr("rep.p_first")),
                    escape(tr("rep.p_top", None, k=sm.top_k)), escape(tr("rep.expected_rank"))]  # fmt: skip
-        intro = tr("rep.smaa_intro", None, samples=fmt_number(sm.samples, 0), seed=sm.seed,
-                   k=sm.top_k)  # fmt: skip
+        intro = tr("rep.smaa_sampling", None, sampling=ctx.sampling.text(), k=sm.top_k)
         body += (
             f'<div class="keep"><p>{escape(intro)}</p>'
             + table(headers, rows, "smaa", numeric=(0, 2, 3, 4))
@@ -68,40 +70,85 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
             + chart_img(acceptability_chart(sm, top=top, width=380), tr("rep.s_robustness"))
             + "</figure>"
         )
-    w = co.kendall_w
-    if w != w:  # NaN
-        body += f"<p>{escape(tr('rep.w_none'))}</p>"
-    else:
-        if w >= 0.7:
-            meaning = tr("rep.w_strong")
-        elif w >= 0.3:
-            meaning = tr("rep.w_moderate")
-        else:
-            meaning = tr("rep.w_weak")
-        p = "< " + fmt_number(0.001, 3) if co.p_value < 0.001 else "= " + fmt_number(co.p_value, 3)
-        text = tr("rep.consensus", None, w=fmt_number(w, 2), meaning=meaning,
-                  n=len(co.assessors), p=p)  # fmt: skip
-        body += f"<p>{escape(text)}</p>"
-        if len(co.most_changed(1)):
-            titles = ctx.ranking.table["title"]
-            body += (
-                f'<div class="keep"><p>{escape(tr("rep.member_ranks"))}</p><figure>'
-                + chart_img(
-                    member_ranks_chart(co, titles, top=8, width=380), tr("rep.s_robustness")
-                )
-                + "</figure></div>"
-            )
     return section(tr("rep.s_robustness"), body)
 
 
 def disagreement_section(ctx: ReportContext, top: int = 10) -> Html:
+    """Where the members disagree: their agreement (Kendall's W), the two views the app and
+    the CLI show, named alike (:data:`~prioritisation.decisions.group.MEMBER_VIEWS`: each
+    member's own scores with the weights in force, each member's own weights on the group's
+    scores), and the idea × criterion pairs with the largest spread of scores, with who
+    scored lowest and highest."""
+    body = ""
+    if ctx.members:  # none when no idea is eligible
+        body = agreement_html(ctx.members["scores"]) + "".join(
+            member_view_html(ctx, c, view, top) for view, c in ctx.members.items()
+        )
+    return section(tr("rep.s_disagreement"), body + score_spread_html(ctx, top))
+
+
+def agreement_html(consensus) -> str:
+    """Kendall's W in a sentence, and the members' full names behind the short headings."""
+    w = consensus.kendall_w
+    if w != w:  # NaN
+        return f"<p>{escape(tr('rep.w_none'))}</p>"
+    meaning = tr("rep.w_strong") if w >= 0.7 else (
+        tr("rep.w_moderate") if w >= 0.3 else tr("rep.w_weak"))  # fmt: skip
+    p = (
+        "< " + fmt_number(0.001, 3)
+        if consensus.p_value < 0.001
+        else "= " + fmt_number(consensus.p_value, 3)
+    )
+    text = tr("rep.consensus", None, w=fmt_number(w, 2), meaning=meaning,
+              n=len(consensus.assessors), p=p)  # fmt: skip
+    members = list(consensus.member_ranks.columns)
+    names = ", ".join(f"{short_name(m)} = {m}" for m in members if short_name(m) != m)
+    return f"<p>{escape(text)}</p>" + (f'<p class="muted">{escape(names)}</p>' if names else "")
+
+
+def member_view_html(ctx: ReportContext, consensus, view: str, top: int = 10) -> str:
+    """One view: its name and meaning (the app's words), then the ideas the members disagree
+    on most, each member's rank beside the group's (bold: 5 places or more from the group)."""
+    title_id, help_id = MEMBER_VIEWS[view]
+    table_ = disagreement(consensus, view)
+    members = view_members(table_)
+    heading = f"<h3>{escape(tr(title_id))}</h3>"
+    if len(members) < 2:
+        none = N_("members.no_weights") if view == "weights" else N_("members.one")
+        return f'<div class="keep member-view member-view-{view}">{heading}<p>{escape(tr(none))}</p></div>'
+    titles = ctx.ranking.table["title"]
+    rows = []
+    for iid, r in table_.head(top).iterrows():
+        group = r["group"]
+        ranks = [f"<strong>{int(r[m])}</strong>" if abs(r[m] - group) >= 5 else str(int(r[m]))
+                 for m in members]  # fmt: skip
+        rows.append([idea_label(iid, titles.loc[iid]), str(int(group)), *ranks,
+                     str(int(r["range"]))])  # fmt: skip
+    headers = [escape(tr("rep.idea")), escape(tr("app.col.group")),
+               *[escape(short_name(m)) for m in members], escape(tr("app.col.difference"))]  # fmt: skip
+    numeric = range(1, len(headers))
+    more = len(table_) - top
+    more_html = (f'<p class="muted">{escape(tr("rep.members_more", None, n=more))}</p>'
+                 if more > 0 else "")  # fmt: skip
+    return (
+        f'<div class="keep member-view member-view-{view}">{heading}'
+        f'<p class="muted">{escape(tr(help_id))} {escape(tr("rep.members_key"))}</p>'
+        + table(headers, rows, "members", numeric=numeric)
+        + more_html
+        + "</div>"
+    )
+
+
+def score_spread_html(ctx: ReportContext, top: int = 10) -> str:
     """The idea × criterion pairs with the largest spread across assessors, and who scored
-    lowest and highest (from the ranking's spread; no consensus model needed)."""
+    lowest and highest (from the ranking's spread)."""
     r, scores = ctx.ranking, ctx.wb.scores
+    if scores["assessor"].nunique() < 2:
+        return ""  # one assessor: the member views above say so
     spread = r.spread.stack().dropna()
     spread = spread[spread > 1e-9].sort_values(ascending=False, kind="stable").head(top)
     if spread.empty:
-        return section(tr("rep.s_disagreement"), f"<p>{escape(tr('rep.no_disagreement'))}</p>")
+        return f"<p>{escape(tr('rep.no_disagreement'))}</p>"
     rows = []
     for (iid, cid), value in spread.items():
         cell = scores[(scores["idea_id"] == iid) & (scores["criterion_id"] == cid)].dropna(
@@ -124,12 +171,12 @@ def disagreement_section(ctx: ReportContext, top: int = 10) -> Html:
         escape(tr("rep.lowest")),
         escape(tr("rep.highest")),
     ]
-    body = (
+    return (
+        f"<h3>{escape(tr('rep.spread_title'))}</h3>"
         f"<p>{escape(tr('rep.disagreement_intro', None, n=len(rows)))}</p>"
         + table(headers, rows, "disagreement", numeric=(2, 3))
         + f'<p class="muted">{escape(tr("rep.spread_note"))}</p>'
     )
-    return section(tr("rep.s_disagreement"), body)
 
 
 def idea_card(ctx: ReportContext, iid: str) -> str:

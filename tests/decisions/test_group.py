@@ -8,7 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prioritisation.core.errors import UsageError
-from prioritisation.decisions.group import agreement, chi2_sf, consensus, kendall_w, midranks
+from prioritisation.decisions.group import (
+    agreement,
+    chi2_sf,
+    consensus,
+    disagreement,
+    disagreement_dict,
+    kendall_w,
+    member_views,
+    midranks,
+)
+from prioritisation.engine.run import resolve_run
 from tests.engine.builders import make_wb, with_pairwise
 
 
@@ -98,3 +108,60 @@ def test_agreement_words_for_kendalls_w():
     assert words == ["weak agreement"] * 2 + ["moderate agreement"] * 2 + ["strong agreement"] * 2
     assert "cannot be computed" in agreement(float("nan"), "en")
     assert agreement(0.8, "nl") != agreement(0.8, "en")
+
+
+# five ideas × two criteria × three assessors, no ties in any ranking below (checked)
+CUBE = [[[5, 4, 5], [4, 4, 5]], [[1, 4, 4], [4, 5, 5]], [[1, 1, 5], [3, 2, 3]],
+        [[5, 2, 3], [2, 5, 1]], [[4, 5, 3], [2, 1, 4]]]  # fmt: skip
+
+
+def ranks_by(values, ids) -> dict:
+    """Rank 1 = highest, by sorting (no ties here)."""
+    assert len(set(np.round(values, 9))) == len(values)
+    return {ids[i]: r for r, i in enumerate(np.argsort(-np.asarray(values)), start=1)}
+
+
+def test_both_views_by_brute_force():
+    """The "scores" view ranks each member's own scores with the group's weights; the
+    "weights" view ranks the group's mean scores with each member's own AHP weights (one
+    judgment 9 → 0.9/0.1), only for the members with judgments; the table puts the ideas with
+    the widest range of ranks first."""
+    ids = list("ABCDE")
+    wb = with_pairwise(make_wb(CUBE, ids=ids),
+                       [("as0", "c0", "c1", 9), ("as1", "c0", "c1", 1 / 9), ("Dirk", "c0", "c1", 9)])  # fmt: skip
+    cube = np.asarray(CUBE, dtype=float)
+    norm = (cube - 1) / 4
+    views = member_views(resolve_run(wb))
+    assert set(views) == {"scores", "weights"}
+
+    scores = disagreement(views["scores"], "scores")
+    expected = {f"as{k}": ranks_by(norm[:, :, k] @ [0.5, 0.5], ids) for k in range(3)}
+    assert [c for c in scores.columns if c not in ("group", "range")] == ["as0", "as1", "as2"]
+    for member, ranks in expected.items():
+        assert scores[member].to_dict() == ranks, member
+    group = ranks_by(norm.mean(axis=2) @ [0.5, 0.5], ids)
+    assert scores["group"].to_dict() == group
+    ranges = {i: max(r[i] for r in expected.values()) - min(r[i] for r in expected.values())
+              for i in ids}  # fmt: skip
+    assert scores["range"].to_dict() == ranges
+    assert list(scores["range"]) == sorted(ranges.values(), reverse=True)
+
+    weights = disagreement(views["weights"], "weights")
+    own = {"as0": [0.9, 0.1], "as1": [0.1, 0.9], "Dirk": [0.9, 0.1]}
+    assert sorted(c for c in weights.columns if c not in ("group", "range")) == sorted(own)
+    for member, w in own.items():
+        assert weights[member].to_dict() == ranks_by(norm.mean(axis=2) @ w, ids), member
+
+    doc = disagreement_dict(views["weights"], "weights", "nl")
+    assert doc["label"] == "Verschil in prioriteiten (volgens de eigen gewichten van elk lid)"
+    assert [d["id"] for d in doc["ideas"]] == list(weights.index)
+    first = doc["ideas"][0]
+    assert first["difference"] == max(first["ranks"].values()) - min(first["ranks"].values())
+    assert "eigen scores" in disagreement_dict(views["scores"], "scores", "nl")["label"]
+
+
+def test_a_view_with_fewer_than_two_members_says_so():
+    wb = with_pairwise(make_wb(CUBE, ids=list("ABCDE")), [("as0", "c0", "c1", 9)])
+    doc = disagreement_dict(member_views(resolve_run(wb))["weights"], "weights", "en")
+    assert doc["ideas"] == [] and doc["members"] == ["as0"]
+    assert "at least two members" in doc["note"]

@@ -43,6 +43,34 @@ def test_json_has_stability_smaa_and_consensus(sample_doc):
     assert c["most_changed"] and set(c["member_ranks"]) == {r["id"] for r in ranking}
 
 
+def test_json_has_both_member_views_named(sample_doc):
+    """Both views, named as the app names them, each idea with every member's rank and the
+    difference (highest − lowest), the widest first; the sampling in words."""
+    views = sample_doc["disagreement"]
+    assert (
+        views["scores"]["label"] == "Verschil in beoordeling (volgens de eigen scores van elk lid)"
+    )
+    assert views["weights"]["label"] == (
+        "Verschil in prioriteiten (volgens de eigen gewichten van elk lid)")  # fmt: skip
+    eligible = {r["id"] for r in sample_doc["ranking"]}
+    for name, view in views.items():
+        assert view["view"] == name and len(view["members"]) == 7
+        assert {d["id"] for d in view["ideas"]} == eligible
+        differences = [d["difference"] for d in view["ideas"]]
+        assert differences == sorted(differences, reverse=True) and differences[0] > 0
+        for d in view["ideas"]:
+            assert list(d["ranks"]) == view["members"]
+            assert d["difference"] == max(d["ranks"].values()) - min(d["ranks"].values())
+            assert all(1 <= r <= len(eligible) for r in d["ranks"].values())
+    # the weights view of a member is their own ranking in the consensus block's "auto" view
+    # (every member of the sample has pairwise judgments)
+    member_ranks = sample_doc["consensus"]["member_ranks"]
+    for d in views["weights"]["ideas"]:
+        assert d["ranks"] == member_ranks[d["id"]]
+    assert views["scores"]["ideas"][0]["id"] != views["weights"]["ideas"][0]["id"]
+    assert sample_doc["sampling_text"].startswith("2.000 trekkingen rond de huidige gewichten")
+
+
 def test_same_seed_same_output_and_spread_option(sample_path):
     args = ("sensitivity", sample_path, "--samples", "500", "--seed", "4", "--format", "json")
     a, b = run_cli(*args, check_exit=0).stdout, run_cli(*args, check_exit=0).stdout
@@ -72,14 +100,50 @@ def test_text_output_in_both_languages(sample_path):
     nl = run_cli("sensitivity", sample_path, "--samples", "500", check_exit=0).stdout
     assert "blijft eerste zolang" in nl and "Kendalls W" in nl
     assert "Methode gewogen som" in nl and " % ± " in nl and "standaardfout" in nl
+    assert (
+        "scores gecombineerd met het gemiddelde; 500 trekkingen rond de huidige gewichten "
+        "(spreiding 0,07; zoals de eigen gewichten van de 7 leden uiteenlopen), startgetal 0"
+    ) in nl
+    scores = nl.index("Verschil in beoordeling (volgens de eigen scores van elk lid)")
+    weights = nl.index("Verschil in prioriteiten (volgens de eigen gewichten van elk lid)")
+    assert scores < weights
+    for part in (nl[scores:weights], nl[weights:]):
+        head = next(line for line in part.splitlines() if line.startswith("id "))
+        assert head.split() == ["id", "titel", "groep", "An", "Bart", "Chris", "Dina", "Emre",
+                                "Fien", "Geert", "verschil"]  # fmt: skip
+        assert "… en nog 12 ideeën" in part and "verschil = hoogste min laagste" in part
     en = run_cli("--lang", "en", "sensitivity", sample_path, "--samples", "500",
                  "--vary-scores", "--score-spread", "sd", check_exit=0).stdout  # fmt: skip
     assert "stays first as long as" in en and "Chance of each place" in en
     assert "% ± " in en and "standard error" in en
+    assert "Difference in assessment (by each member's own scores)" in en
+    assert "Difference in priorities (by each member's own weights)" in en
+    assert "500 draws around the current weights" in en
+
+
+def test_the_table_rows_are_the_json_ideas(sample_path):
+    """The table shows the first ten ideas of each JSON view, with the same ranks."""
+    args = ("sensitivity", sample_path, "--samples", "200")
+    doc = json.loads(run_cli(*args, "--format", "json", check_exit=0).stdout)
+    text = run_cli(*args, check_exit=0).stdout
+    for view, title in (("scores", "Verschil in beoordeling"), ("weights", "Verschil in prior")):
+        lines = text[text.index(title) :].splitlines()
+        start = next(k for k, line in enumerate(lines) if line.startswith("id ")) + 2
+        lines = lines[start : start + 10]
+        for line, idea in zip(lines, doc["disagreement"][view]["ideas"][:10], strict=True):
+            numbers = [int(v) for v in line.split()[-9:]]
+            assert line.split()[0] == idea["id"]
+            assert numbers == [idea["group_rank"], *idea["ranks"].values(), idea["difference"]]
 
 
 def test_bad_values_exit_2_without_traceback(sample_path, tmp_path):
-    for extra in (["--samples", "0"], ["--spread", "-1"], ["--top", "0"], ["--weights", "zz=1"]):
+    for extra in (
+        ["--samples", "0"],
+        ["--spread", "-1"],
+        ["--top", "0"],
+        ["--weights", "zz=1"],
+        ["--view", "scores"],
+    ):  # both views are always shown: no --view
         proc = run_cli("sensitivity", sample_path, *extra)
         assert proc.returncode == 2, (extra, proc.stderr)
         assert "Traceback" not in proc.stderr and proc.stderr.strip()
