@@ -103,8 +103,12 @@ class AppServer:
         return self.log_path.read_text(errors="replace")
 
     def pool_filled(self) -> bool:
-        """The pool holds a kernel that has already rendered the app (preheated)."""
-        return self.log().count("Kernel pool of app.ipynb is filled") > 0
+        """The pool holds a kernel that has already rendered the app (preheated); a meeting
+        pool (``--members``, or no ``--pool-size``) holds all its kernels."""
+        log = self.log()
+        if "Meeting pool of app.ipynb:" in log:
+            return "Meeting pool of app.ipynb is ready" in log
+        return log.count("Kernel pool of app.ipynb is filled") > 0
 
     def wait_pool_refilled(self, count: int, timeout: float = 60) -> None:
         """Wait until the pool has been (re)filled ``count`` times in all."""

@@ -20,6 +20,8 @@ def test_voila_configuration_is_safe():
     assert conf["VoilaConfiguration"]["file_allowlist"] == []
     assert conf["MappingKernelManager"]["allow_tracebacks"] is False
     assert conf["MappingKernelManager"]["cull_idle_timeout"] > 0
+    # a preheated page keeps its output when many kernels render at once (nbclient's 4 s)
+    assert conf["VoilaExecutor"]["iopub_timeout"] >= 30
     assert conf["Voila"]["ip"] == "127.0.0.1"
     template = DATA_DIR / "voila" / "templates" / conf["VoilaConfiguration"]["template"]
     assert (template / "index.html.j2").exists()
