@@ -48,7 +48,10 @@ def free_port() -> int:
 class AppServer:
     """``prioritisation app WORKBOOK`` on a free port; use as a context manager."""
 
-    def __init__(self, workbook, pool_size: int = 1, lang: str | None = None, env=None, args=()):
+    def __init__(self, workbook, pool_size: int | None = 1, lang: str | None = None, env=None,
+                 args=()):  # fmt: skip
+        """``pool_size=None``: no ``--pool-size`` (the pool is sized by ``--members`` in
+        ``args``, or by the workbook)."""
         self.workbook = Path(workbook)
         self.pool_size = pool_size
         self.lang = lang
@@ -75,8 +78,9 @@ class AppServer:
         argv = [sys.executable, "-m", "prioritisation"]
         if self.lang:
             argv += ["--lang", self.lang]
-        argv += ["app", str(self.workbook), "--port", str(self.port),
-                 "--pool-size", str(self.pool_size), *self.args]  # fmt: skip
+        argv += ["app", str(self.workbook), "--port", str(self.port), *self.args]
+        if self.pool_size is not None:
+            argv += ["--pool-size", str(self.pool_size)]
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
@@ -99,8 +103,12 @@ class AppServer:
         return self.log_path.read_text(errors="replace")
 
     def pool_filled(self) -> bool:
-        """The pool holds a kernel that has already rendered the app (preheated)."""
-        return self.log().count("Kernel pool of app.ipynb is filled") > 0
+        """The pool holds a kernel that has already rendered the app (preheated); a meeting
+        pool (``--members``, or no ``--pool-size``) holds all its kernels."""
+        log = self.log()
+        if "Meeting pool of app.ipynb:" in log:
+            return "Meeting pool of app.ipynb is ready" in log
+        return log.count("Kernel pool of app.ipynb is filled") > 0
 
     def wait_pool_refilled(self, count: int, timeout: float = 60) -> None:
         """Wait until the pool has been (re)filled ``count`` times in all."""
@@ -116,7 +124,8 @@ class AppServer:
         if self.proc is None:
             return []
         children = psutil.Process(self.proc.pid).children(recursive=True)
-        return [c.pid for c in children if "ipykernel" in " ".join(c.cmdline())]
+        kernels = ("ipykernel", "prioritisation.app.kernel")  # the app's kernel spec: the latter
+        return [c.pid for c in children if any(k in " ".join(c.cmdline()) for k in kernels)]
 
     def stop(self) -> None:
         if self.proc is None:

@@ -14,15 +14,26 @@ kernel can make (:func:`prioritisation.app.kernel_proof`, keyed with the kernel'
 key from its connection file), else 404 (no such kernel) or 403; the server token is not
 enough. The kernel gets the query string without the token. A kernel that reconnects gets its
 request again; the requests of kernels that are gone are dropped.
+
+Pool sizing for a meeting (``AppVoila.expected_members``, set by ``prioritisation app``):
+Voila keeps ``pool_size`` kernels preheated and, each time a page takes one, starts a new one a
+second later, so a pool of 20 taken by 20 members at once starts 20 more kernels while the
+members begin to work (40 kernels' memory, and the CPU of 20 start-ups on a small server).
+:class:`MeetingPool` sizes the pool to the members who have not come yet: it starts with one
+kernel per expected member and refills only up to ``expected - kernels in use``, never below
+one kernel in reserve (a reload, a latecomer). The server then holds about ``expected + 1``
+kernels, whatever the order in which the members arrive.
 """
 
 from __future__ import annotations
 
 import hmac
+import os
 from urllib.parse import parse_qsl, urlencode
 
 from tornado.ioloop import PeriodicCallback
 from tornado.web import HTTPError
+from traitlets import Int
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 
@@ -80,8 +91,125 @@ class KernelRequestInfoHandler(RequestInfoSocketHandler):
         return super().write_message(message, binary)
 
 
+def pool_target(expected: int, in_use: int, largest: int, reserve: int = 1) -> int:
+    """How many preheated kernels to keep: one per expected member not yet served, at most
+    ``largest`` (the pool's first size) and at least ``reserve``.
+
+    >>> [pool_target(20, n, 20) for n in (0, 1, 19, 20, 25)]
+    [20, 19, 1, 1, 1]
+    >>> [pool_target(20, n, 8) for n in (0, 11, 12, 19)]  # a pool capped by memory
+    [8, 8, 8, 1]
+    """
+    return max(reserve, min(largest, expected - in_use))
+
+
+def starting(item) -> bool:
+    """Whether a pool entry (Voila's task: start a kernel, then render the app in it) is still
+    at work: its kernel is starting or its app is being rendered."""
+    if not item.done():
+        return True
+    if item.cancelled() or item.exception() is not None:
+        return False
+    return not item.result()["task"].done()
+
+
+class MeetingPool:
+    """Mixed into Voila's preheating kernel manager by :class:`AppVoila` when the number of
+    expected members is known: the pool shrinks as members take their kernels (see the
+    module's docstring) instead of being refilled to its first size, and grows at most
+    ``starts_at_once`` kernels at a time (20 kernels starting together on two cores each take
+    ten times longer, and Voila gives up waiting for a slow kernel's output: its page stays
+    empty)."""
+
+    expected_members = 0
+    largest_pool = 1  # the pool's planned size (``pool_size``)
+    starts_at_once = 2
+    _arriving = 0  # pages that took a pool kernel and are not yet counted in _taken
+    _taken: set
+
+    def kernels_in_use(self) -> int:
+        """Pool kernels handed to pages and still running."""
+        live = set(self.list_kernel_ids())
+        self._taken = {k for k in getattr(self, "_taken", set()) if k in live}
+        return len(self._taken) + self._arriving
+
+    async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+        self._arriving += 1  # counted before Voila's refill, which runs inside this call
+        try:
+            result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+        finally:
+            self._arriving -= 1
+        self._taken = getattr(self, "_taken", set()) | {result[2]}
+        return result
+
+    def target(self) -> int:
+        return pool_target(self.expected_members, self.kernels_in_use(), self.largest_pool)
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
+        pool = self._pools.get(notebook_name, [])
+        free = max(0, self.starts_at_once - sum(starting(item) for item in pool))
+        config = dict(self.kernel_pools_config)
+        default = dict(config.get("default", {}))
+        default["pool_size"] = min(self.target(), len(pool) + free)
+        self.kernel_pools_config = {**config, "default": default}
+        before = set(map(id, pool))
+        super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+        for item in self._pools.get(notebook_name, []):
+            if id(item) not in before:
+                self.watch(item, notebook_name)
+
+    def watch(self, item, notebook_name) -> None:
+        """When this kernel has rendered the app, start the next ones (or say the pool is
+        ready)."""
+
+        def rendered(_render) -> None:
+            self.fill_if_needed(0, notebook_name)
+            pool = self._pools.get(notebook_name, [])
+            if len(pool) >= self.target() and not any(starting(i) for i in pool):
+                self.log.info("Meeting pool of %s is ready: %s kernel(s)", notebook_name,
+                              len(pool))  # fmt: skip
+
+        def started(done) -> None:
+            if not done.cancelled() and done.exception() is None:
+                done.result()["task"].add_done_callback(rendered)
+
+        item.add_done_callback(started)
+
+
 class AppVoila(Voila):
-    """Voila with :class:`KernelRequestInfoHandler` in place of Voila's request-info handler."""
+    """Voila with :class:`KernelRequestInfoHandler` in place of Voila's request-info handler,
+    and with :class:`MeetingPool` when ``expected_members`` is set."""
+
+    expected_members = Int(
+        0, config=True, help="members expected at once: the preheated pool shrinks as they "
+        "come (0: Voila's fixed pool of pool_size kernels)",
+    )  # fmt: skip
+    starts_at_once = Int(
+        0, config=True, help="kernels started together while the meeting pool fills "
+        "(0: the number of CPUs, at least 2)",
+    )  # fmt: skip
+
+    def init_settings(self):
+        meeting = self.expected_members > 0 and self.voila_configuration.preheat_kernel
+        planned = self.voila_configuration.default_pool_size
+        starts = self.starts_at_once or max(2, os.cpu_count() or 2)
+        if meeting:  # Voila starts its first pool at once: only the first few
+            self.voila_configuration.default_pool_size = min(planned, starts)
+        settings = super().init_settings()  # creates the kernel manager; its pool starts
+        manager = self.kernel_manager
+        if meeting:
+            if not hasattr(manager, "fill_if_needed"):  # Voila changed
+                raise RuntimeError("Voila's preheating kernel manager was not found")
+            manager.__class__ = type("MeetingKernelManager", (MeetingPool, type(manager)), {})
+            manager.expected_members = self.expected_members
+            manager.largest_pool = max(1, planned)
+            manager.starts_at_once = starts
+            name = manager.notebook_path
+            self.log.info("Meeting pool of %s: %s member(s) expected, growing to %s kernel(s), "
+                          "%s at a time", name, self.expected_members, planned, starts)  # fmt: skip
+            for item in manager._pools.get(name, []):  # the first few, started by Voila
+                manager.watch(item, name)
+        return settings
 
     def init_handlers(self) -> list:
         handlers = [

@@ -6,6 +6,13 @@ Voila's request-info handler is replaced by one that answers only its own kernel
 (:mod:`prioritisation.commands._voila`). The app notebook is written into a private folder; the
 kernels get the workbook path and language through the environment and import this very copy of
 the package.
+
+The preheated pool is sized to the meeting (:func:`pool_plan`): one kernel per expected member
+(``--members N``, else the members sheet's members, chairs and observers, else the
+assessors), at most as many as half the memory available at start-up holds
+(:data:`KERNEL_MIB` each); the pool then shrinks as the members take their kernels
+(:class:`~prioritisation.commands._voila.MeetingPool`). ``--pool-size`` keeps a fixed pool
+instead (Voila's own behaviour).
 """
 
 from __future__ import annotations
@@ -19,11 +26,14 @@ import tempfile
 from pathlib import Path
 
 from prioritisation.commands._common import add_workbook_argument
-from prioritisation.core.i18n import get_language, tr
+from prioritisation.core.i18n import fmt_number, get_language, tr
 
 APP_DIR = Path(__file__).resolve().parents[1] / "app"
 CONFIG_DIR = APP_DIR / "config"  # voila.json
-DATA_DIR = APP_DIR / "jupyter"  # the "prioritisation" Voila template (lab without CDN links)
+DATA_DIR = APP_DIR / "jupyter"  # the "prioritisation" Voila template, the app's kernel spec
+KERNEL_MIB = 120  # a kernel with the app, MiB (measured: 109 RSS, 72 PSS; docs/admin.md)
+MEMORY_SHARE = 0.5  # of the memory available at start-up, the most the preheated pool may take
+MEETING_ROLES = ("member", "chair", "observer")  # who opens the app in a meeting
 
 
 def register(sub) -> None:
@@ -35,12 +45,74 @@ def register(sub) -> None:
     parser.add_argument("--token", default=None,
                         help="access key asked in the address (?token=…); made up automatically "
                         "when --ip is not a loopback address")  # fmt: skip
+    parser.add_argument("--members", type=_positive, default=None, metavar="N",
+                        help="members expected to open the app at once: that many kernels are "
+                        "started in advance, within half the free memory (default: the "
+                        "workbook's members sheet, else its assessors)")  # fmt: skip
     parser.add_argument("--pool-size", type=int, default=None,
-                        help="kernels kept started in advance (default 1)")  # fmt: skip
+                        help="keep exactly this many kernels started in advance, refilled as "
+                        "pages take them (overrides --members)")  # fmt: skip
     parser.add_argument("--user-header", default=None, metavar="HEADER",
                         help="HTTP header in which a trusted reverse proxy passes the user name "
                         "(e.g. X-Remote-User): it becomes the author of saved scenarios")  # fmt: skip
     parser.set_defaults(func=run)
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(tr("usage.members_positive", None, value=text))
+    return value
+
+
+def expected_members(wb) -> int:
+    """How many people open the app at a meeting: the logins on the ``members`` sheet with role
+    member, chair or observer; without such a sheet, the assessors; at least 1.
+
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.data.sample import sample_path
+    >>> wb = read_workbook(sample_path())
+    >>> wb.members["role"].value_counts().to_dict(), expected_members(wb)
+    ({'member': 6, 'chair': 1, 'analyst': 1}, 7)
+    """
+    if wb is None:
+        return 1
+    members = getattr(wb, "members", None)
+    if members is not None and len(members):
+        return max(1, int(members["role"].isin(MEETING_ROLES).sum()))
+    return max(1, len(wb.assessors))
+
+
+def available_mib() -> float | None:
+    """The memory available for new processes (Linux ``MemAvailable``), in MiB, or None."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def pool_plan(members: int, available: float | None, kernel_mib: float = KERNEL_MIB) -> int:
+    """The preheated pool for ``members`` people opening the app at once: one kernel each, at
+    most as many as :data:`MEMORY_SHARE` of the ``available`` MiB holds, at least one.
+
+    >>> pool_plan(20, 16_000), pool_plan(20, 2_000), pool_plan(20, 100), pool_plan(3, None)
+    (20, 8, 1, 3)
+    """
+    if available is None:
+        return max(1, members)
+    return max(1, min(members, int(MEMORY_SHARE * available // kernel_mib)))
 
 
 def _is_loopback(ip: str) -> bool:
@@ -64,6 +136,9 @@ def voila_argv(notebook: Path, args) -> list[str]:
     ]
     if args.pool_size is not None:
         argv.append(f"--pool_size={args.pool_size}")
+    elif getattr(args, "members", None):
+        argv.append(f"--pool_size={args.pool}")
+        argv.append(f"--AppVoila.expected_members={args.members}")
     if args.token:
         argv.append(f"--Voila.token={args.token}")
     if getattr(args, "user_header", None):
@@ -104,7 +179,7 @@ def kernel_host(ip: str) -> str:
 
 
 def run(args) -> int:
-    from prioritisation.app.notebook import write_app_notebook
+    from prioritisation.app.notebook import APP_KERNEL, write_app_notebook
     from prioritisation.data.cache import checked_workbook
     from prioritisation.data.sample import sample_path
 
@@ -116,6 +191,9 @@ def run(args) -> int:
             print("  " + p.format(), file=sys.stderr)
     if not args.token and not _is_loopback(args.ip):
         args.token = secrets.token_urlsafe(24)
+    if args.pool_size is None:
+        args.members = args.members or expected_members(_wb)
+        args.pool = pool_plan(args.members, available_mib())
     lang = getattr(args, "lang", None) or (
         get_language() if os.environ.get("PRIORITISATION_LANG") else None
     )
@@ -126,9 +204,14 @@ def run(args) -> int:
 
         os.environ[USER_HEADER_ENV] = args.user_header
     folder = Path(tempfile.mkdtemp(prefix="prioritisation-app-"))
-    notebook = write_app_notebook(folder / "app.ipynb")
+    notebook = write_app_notebook(folder / "app.ipynb", kernel=APP_KERNEL)
     url = f"http://{args.ip}:{args.port}/"
     print(tr("app.serving", None, url=url), flush=True)
+    if args.pool_size is None:
+        gib = fmt_number(args.pool * KERNEL_MIB / 1024, 1)
+        print(tr("app.pool", None, members=args.members, pool=args.pool, gib=gib), flush=True)
+        if args.pool < args.members:
+            print(tr("app.pool_capped", None, pool=args.pool), flush=True)
     if args.token and not _is_loopback(args.ip):
         print(tr("app.token_made", None, url=f"{url}?token={args.token}"), flush=True)
     from prioritisation.commands._voila import AppVoila

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE, run_cli
+from tests.conftest import ROOT, SAMPLE, cli, run_cli
 
 
 def test_voila_configuration_is_safe():
@@ -18,6 +20,8 @@ def test_voila_configuration_is_safe():
     assert conf["VoilaConfiguration"]["file_allowlist"] == []
     assert conf["MappingKernelManager"]["allow_tracebacks"] is False
     assert conf["MappingKernelManager"]["cull_idle_timeout"] > 0
+    # a preheated page keeps its output when many kernels render at once (nbclient's 4 s)
+    assert conf["VoilaExecutor"]["iopub_timeout"] >= 30
     assert conf["Voila"]["ip"] == "127.0.0.1"
     template = DATA_DIR / "voila" / "templates" / conf["VoilaConfiguration"]["template"]
     assert (template / "index.html.j2").exists()
@@ -60,3 +64,114 @@ def test_a_token_keeps_others_out():
         assert status(server.url) == 302  # to the login page
         assert status(server.url + "?token=wrong") == 302
         assert status(server.url + "?token=s3cret") == 200
+
+
+# ---------------------------------------------------------------- the pool for a meeting
+
+
+@pytest.fixture
+def launched(monkeypatch):
+    """Run ``prioritisation app`` in this process up to Voila's start: the argv it gets."""
+    from prioritisation.commands import _voila
+    from prioritisation.commands import app as app_command
+
+    calls = []
+    monkeypatch.setattr(_voila.AppVoila, "launch_instance", lambda argv: calls.append(argv))
+    monkeypatch.setattr(app_command, "available_mib", lambda: 16_000.0)
+    saved = dict(os.environ)  # the command sets the kernels' environment in os.environ
+    yield calls
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def _option(argv, name):
+    values = [a.split("=", 1)[1] for a in argv if a.startswith(name + "=")]
+    return values[-1] if values else None
+
+
+def test_members_sizes_the_pool_and_the_meeting(launched):
+    proc = cli("app", SAMPLE, "--members", "20", check_exit=0)
+    argv = launched[-1]
+    assert _option(argv, "--pool_size") == "20"
+    assert _option(argv, "--AppVoila.expected_members") == "20"
+    assert "20 leden" in proc.stdout and "20 kernels" in proc.stdout
+    assert "2,3 GB" in proc.stdout  # 20 × KERNEL_MIB (120 MiB), said in Dutch
+
+
+def test_without_members_the_members_sheet_counts(launched, tmp_path):
+    """Members, chairs and observers come to the meeting; an analyst does not."""
+    from prioritisation.data.workbook import read_workbook
+    from prioritisation.data.writer import write_workbook
+
+    wb = read_workbook(SAMPLE)
+    members = wb.members.copy()
+    members.loc["chris", "role"] = "observer"
+    members.loc[["dina", "emre"], "role"] = "analyst"
+    path = write_workbook(replace(wb, members=members), tmp_path / "members.xlsx")
+    assert sorted(read_workbook(path).members["role"]) == sorted(members["role"])
+    cli("app", path, check_exit=0)
+    assert _option(launched[-1], "--pool_size") == "5"  # an, bart, chris, fien, geert
+    assert _option(launched[-1], "--AppVoila.expected_members") == "5"
+
+
+def test_without_a_members_sheet_the_assessors_count(launched, tmp_path):
+    from prioritisation.data.members import empty_members
+    from prioritisation.data.workbook import read_workbook
+    from prioritisation.data.writer import write_workbook
+
+    wb = read_workbook(SAMPLE)
+    scores = wb.scores[wb.scores["assessor"].isin(wb.assessors[:4])]
+    bare = replace(wb, members=empty_members(), scores=scores)
+    path = write_workbook(bare, tmp_path / "no-members.xlsx")
+    assert read_workbook(path).members.empty and len(read_workbook(path).assessors) == 4
+    cli("app", path, check_exit=0)
+    assert _option(launched[-1], "--pool_size") == "4"
+
+
+def test_the_pool_is_capped_by_memory(launched, monkeypatch):
+    from prioritisation.commands import app as app_command
+
+    monkeypatch.setattr(app_command, "available_mib", lambda: 1_000.0)
+    proc = cli("--lang", "en", "app", SAMPLE, "--members", "20", check_exit=0)
+    pool = int(0.5 * 1_000 // app_command.KERNEL_MIB)
+    assert _option(launched[-1], "--pool_size") == str(pool)
+    assert _option(launched[-1], "--AppVoila.expected_members") == "20"
+    assert f"allows only {pool} kernels" in proc.stdout
+
+
+def test_pool_size_overrides_members(launched):
+    proc = cli("app", SAMPLE, "--members", "20", "--pool-size", "4", check_exit=0)
+    assert _option(launched[-1], "--pool_size") == "4"
+    assert _option(launched[-1], "--AppVoila.expected_members") is None  # Voila's fixed pool
+    assert "leden verwacht" not in proc.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "twintig", "2.5"])
+def test_members_must_be_a_positive_whole_number(launched, value):
+    proc = cli("app", SAMPLE, "--members", value, check_exit=2)
+    assert "het aantal leden moet een geheel getal van minstens 1 zijn" in proc.stderr
+    assert not launched
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("args", "kernels"), [(["--members", "2"], 3), (["--pool-size", "2"], 4)])
+def test_two_members_take_their_kernels(args, kernels):
+    """Two pages taken from a pool of two: the meeting pool keeps one kernel in reserve (3 in
+    all); Voila's fixed pool starts two more (4)."""
+    import time
+    from urllib.request import urlopen
+
+    from tests.appserver import AppServer
+
+    with AppServer(SAMPLE, pool_size=None, args=args) as server:
+        deadline = time.monotonic() + 120
+        while len(server.kernel_pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        for _ in range(2):  # a page request takes a preheated kernel
+            assert urlopen(server.url, timeout=120).status == 200
+        time.sleep(8)  # Voila refills a second after a kernel is taken; starting one takes s
+        deadline = time.monotonic() + 60
+        while len(server.kernel_pids()) < kernels and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(3)
+        assert len(server.kernel_pids()) == kernels
