@@ -37,6 +37,9 @@ def register(sub) -> None:
                         "when --ip is not a loopback address")  # fmt: skip
     parser.add_argument("--pool-size", type=int, default=None,
                         help="kernels kept started in advance (default 1)")  # fmt: skip
+    parser.add_argument("--base-url", default="/", metavar="PREFIX",
+                        help="URL prefix the app is served under, e.g. /user/NAME/ behind "
+                        "JupyterHub (default /)")  # fmt: skip
     parser.add_argument("--user-header", default=None, metavar="HEADER",
                         help="HTTP header in which a trusted reverse proxy passes the user name "
                         "(e.g. X-Remote-User): it becomes the author of saved scenarios")  # fmt: skip
@@ -64,6 +67,10 @@ def voila_argv(notebook: Path, args) -> list[str]:
     ]
     if args.pool_size is not None:
         argv.append(f"--pool_size={args.pool_size}")
+    base_url = getattr(args, "base_url", "/") or "/"
+    if base_url != "/":  # routes, links and the kernels' way back all under the prefix
+        base_url = "/" + base_url.strip("/") + "/"
+        argv += [f"--Voila.base_url={base_url}", f"--Voila.server_url={base_url}"]
     if args.token:
         argv.append(f"--Voila.token={args.token}")
     if getattr(args, "user_header", None):
@@ -114,6 +121,11 @@ def run(args) -> int:
         print(tr("app.problems"), file=sys.stderr)
         for p in problems[:20]:
             print("  " + p.format(), file=sys.stderr)
+    from prioritisation.app import TOKEN_ENV
+
+    # a launcher hands the token over in the environment, never on a command line that every
+    # user of the machine can read (/proc/PID/cmdline); the kernels must not inherit it
+    args.token = args.token or os.environ.pop(TOKEN_ENV, "").strip() or None
     if not args.token and not _is_loopback(args.ip):
         args.token = secrets.token_urlsafe(24)
     lang = getattr(args, "lang", None) or (
@@ -127,7 +139,8 @@ def run(args) -> int:
         os.environ[USER_HEADER_ENV] = args.user_header
     folder = Path(tempfile.mkdtemp(prefix="prioritisation-app-"))
     notebook = write_app_notebook(folder / "app.ipynb")
-    url = f"http://{args.ip}:{args.port}/"
+    prefix = "/".join(["", *filter(None, (args.base_url or "/").split("/")), ""])
+    url = f"http://{args.ip}:{args.port}{prefix}"
     print(tr("app.serving", None, url=url), flush=True)
     if args.token and not _is_loopback(args.ip):
         print(tr("app.token_made", None, url=f"{url}?token={args.token}"), flush=True)
