@@ -28,7 +28,7 @@ from prioritisation.core import parse
 from prioritisation.core.errors import Problem, UsageError
 from prioritisation.core.i18n import get_language
 from prioritisation.core.model import Workbook
-from prioritisation.data.workbook import check_workbook
+from prioritisation.data.cache import checked_workbook
 from prioritisation.engine.run import Run, resolve_run
 from prioritisation.engine.scoring import Prepared, Ranking, rank_prepared
 from prioritisation.engine.weights import normalise_weights
@@ -58,7 +58,7 @@ class AppState:
     @classmethod
     def load(cls, path) -> AppState:
         """Read and resolve the workbook once; on problems keep them (and no workbook)."""
-        wb, problems = check_workbook(path)
+        wb, problems = checked_workbook(path)  # read once per server (see data.cache)
         state = cls(path=str(path), wb=wb, problems=problems)
         if wb is not None:
             try:

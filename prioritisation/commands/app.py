@@ -113,10 +113,10 @@ def kernel_host(ip: str) -> str:
 def run(args) -> int:
     from prioritisation.app.notebook import write_app_notebook
     from prioritisation.data.sample import sample_path
-    from prioritisation.data.workbook import check_workbook
+    from prioritisation.data.cache import checked_workbook
 
     path = args.path or str(sample_path())
-    _wb, problems = check_workbook(path)
+    _wb, problems = checked_workbook(path)  # and so the pages only load it
     if problems:
         print(tr("app.problems"), file=sys.stderr)
         for p in problems[:20]:

@@ -45,7 +45,7 @@ def test_slider_reranks_as_the_engine_predicts_without_reading_files(app, monkey
         raise AssertionError("a slider callback read or re-prepared the workbook")
 
     monkeypatch.setattr(workbook_module, "check_workbook", forbidden)
-    monkeypatch.setattr(state_module, "check_workbook", forbidden)
+    monkeypatch.setattr(state_module, "checked_workbook", forbidden)
     monkeypatch.setattr(run_module, "prepare", forbidden)
     monkeypatch.setattr(run_module, "resolve_run", forbidden)
     before = first_ids(app.table.value)
