@@ -204,6 +204,7 @@ def _hub_handlers():
             if response.code == 599:  # no answer from Voila
                 raise web.HTTPError(502)
             self.clear()
+            self.clear_header("Content-Type")  # tornado's default; Voila's own is added below
             self.set_status(response.code, response.reason)
             for name, value in response.headers.get_all():
                 if name.lower() not in DROPPED_RESPONSE:
@@ -347,8 +348,8 @@ def stop_voila(process: subprocess.Popen | None, timeout: float = 10) -> None:
 
 def main() -> int:
     """Run the member's server from JupyterHub's environment (see the module's docstring)."""
-    logging.basicConfig(level=logging.INFO, format="[hub-app %(levelname)s] %(message)s")
-    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, format="[hub-app %(levelname)s] %(message)s")
+    log.setLevel(logging.INFO)
     owner = os.environ["JUPYTERHUB_USER"]
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/user/{owner}/")
     service = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8888"))
