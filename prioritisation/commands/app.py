@@ -74,7 +74,7 @@ def voila_argv(notebook: Path, args) -> list[str]:
     if args.token:
         argv.append(f"--Voila.token={args.token}")
     if getattr(args, "user_header", None):
-        argv.append(f"--VoilaConfiguration.http_header_envs={[args.user_header]!r}")
+        argv.append(f"--VoilaConfiguration.http_header_envs={args.user_header}")
     return argv
 
 

@@ -105,7 +105,7 @@ def configure(c, groups_root, *, notebooks=None, bind_url: str = "http://127.0.0
     plan = SpawnPlan(users, Path(notebooks or ROOT / "notebooks").resolve(), pool_size=pool_size)
     c.Spawner.pre_spawn_hook = plan
     c.Spawner.ip = "127.0.0.1"
-    c.Spawner.http_timeout = 60
+    c.Spawner.http_timeout = 120  # a member's server answers once its app is preheated
     c.Spawner.start_timeout = 120
     c.Spawner.disable_user_config = True
     c.JupyterHub.services = [

@@ -40,6 +40,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -73,6 +74,7 @@ SECRET_ENV = ("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN", "JUPYTERHUB_CLIENT_ID",
               "JUPYTERHUB_OAUTH_ACCESS_SCOPES", "JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES",
               "JUPYTERHUB_API_URL", "JUPYTERHUB_ACTIVITY_URL", "JUPYTERHUB_SERVER_NAME",
               "JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_PUBLIC_URL", "JUPYTERHUB_PUBLIC_HUB_URL")  # fmt: skip
+READY_WAIT = 90  # seconds the launcher waits for the app before it answers the hub anyway
 MAX_MESSAGE = 256 * 1024 * 1024  # a PDF or Excel download travels as one widget message
 
 
@@ -158,14 +160,38 @@ class HubLogin:
                 return None
             model = self.check_hub_user(model)
         except UserNotAllowed:
-            raise web.HTTPError(403) from None
+            raise web.HTTPError(403, "not allowed on this server") from None
         if model is None or model.get("kind", "user") != "user" or model["name"] != self.owner:
-            raise web.HTTPError(403)
+            raise web.HTTPError(403, "%s is not this server's owner", model and model.get("name"))
         return model["name"]
 
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, web.HTTPError):
+            return  # log_request says it in one line, without the query string
+        super().log_exception(typ, value, tb)
+
     def write_error(self, status_code: int, **kwargs) -> None:  # a line, never a traceback
+        error = kwargs.get("exc_info", (None, None))[1]
+        if isinstance(error, web.HTTPError) and error.log_message:
+            self.refusal = error.log_message % error.args if error.args else error.log_message
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(f"{status_code} {self._reason}\n")
+
+
+def cross_origin(handler) -> str | None:
+    """Why a websocket handshake is cross-origin (``None``: it comes from the page itself).
+
+    Tornado 6.6 calls ``check_origin`` only for requests that look cross-origin (by
+    ``Sec-Fetch-Site``, else Origin against Host) and by default then refuses them; calling
+    ``check_origin`` by hand would refuse every page, so its own test is used.
+    """
+    check = getattr(handler, "_check_cross_origin", None)
+    if check is not None:  # tornado >= 6.6
+        return check(handler.check_origin)
+    origin = handler.request.headers.get("Origin")
+    if origin is None or urlparse(origin).netloc.lower() == handler.request.host.lower():
+        return None
+    return f"Origin {origin!r} not allowed"
 
 
 def _hub_handlers():
@@ -180,7 +206,7 @@ def _hub_handlers():
                 if self.request.method in ("GET", "HEAD"):
                     self.redirect(self.get_login_url())
                     return
-                raise web.HTTPError(403)
+                raise web.HTTPError(403, "no hub login")
             if not allowed_route(self.request.path, self.upstream.prefix, self.request.method):
                 raise web.HTTPError(404)
             await self._pass_on(user)
@@ -225,10 +251,10 @@ def _hub_handlers():
         async def get(self, *args, **kwargs) -> None:
             user = await self.hub_user()
             if user is None:
-                raise web.HTTPError(403)
-            origin = self.request.headers.get("Origin")
-            if origin and not self.check_origin(origin):
-                raise web.HTTPError(403)
+                raise web.HTTPError(403, "websocket without a hub login")
+            refused = cross_origin(self)
+            if refused:
+                raise web.HTTPError(403, "websocket from another origin: %s", refused)
             try:
                 await self.upstream.wait_ready()
             except TimeoutError:
@@ -246,7 +272,9 @@ def _hub_handlers():
                 )  # fmt: skip
             except (httpclient.HTTPClientError, OSError) as exc:
                 code = getattr(exc, "code", 502)
-                raise web.HTTPError(code if code in (403, 404) else 502) from None
+                raise web.HTTPError(
+                    code if code in (403, 404) else 502, "Voila refused the websocket: %s", code
+                ) from None
             await super().get(*args, **kwargs)
 
         def select_subprotocol(self, subprotocols):
@@ -283,7 +311,9 @@ def log_request(handler) -> None:
     if status >= 500:
         level = logging.ERROR
     took = 1000.0 * handler.request.request_time()
-    log.log(level, "%d %s %s %.0fms", status, handler.request.method, handler.request.path, took)
+    reason = getattr(handler, "refusal", "")
+    log.log(level, "%d %s %s %.0fms%s", status, handler.request.method, handler.request.path, took,
+            f" ({reason})" if reason else "")  # fmt: skip
 
 
 def make_app(upstream: Upstream, owner: str, prefix: str) -> web.Application:
@@ -309,22 +339,38 @@ def make_app(upstream: Upstream, owner: str, prefix: str) -> web.Application:
         websocket_ping_interval=30,
         websocket_max_message_size=MAX_MESSAGE,
         xsrf_cookies=False,  # HubOAuth applies the hub's XSRF check itself (see AppPage)
+        cross_origin_protection=True,  # tornado >= 6.6: writes from other sites refused
     )
 
 
 def start_voila(upstream: Upstream, workbook: str, pool_size: int) -> subprocess.Popen:
-    """``prioritisation app`` under the prefix, on 127.0.0.1, keyed, with the trusted header."""
+    """``prioritisation app`` under the prefix, on 127.0.0.1, keyed, with the trusted header;
+    its log is passed on line by line (:func:`_relay`)."""
     argv = [sys.executable, "-m", "prioritisation", "app", workbook, "--ip", "127.0.0.1",
             "--port", str(upstream.port), "--base-url", upstream.prefix,
             "--user-header", USER_HEADER, "--pool-size", str(pool_size)]  # fmt: skip
     env = child_environment(dict(os.environ), upstream.token)
-    return subprocess.Popen(argv, env=env, start_new_session=True)
+    return subprocess.Popen(argv, env=env, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)  # fmt: skip
 
 
-async def _watch(upstream: Upstream) -> None:
-    """Set ``upstream.ready`` once Voila listens; return when Voila stops."""
+POOL_FILLED = b"Kernel pool of "  # Voila: "Kernel pool of app.ipynb is filled with 1 kernel(s)"
+
+
+def _relay(process: subprocess.Popen, filled: threading.Event) -> None:
+    """Copy Voila's log to ours; note when its first preheated kernel has rendered the app."""
+    for line in iter(process.stdout.readline, b""):
+        sys.stderr.buffer.write(line)
+        sys.stderr.flush()
+        if POOL_FILLED in line:
+            filled.set()
+
+
+async def _watch(upstream: Upstream, filled: threading.Event, pool_size: int) -> None:
+    """Set ``upstream.ready`` once Voila listens and (with a pool) has a preheated kernel;
+    return when Voila stops."""
     while upstream.process.poll() is None:
-        if not upstream.ready.is_set():
+        if not upstream.ready.is_set() and (filled.is_set() or pool_size == 0):
             with socket.socket() as s:
                 s.settimeout(0.2)
                 if s.connect_ex(("127.0.0.1", upstream.port)) == 0:
@@ -372,9 +418,15 @@ def main() -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         upstream.process = start_voila(upstream, workbook, pool)
+        filled = threading.Event()
+        threading.Thread(target=_relay, args=(upstream.process, filled), daemon=True).start()
+        watcher = asyncio.ensure_future(_watch(upstream, filled, pool))
+        # the hub counts the server as started once it answers: answer when the app is ready
+        # (a page then opens on a preheated kernel), or after READY_WAIT seconds in any case
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(upstream.ready.wait(), READY_WAIT)
         app.listen(port, host, xheaders=True)
         log.info("the app of %s on http://%s:%d%s", owner, host, port, prefix)
-        watcher = asyncio.ensure_future(_watch(upstream))
         stopping = asyncio.ensure_future(stop.wait())
         await asyncio.wait([watcher, stopping], return_when=asyncio.FIRST_COMPLETED)
         return 0 if stop.is_set() else 1
