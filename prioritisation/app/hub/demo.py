@@ -279,9 +279,10 @@ def prestart(url: str, token: str, logins: list[str], timeout: float = 180) -> f
     return time.monotonic() - began
 
 
-def start(run, groups: dict | None = None, *, prestart_members: bool = True, pool_size: int = 1) -> dict:  # fmt: skip
+def start(run, groups: dict | None = None, *, prestart_members=True, pool_size: int = 1) -> dict:  # fmt: skip
     """Start PostgreSQL and the hub for ``groups`` (default :data:`DEMO_GROUPS`); the state
-    (address, ports, pids, the demo password) is returned and kept in ``run/state.json``."""
+    (address, ports, pids, the demo password) is returned and kept in ``run/state.json``.
+    ``prestart_members``: start every member's server now (``True``), none, or those listed."""
     run = Path(run).resolve()
     if (run / "state.json").exists():
         state = json.loads((run / "state.json").read_text())
@@ -328,6 +329,8 @@ def start(run, groups: dict | None = None, *, prestart_members: bool = True, poo
         if prestart_members:
             members = [login for _t, m in groups.values() for login, (_n, role) in m.items()
                        if role != "analyst"]  # fmt: skip
+            if not isinstance(prestart_members, bool):
+                members = [m for m in members if m in prestart_members]
             state["prestart_seconds"] = round(prestart(url, token_file.read_text().strip(), members), 1)  # fmt: skip
     except Exception:
         stop(run)
