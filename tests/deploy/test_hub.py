@@ -52,7 +52,7 @@ def hub():
 
     run = Path(tempfile.mkdtemp(prefix="prio-hub-", dir="/tmp"))
     try:
-        state = demo.start(run, prestart_members=["an", "bart", "dina", "fien"])
+        state = demo.start(run, prestart_members=list(MEMBERS))
         state["run"] = run
         yield state
     finally:
@@ -152,12 +152,12 @@ def pg_rows(hub, sql: str):
 
 
 def test_readiness_check_takes_no_kernel(hub):
-    """fien's server was started and checked by the hub but nobody opened it: one kernel, the
-    preheated one; the hub's check was answered with a redirect to the login."""
-    _launcher, _voila, kernels = processes("fien")
+    """bart's server was started and checked by the hub but nobody opened it yet (this test runs
+    first): one kernel, the preheated one; the hub's check got a redirect to the login."""
+    _launcher, _voila, kernels = processes("bart")
     assert len(kernels) == 1
     log = Path(hub["log"]).read_text(errors="replace")
-    assert re.search(r"\[hub-app INFO\] 302 GET /user/fien/", log)
+    assert re.search(r"\[hub-app INFO\] 302 GET /user/bart/", log)
 
 
 def test_each_member_lands_on_their_groups_app_and_saves_in_their_name(sessions, hub):
