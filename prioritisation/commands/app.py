@@ -112,8 +112,8 @@ def kernel_host(ip: str) -> str:
 
 def run(args) -> int:
     from prioritisation.app.notebook import write_app_notebook
-    from prioritisation.data.sample import sample_path
     from prioritisation.data.cache import checked_workbook
+    from prioritisation.data.sample import sample_path
 
     path = args.path or str(sample_path())
     _wb, problems = checked_workbook(path)  # and so the pages only load it
