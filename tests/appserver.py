@@ -174,7 +174,7 @@ def screenshots(target: Path, workbook=None) -> list[Path]:
 
     target.mkdir(parents=True, exist_ok=True)
     out = []
-    names = ["rangschikking", "waarde-kost", "leden", "idee", "bewaren"]
+    names = ["rangschikking", "waarde-kost", "leden", "idee", "bewaren", "meerjarenplan"]
     with AppServer(workbook or sample_path()) as server, browser() as context:
         page = open_app(context, server.url)
         page.wait_for_timeout(500)
@@ -190,6 +190,13 @@ def screenshots(target: Path, workbook=None) -> list[Path]:
             elif name == "bewaren":
                 page.click(".pw-excel")
                 page.wait_for_selector(".pw-excel-link a", timeout=30_000)
+            elif name == "meerjarenplan":  # 2028 shrinks: what moves or drops out, in words
+                field = page.get_by_role("textbox", name="Budget 2028")
+                field.fill("400.000")
+                field.press("Enter")
+                page.wait_for_function("() => document.querySelector('.pw-road-diff')"
+                                       ".innerText.includes('valt weg')", timeout=60_000)  # fmt: skip
+                page.locator(".pw-road-fields").scroll_into_view_if_needed()
             path = target / f"app-{name}.png"
             page.screenshot(path=str(path))
             out.append(path)

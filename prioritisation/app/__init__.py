@@ -23,12 +23,15 @@ PROOF_HEADER = "X-Prioritisation-Kernel-Proof"  # see kernel_proof
 _request_waiter = None  # the thread receiving this kernel's page request (receive_request_info)
 
 
-def proxy_user(timeout: float = 5.0) -> str | None:
+def proxy_user(timeout: float | None = None) -> str | None:
     """The user name a trusted reverse proxy passed in the configured header, if any.
 
     Voila hands the request's headers listed in ``http_header_envs`` to the kernel as
     ``HTTP_<NAME>`` variables; a preheated kernel gets them only after the page was handed over
-    (:func:`receive_request_info`, waited for here at most ``timeout`` seconds).
+    (:func:`receive_request_info`). That is waited for (by default until the page comes or the
+    server refuses, as Voila's own ``wait_for_request`` does): the workbook is already loaded
+    then, and a kernel that waited in the pool longer than a fixed time must not show its
+    member as "niet geverifieerd".
 
     >>> proxy_user() is None  # not behind ``prioritisation app --user-header``: nobody named
     True

@@ -168,6 +168,7 @@ class BudgetPanel:
 
     def _on_budget(self, change) -> None:
         self.app.state.budget_total = float(change["new"])
+        self.app.stale.add("roadmap")  # the total budget binds the roadmap as well
         self.app.render_value()
 
     def _on_why(self, _button) -> None:

@@ -73,7 +73,8 @@ class PdfPanel:
         return {
             "weights": ",".join(f"{c}={float(v):.12g}" for c, v in weights.items()),
             "method": state.method, "aggregate": state.prepared.aggregate,
-            "budget": state.run().budget.total,  # the budget the member looked at
+            "budget": state.run().budget.total,  # the budgets the member looked at
+            "budget_per_year": state.run().budget.per_year or None,
             "based_on": state.opened,
         }  # fmt: skip
 

@@ -145,6 +145,7 @@ class ScenarioPanel:
         scenario = make_scenario(
             state.wb, self.name.value, author, weights=weights, method=state.method,
             aggregate=state.prepared.aggregate, note=self.note.value,
+            budget=state.run().budget,  # the total and yearly budgets the member set
         )  # fmt: skip
         saved = self.store.save(scenario)
         self.saved.value = (

@@ -50,6 +50,7 @@ class AppState:
     opened: object | None = None  # the stored scenario last opened (scenarios.scenario.Scenario)
     opened_store: str = ""  # the URL of the store it came from
     budget_total: float | None = None  # the member's total budget; None = the run's
+    budget_per_year: dict[int, float] | None = None  # the member's yearly budgets; None = the run's
     theme: str | None = None  # ranking filter; None = all
     selected: str | None = None  # idea in the detail tab
     _cache: tuple | None = field(default=None, repr=False)
@@ -156,17 +157,19 @@ class AppState:
     # ------------------------------------------------------------------ the run
 
     def run(self) -> Run | None:
-        """The run in force: the workbook's, with the weights and the budget the member set
-        (None when every weight is 0). Every tab computes from it."""
+        """The run in force: the workbook's, with the weights and the budget (total, yearly)
+        the member set (None when every weight is 0). Every tab computes from it."""
         weights = self.weights()
         if weights is None:
             return None
-        key = (tuple(weights.round(12)), self.budget_total)
+        years = None if self.budget_per_year is None else tuple(self.budget_per_year.items())
+        key = (tuple(weights.round(12)), self.budget_total, years)
         if self._runs is None or self._runs[0] != key:
             run = self.base.with_weights(weights)
-            if self.budget_total is not None:
-                run = replace(run, budget=parse.Budget(float(self.budget_total),
-                                                       run.budget.per_year))  # fmt: skip
+            if self.budget_total is not None or years is not None:
+                total = run.budget.total if self.budget_total is None else float(self.budget_total)
+                per_year = run.budget.per_year if years is None else dict(years)
+                run = replace(run, budget=parse.Budget(total, per_year))
             self._runs = (key, run)
         return self._runs[1]
 

@@ -44,6 +44,13 @@ CSS = """
 .pw-dl a { font-weight: bold; font-size: 15px; color: #1f5f99; text-decoration: underline; }
 .pw-chart svg { max-width: 100%; height: auto; }
 .pw-budget-amount { white-space: nowrap; }
+.pw-road-fields { flex-wrap: wrap; gap: 2px 16px; }
+.pw-road-diff { margin: 4px 0 8px 0; padding-left: 22px; }
+.pw-road-diff li { margin: 3px 0; }
+.pw-table.pw-road-plan tbody th, .pw-table.pw-road-plan tfoot th { position: static;
+  background: none; font-weight: normal; padding: 3px 6px; border-bottom: 1px solid #e4e7eb; }
+.pw-table.pw-road-plan tr.pw-road-sum th, .pw-table.pw-road-plan tr.pw-road-sum td {
+  font-weight: bold; background: #f5f7fa; }
 /* accessibility: a slider's description names its handle (the template links them) but a
    heading above already shows the words: keep the label for screen readers only */
 .pw-app .widget-slider > .widget-label { position: absolute !important; width: 1px !important;
@@ -77,7 +84,8 @@ CSS = """
   .pw-app .pw-budget-row { flex-wrap: wrap; }
   .pw-chart { overflow-x: auto; }
   .pw-app .pw-below, .pw-app .pw-ranking, .pw-app .pw-smaa-table,
-  .pw-app .pw-compare-ranking { min-width: 560px; }
+  .pw-app .pw-compare-ranking, .pw-app .pw-road-plan { min-width: 560px; }
+  .pw-app .pw-road-year { width: 100% !important; max-width: 100%; }
   .pw-app .pw-main .widget-inline-hbox { min-width: 0; max-width: calc(100% - 6px) !important; }
   .pw-app .pw-main .widget-inline-hbox input, .pw-app .pw-main .widget-inline-hbox textarea,
   .pw-app .pw-main .widget-inline-hbox select { min-width: 0; flex: 1 1 auto; }

@@ -44,10 +44,10 @@ def language_options() -> list[tuple[str, str]]:
     return out
 
 
-TABS = ("ranking", "value", "members", "detail", "save")
+TABS = ("ranking", "value", "members", "detail", "save", "roadmap")
 TAB_TITLES = {"ranking": N_("tab.ranking"), "value": N_("tab.value"),
               "members": N_("tab.members"), "detail": N_("tab.detail"),
-              "save": N_("tab.save")}  # fmt: skip
+              "save": N_("tab.save"), "roadmap": N_("tab.roadmap")}  # fmt: skip
 
 
 def guarded(method):
@@ -188,16 +188,21 @@ class App:
         self.excel.add_class("pw-excel")
         self.excel.on_click(self._on_excel)
         self.excel_link = w.HTML().add_class("pw-excel-link")
-        self.scenarios = self.pdf = None
+        self.scenarios = self.pdf = self.upload = None
         save_tab = w.VBox([
             w.HTML(f"<h3>{escape(tr('save.excel_title'))}</h3>"
                    f"<p class='pw-muted'>{escape(tr('save.excel_help'))}</p>"),
             self.excel, self.excel_link,
         ])  # fmt: skip
-        self.tab_boxes = {"value": value_tab, "members": members_tab, "save": save_tab}
+        # the roadmap over the years
+        self.roadmap = None
+        roadmap_tab = w.VBox([])
+        self.tab_boxes = {"value": value_tab, "members": members_tab, "save": save_tab,
+                          "roadmap": roadmap_tab}  # fmt: skip
         self.built: set[str] = set()
 
-        self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab])
+        self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab,
+                                    roadmap_tab])  # fmt: skip
         self.tabs.titles = [tr(TAB_TITLES[t]) for t in TABS]
         self.tabs.add_class("pw-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
@@ -246,6 +251,29 @@ class App:
 
             self.pdf = PdfPanel(self)
             box.children = [*box.children, self.pdf.widget()]
+            from prioritisation.app.upload import UploadPanel, is_chair
+
+            if is_chair(self.state.wb):  # only the chair may load a new version of the workbook
+                self.upload = UploadPanel(self)
+                box.children = [*box.children, self.upload.widget()]
+        elif tab == "roadmap":
+            from prioritisation.app.roadmap import RoadmapPanel
+
+            self.roadmap = RoadmapPanel(self)
+            box.children = [self.roadmap.widget()]
+
+    def reload_workbook(self, message_html: str = "") -> None:
+        """Read the workbook again (a new version was installed) and rebuild the page on the
+        same tab, ``message_html`` in the status line; the member's weights start afresh."""
+        selected = self.tabs.selected_index
+        if self.scenarios is not None and self.scenarios.store is not None:
+            self.scenarios.store.close()
+        self.state = AppState.load(self.state.path)
+        self._static = None
+        self.build()
+        if self.state.ok and selected:
+            self.tabs.selected_index = selected
+        self.status.value = message_html
 
     def render_visible(self) -> None:
         tab = self.visible
@@ -321,6 +349,10 @@ class App:
 
     def render_save(self) -> None:
         pass  # nothing depends on the weights until a file is asked for
+
+    def render_roadmap(self) -> None:
+        if self.roadmap is not None:
+            self.roadmap.render()
 
     # ------------------------------------------------------------------ callbacks
 

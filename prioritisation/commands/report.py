@@ -41,6 +41,9 @@ def register(sub) -> None:
     parser.add_argument(
         "--budget", default=None, help="budget in EUR (default: the workbook's setting)"
     )
+    parser.add_argument("--budget-per-year", default=None, metavar="YEAR=AMOUNT,...",
+                        help="yearly budgets, e.g. 2027=400000,2028=350000 (default: the "
+                        "workbook's 'budget_per_year' setting)")  # fmt: skip
     parser.add_argument("--title", default=None, help="report title (default: the workbook's)")
     parser.add_argument("--timeout", type=int, default=120,
                         help="seconds a notebook cell may run (default 120)")  # fmt: skip
@@ -62,7 +65,7 @@ def run(args) -> int:
         args.path, args.out, langs=parse_languages(args.report_lang, default_lang or "nl"),
         scenarios=args.scenario or [""], store=args.store, title=args.title or "",
         weights=args.weights, method=args.method, aggregate=args.aggregate, budget=args.budget,
-        wb=wb, force=args.force,
+        budget_per_year=args.budget_per_year, wb=wb, force=args.force,
     )  # fmt: skip
     written = make_reports(jobs, timeout=args.timeout,
                            keep=Path(args.keep_html) if args.keep_html else None)  # fmt: skip

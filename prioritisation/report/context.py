@@ -107,6 +107,19 @@ def total_budget(value) -> float | None:
     return found.total
 
 
+def yearly_spec(value) -> str:
+    """Yearly budgets as the report's parameter: ``"2027=700000; 2028=400000"`` (one grammar,
+    :func:`prioritisation.core.parse.budget_per_year`), ``""`` for the workbook's own.
+
+    >>> yearly_spec({2028: 400000.0, 2027: 700000}), yearly_spec(None)
+    ('2027=700000; 2028=400000', '')
+    """
+    if value is None or (isinstance(value, str | dict) and not value):
+        return ""
+    years = parse.budget_per_year(value)
+    return "; ".join(f"{y}={v:.12g}" for y, v in sorted(years.items()))
+
+
 def chain_head(wb: Workbook, store: str = "") -> str | None:
     """The head of the scenario store's hash chain (``prioritisation audit verify --head``
     checks later that nothing before it was changed or removed); ``None`` when the workbook has
@@ -131,6 +144,7 @@ def build_context(
     method: str = "",
     aggregate: str = "",
     budget=None,
+    budget_per_year: str = "",
     scenario: str = "",
     scenario_version=None,
     store: str = "",
@@ -171,7 +185,8 @@ def build_context(
         budget=total_budget(budget), chain_head=chain_head(wb, store),
     )  # fmt: skip
     return with_engines(ctx, method=method or None, weights=weights or None,
-                        aggregate=aggregate or None)  # fmt: skip
+                        aggregate=aggregate or None,
+                        budget_per_year=yearly_spec(budget_per_year) or None)  # fmt: skip
 
 
 def _scenario_context(wb, name, version, store, lang, title, when) -> ReportContext:
@@ -197,11 +212,18 @@ def _scenario_context(wb, name, version, store, lang, title, when) -> ReportCont
 
 
 def with_engines(
-    ctx: ReportContext, method=None, weights=None, aggregate=None, must=None, exclude=None
+    ctx: ReportContext,
+    method=None,
+    weights=None,
+    aggregate=None,
+    must=None,
+    exclude=None,
+    budget_per_year=None,
 ) -> ReportContext:
     """Add what the decision engines say: the funded set and why not, the budget frontier,
     the roadmap (when the workbook has yearly budgets) and robustness (weighted sum).
-    ``must``/``exclude``: ideas the group forces into or out of the funded set."""
+    ``must``/``exclude``: ideas the group forces into or out of the funded set;
+    ``budget_per_year``: the member's yearly budgets (the app), else the workbook's."""
     from prioritisation.decisions.frontier import budget_frontier
     from prioritisation.decisions.linear import robust_methods
     from prioritisation.decisions.portfolio.selection import select_run
@@ -214,7 +236,8 @@ def with_engines(
     # One run for every number on the page, as the CLI and the app resolve it (same budget,
     # same funding rule, same robustness draws).
     run = resolve_run(wb, method=method, weights=weights, aggregate=aggregate,
-                      budget=ctx.budget, must=must, exclude=exclude)  # fmt: skip
+                      budget=ctx.budget, budget_per_year=budget_per_year, must=must,
+                      exclude=exclude)  # fmt: skip
     if ctx.budget is not None:
         p = select_run(run, lang=ctx.lang)
         found["portfolio"] = p

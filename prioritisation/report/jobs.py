@@ -25,7 +25,7 @@ from prioritisation.data.outputs import check_output
 from prioritisation.data.workbook import read_workbook
 from prioritisation.engine.scoring import check_aggregate, check_method
 from prioritisation.engine.weights import resolve_weights
-from prioritisation.report.context import total_budget
+from prioritisation.report.context import total_budget, yearly_spec
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class ReportJob:
     method: str = ""
     aggregate: str = ""
     budget: float | None = None
+    budget_per_year: str = ""  # the member's yearly budgets (the app); "" = the workbook's
     based_on: str = ""  # own weights, changed after opening this stored scenario (the app)
     based_on_version: int | None = None
     based_on_author: str = ""
@@ -53,7 +54,8 @@ class ReportJob:
             "workbook": self.workbook, "lang": self.lang, "title": self.title,
             "scenario": self.scenario, "scenario_version": self.scenario_version,
             "store": self.store, "weights": self.weights, "method": self.method,
-            "aggregate": self.aggregate, "budget": self.budget, "based_on": self.based_on,
+            "aggregate": self.aggregate, "budget": self.budget,
+            "budget_per_year": self.budget_per_year, "based_on": self.based_on,
             "based_on_version": self.based_on_version, "based_on_author": self.based_on_author,
             "date": self.date,
         }  # fmt: skip
@@ -96,6 +98,7 @@ def plan_jobs(
     method: str | None = None,
     aggregate: str | None = None,
     budget=None,
+    budget_per_year=None,
     date: str | None = None,
     wb=None,
     store: str | None = None,
@@ -127,12 +130,13 @@ def plan_jobs(
     if wb is None:
         wb = read_workbook(path)  # WorkbookError (exit 2) before any kernel starts
     refs = [s for s in scenarios if s]
-    if refs and (weights or method or aggregate or budget not in (None, "")):
+    if refs and (weights or method or aggregate or budget not in (None, "") or budget_per_year):
         raise UsageError(N_("usage.report_scenario_options"))
     method = check_method(method) if method else ""
     aggregate = check_aggregate(aggregate) if aggregate else ""
     resolve_weights(wb, weights or None)
     budget = total_budget(budget)
+    per_year = yearly_spec(budget_per_year)
     stored = resolve_scenarios(wb, path, refs, store) if refs else [("", None, "")]
     langs = list(langs)
     folder = _is_folder(out)
@@ -157,6 +161,7 @@ def plan_jobs(
                     method=method,
                     aggregate=aggregate,
                     budget=budget,
+                    budget_per_year=per_year,
                     based_on=based_on.name if based_on is not None else "",
                     based_on_version=int(based_on.version) if based_on is not None else None,
                     based_on_author=based_on.author if based_on is not None else "",

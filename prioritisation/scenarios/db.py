@@ -13,6 +13,13 @@ several app users and CLI runs can save at once without "database is locked" err
 versions. The same code runs on PostgreSQL (``postgresql://user@host/db``), where saves are
 serialised with a transaction-scoped advisory lock.
 
+A server's password never needs to be in the URL (nor in the environment that holds the URL):
+give the URL without it and name a file holding it, either with ``?password_file=PATH`` in the
+URL or with the environment variable ``PRIORITISATION_STORE_PASSWORD_FILE``; the file is read
+each time a connection is made (:func:`read_password_file`), so a new password takes effect
+without a restart. ``prioritisation store init`` writes such files
+(:mod:`prioritisation.scenarios.roles`).
+
 Every row written is sealed into the store's hash chain
 (:mod:`prioritisation.scenarios.integrity`); :meth:`ScenarioStore.head` gives the chain's head
 for a report. Opening a store brings its schema up to date
@@ -54,6 +61,8 @@ from prioritisation.scenarios.schema import (
 )
 
 ENV_VAR = "PRIORITISATION_STORE"
+PASSWORD_FILE_ENV = "PRIORITISATION_STORE_PASSWORD_FILE"
+PASSWORD_FILE_PARAM = "password_file"  # ?password_file=PATH in a server's URL
 BUSY_TIMEOUT_MS = 60_000
 _PG_LOCK_KEY = 0x5072696F  # "Prio": the advisory lock that serialises saves on PostgreSQL
 
@@ -93,7 +102,11 @@ def _normalise_url(url: str) -> str:
 
 
 def open_store(
-    target=None, url: str | None = None, *, readonly: bool | None = None
+    target=None,
+    url: str | None = None,
+    *,
+    readonly: bool | None = None,
+    password_file=None,
 ) -> ScenarioStore:
     """Open (creating if needed, upgrading if old) the scenario store for a workbook path or URL.
 
@@ -101,7 +114,8 @@ def open_store(
     ``data/sample.scenarios.sqlite``; ``open_store(url="postgresql://…")`` a server (a bare
     path as ``url`` is an SQLite file). ``readonly``: ``True`` never writes (listing, showing,
     verifying); ``None`` (default) is read-only exactly when the SQLite file or its folder may
-    not be written.
+    not be written. ``password_file``: where a server's password is (default:
+    ``$PRIORITISATION_STORE_PASSWORD_FILE``), used when the URL has none.
 
     >>> import tempfile
     >>> from prioritisation.data.sample import sample_path
@@ -116,7 +130,9 @@ def open_store(
     >>> store_url("data/ronde.xlsx", url="postgres://an@server/prio")
     'postgresql+psycopg://an@server/prio'
     """
-    return ScenarioStore(store_url(target, url), readonly=readonly)
+    if password_file is None:
+        password_file = os.environ.get(PASSWORD_FILE_ENV, "").strip() or None
+    return ScenarioStore(store_url(target, url), readonly=readonly, password_file=password_file)
 
 
 def _display_url(url: str) -> str:
@@ -136,13 +152,13 @@ class ScenarioStore:
     :meth:`close`. All methods return data (dataclasses, frames); none prints.
     """
 
-    def __init__(self, url: str, readonly: bool | None = None):
+    def __init__(self, url: str, readonly: bool | None = None, password_file=None):
         self.url = url
         self.display = _display_url(url)
         self.readonly = _sqlite_readonly(url) if readonly is None else bool(readonly)
         self.engine = None
         try:
-            self.engine = _make_engine(url, self.readonly)
+            self.engine = _make_engine(url, self.readonly, password_file)
             self.dialect = self.engine.dialect.name
             self._open_schema()
         except Exception as exc:
@@ -150,7 +166,9 @@ class ScenarioStore:
                 self.engine.dispose()
             if isinstance(exc, UsageError):
                 raise
-            raise UsageError("usage.store_unusable", store=self.display, error=_short(exc)) from exc
+            raise UsageError(
+                "usage.store_unusable", store=self.display, error=error_line(exc)
+            ) from exc
 
     # -- lifecycle
     def close(self) -> None:
@@ -394,10 +412,42 @@ def _readonly_uri(path: Path) -> str:
             probe.close()
 
 
-def _make_engine(url: str, readonly: bool = False) -> sa.Engine:
+def read_password_file(path) -> str:
+    """The password in ``path``: its first line (no line end). The file must not be readable
+    by every user of the machine (mode 0600 or 0640), as for libpq's ``.pgpass``.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> secret = folder / "app.password"
+    >>> _ = secret.write_text("s3cret\\n")
+    >>> secret.chmod(0o600)
+    >>> read_password_file(secret)
+    's3cret'
+    >>> secret.chmod(0o644)
+    >>> read_password_file(secret)
+    Traceback (most recent call last):
+    UsageError: ...
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            "usage.password_file_unreadable", path=str(path), error=error_line(exc)
+        ) from exc
+    if mode & 0o007:
+        raise UsageError("usage.password_file_open", path=str(path), mode=f"{mode & 0o777:04o}")
+    password = text.split("\n", 1)[0].rstrip("\r")
+    if not password:
+        raise UsageError("usage.password_file_empty", path=str(path))
+    return password
+
+
+def _make_engine(url: str, readonly: bool = False, password_file=None) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        return _server_engine(parsed, password_file)
     path = _sqlite_file(url)
     if readonly and path is not None:
         uri = _readonly_uri(path)
@@ -430,6 +480,23 @@ def _make_engine(url: str, readonly: bool = False) -> sa.Engine:
     return engine
 
 
-def _short(exc: Exception) -> str:
+def _server_engine(parsed: sa.engine.URL, password_file=None) -> sa.Engine:
+    """A server's engine; without a password in the URL, the password file (``?password_file=``
+    in the URL, else ``password_file``) is read at every new connection."""
+    query = dict(parsed.query)
+    password_file = query.pop(PASSWORD_FILE_PARAM, None) or password_file
+    parsed = parsed.set(query=query)
+    engine = sa.create_engine(parsed, pool_pre_ping=True)
+    if password_file and parsed.password is None:
+
+        @sa.event.listens_for(engine, "do_connect")
+        def _password(_dialect, _record, _cargs, cparams):
+            cparams["password"] = read_password_file(password_file)
+
+    return engine
+
+
+def error_line(exc: Exception) -> str:
+    """The first line of a database error (its driver's text), for a message."""
     text = str(getattr(exc, "orig", None) or exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]

@@ -194,12 +194,18 @@ def test_a_saved_scenario_survives_a_restart(context, tmp_path):
 
 
 def test_the_proxy_user_is_the_scenario_author(context):
-    """Behind a trusted proxy (``--user-header``), the header names the author; preheated too."""
+    """Behind a trusted proxy (``--user-header``), the header names the author; preheated too,
+    also when the preheated kernel waited in the pool for a while (it once gave up after 5 s
+    and showed "Niet geverifieerd")."""
+    import time
+
     with AppServer(SAMPLE, pool_size=1, args=["--user-header", "X-Remote-User"]) as server:
+        time.sleep(12)  # the pool's kernel is ready and waits for a page
         page = context.new_page()
         page.set_extra_http_headers({"X-Remote-User": "bart"})
         page.goto(server.url)
         page.wait_for_selector(".pw-ranking tbody tr", timeout=90_000)
+        assert "Aangemeld als Bart (Bib Brugge) (lid)." in page.inner_text(".pw-identity")
         open_tab(page, 4)
         page.wait_for_selector(".pw-scen-author input", timeout=30_000)
         page.wait_for_function(

@@ -67,3 +67,33 @@ def test_without_an_opened_scenario_the_pdf_has_own_weights(app, tmp_path):
     job = app.pdf.job(tmp_path / "r.pdf", "nl", app.pdf.job_options())
     assert (job.scenario, job.based_on) == ("", "")
     assert "geen (geen opgeslagen scenario)" in _cover(job)
+
+
+def test_the_pdf_and_a_saved_scenario_keep_the_members_yearly_budgets(app, tmp_path, capfd):
+    """One truth: a member who lowered 2028 in the roadmap tab gets that roadmap in the PDF
+    (as `roadmap --budget-per-year` computes it) and in the scenario they save."""
+    import json
+
+    from prioritisation.cli import main
+    from prioritisation.report.context import build_context
+    from tests.conftest import SAMPLE
+
+    app.state.budget_per_year = {2027: 700_000.0, 2028: 400_000.0, 2029: 500_000.0}
+    app.tabs.selected_index = 4  # the save tab: its panels are made when first shown
+    job = app.pdf.job(tmp_path / "r.pdf", "nl", app.pdf.job_options())
+    assert job.budget_per_year == "2027=700000; 2028=400000; 2029=500000"
+    ctx = build_context(**job.parameters())
+    capfd.readouterr()
+    assert main(["roadmap", str(SAMPLE), "--budget-per-year", job.budget_per_year,
+                 "--format", "json", "--weights", job.weights]) == 0  # fmt: skip
+    cli = json.loads(capfd.readouterr().out)
+    pdf = json.loads(json.dumps(ctx.roadmap.to_json(), default=str))
+    assert [(p["id"], p["start"]) for p in pdf["roadmap"]] == [
+        (p["id"], p["start"]) for p in cli["roadmap"]
+    ]
+    assert [y["budget"] for y in pdf["years"]] == [700_000.0, 400_000.0, 500_000.0]
+    panel = app.scenarios
+    panel.name.value, panel.author.value = "Krap 2028", "An"
+    panel.save.click()
+    (saved,) = panel.store.list()
+    assert saved.budget["per_year"] == {"2027": 700_000.0, "2028": 400_000.0, "2029": 500_000.0}

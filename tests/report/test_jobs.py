@@ -156,3 +156,11 @@ def test_a_folder_that_cannot_be_written_is_an_environment_failure(tmp_path, mon
         locked.chmod(0o755)
     assert err.value.exit_code == 3
     assert "geen toelating" in err.value.lines()[0] and "r.pdf" in err.value.lines()[0]
+
+
+def test_yearly_budgets_travel_to_the_report_and_not_beside_a_scenario(tmp_path):
+    (job,) = plan_jobs(SAMPLE, tmp_path / "r.pdf", budget_per_year="2028: 400.000, 2027=700000")
+    assert job.budget_per_year == "2027=700000; 2028=400000"
+    assert job.parameters()["budget_per_year"] == job.budget_per_year
+    with pytest.raises(UsageError):
+        plan_jobs(SAMPLE, tmp_path / "r.pdf", scenarios=["Basis"], budget_per_year="2027=1")
