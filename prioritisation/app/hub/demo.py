@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
-import importlib.util
 import json
 import os
 import pwd
@@ -136,55 +135,17 @@ def create_database(admin_url: str) -> None:
 
 def init_group_store(admin_url: str, schema: str, secrets_dir: Path, port: int) -> tuple[Store, Store]:  # fmt: skip
     """The group's store in ``schema`` with its app role (read, append) and analyst role (read),
-    each password in a file of ``secrets_dir``: what ``prioritisation store init`` does."""
+    each password in a file of ``secrets_dir``: ``prioritisation store init``."""
     app_role, analyst_role = f"{schema}_app", f"{schema}_analyst"
     secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     app_file = secrets_dir / f"{app_role}.password"
     analyst_file = secrets_dir / f"{analyst_role}.password"
+    subprocess.run([sys.executable, "-m", "prioritisation", "store", "init", "--postgres", admin_url,
+                    "--app-role", app_role, "--analyst-role", analyst_role, "--schema", schema,
+                    "--password-file", str(app_file), "--analyst-password-file", str(analyst_file)],
+                   check=True, capture_output=True, text=True, timeout=300)  # fmt: skip
     url = f"postgresql+psycopg://{{}}@127.0.0.1:{port}/{DATABASE}"
-    if importlib.util.find_spec("prioritisation.scenarios.roles") is not None:
-        subprocess.run([sys.executable, "-m", "prioritisation", "store", "init", "--postgres",
-                        admin_url, "--app-role", app_role, "--analyst-role", analyst_role,
-                        "--schema", schema, "--password-file", str(app_file),
-                        "--analyst-password-file", str(analyst_file)],
-                       check=True, capture_output=True, text=True, timeout=300)  # fmt: skip
-        return Store(url.format(app_role), app_file), Store(url.format(analyst_role), analyst_file)
-    # This checkout's store takes no password file yet: the same roles and grants as
-    # `prioritisation store init`, made here, with the passwords in the URLs.
-    passwords = _init_store_sql(admin_url, schema, app_role, analyst_role)
-    with_password = f"postgresql+psycopg://{{}}:{{}}@127.0.0.1:{port}/{DATABASE}"
-    return (Store(with_password.format(app_role, passwords[0])),
-            Store(with_password.format(analyst_role, passwords[1])))  # fmt: skip
-
-
-def _init_store_sql(admin_url: str, schema: str, app: str, analyst: str) -> tuple[str, str]:
-    """``prioritisation store init`` in SQL: the schema, its tables, two roles, exact grants."""
-    import sqlalchemy as sa
-
-    from prioritisation.scenarios.db import open_store
-    from prioritisation.scenarios.integrity import TABLES
-
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    passwords = (secrets.token_urlsafe(24), secrets.token_urlsafe(24))
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        for role, password in zip((app, analyst), passwords, strict=True):
-            exists = conn.exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'").first()  # fmt: skip
-            verb = "ALTER" if exists else "CREATE"
-            conn.exec_driver_sql(f"{verb} ROLE {role} LOGIN PASSWORD '{password}'")
-            conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {DATABASE} TO {role}")
-            conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
-            conn.exec_driver_sql(f"ALTER ROLE {role} IN DATABASE {DATABASE} SET search_path = {schema}")  # fmt: skip
-    options = "&options=-csearch_path%3D" + schema
-    open_store(url=admin_url + options).close()  # the tables, as their owner
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {app}, {analyst}")  # fmt: skip
-        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {app}, {analyst}")  # fmt: skip
-        history = ", ".join(f"{schema}.{t}" for t in TABLES)
-        conn.exec_driver_sql(f"GRANT INSERT ON {history} TO {app}")
-        conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {app}")
-    engine.dispose()
-    return passwords
+    return Store(url.format(app_role), app_file), Store(url.format(analyst_role), analyst_file)
 
 
 # -- the demo groups ------------------------------------------------------------------------------
