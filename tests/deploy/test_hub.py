@@ -281,6 +281,9 @@ def test_a_members_app_port_cannot_be_driven_without_the_hub(sessions, hub):
 def test_the_analyst_gets_lab_on_their_own_copy(sessions, hub):
     page = sessions("lies")
     assert urlparse(page.url).path.startswith("/user/lies/lab")
+    hosts = {urlparse(u).hostname for u in sessions.requests["lies"] if u.startswith("http")}
+    assert hosts == {"127.0.0.1"}, hosts
+    assert page.locator("text=official Jupyter news").count() == 0  # nobody asks to go online
     copy = Path(hub["run"]) / "home" / "lies" / "prioritisation" / "digitale-bibliotheek"
     notebook = json.loads((copy / "notebooks" / "analysis.ipynb").read_text())
     assert any('workbook = "../data/workbook.xlsx"' in "".join(c["source"]) for c in notebook["cells"])  # fmt: skip

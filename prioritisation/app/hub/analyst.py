@@ -37,7 +37,12 @@ from pathlib import Path
 
 PARAMETER = re.compile(r'^workbook = "[^"]*"(.*)$')
 SOURCE_MARK = ".group-workbook.sha256"  # the hash of the group's workbook the copy was made of
-SKIPPED = {"app.ipynb"}  # the app is what members use; analysts have the notebooks
+SKIPPED = {"app.ipynb"}
+# JupyterLab asks the internet for news and updates, and the analyst whether it may: nothing may
+# load from outside at run time (lab/overrides.json answers no for them)
+OFFLINE = ["--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           f"--LabApp.app_settings_dir={Path(__file__).resolve().parent / 'lab'}"]  # fmt: skip  # the app is what members use; analysts have the notebooks
 
 
 def _sha256(path: Path) -> str:
@@ -100,7 +105,7 @@ def main(argv: list[str]) -> int:
     os.environ[WORKBOOK_ENV] = str(copy / "data" / workbook.name)
     os.chdir(copy)
     command = str(Path(sys.executable).with_name("jupyterhub-singleuser"))
-    args = [command, f"--ServerApp.root_dir={copy}", *argv]
+    args = [command, f"--ServerApp.root_dir={copy}", *OFFLINE, *argv]
     if os.geteuid() == 0:  # the demo's local spawner runs everyone as the invoking user
         args.append("--allow-root")
     os.execv(command, args)
