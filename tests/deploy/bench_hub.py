@@ -64,6 +64,7 @@ def main() -> None:
     from prioritisation.app.hub import demo
 
     members = {u: (f"Lid {u[-2:]}", "member") for u in LOGINS}
+    load = os.getloadavg()[0]
     run = Path(tempfile.mkdtemp(prefix="prio-hub-bench-", dir="/tmp"))
     try:
         state = demo.start(run, {"bench": (None, members)})
@@ -74,7 +75,7 @@ def main() -> None:
     one, ten, mem = figures["one"], sorted(figures["ten"]), figures["mem"]
     rss = sorted(m[0] for m in mem)
     pss = sorted(m[1] for m in mem)
-    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores)")
+    print(f"load average before: {load:.1f} ({os.cpu_count()} cores)")
     print(f"servers started in advance: {state.get('prestart_seconds')} s for 10")
     print(f"login → ranking, one member: {', '.join(f'{t:.2f}' for t in one)} s")
     print(f"login → ranking, 10 at once: median {ten[4]:.2f} s, max {ten[-1]:.2f} s")
