@@ -57,7 +57,10 @@ def hub():
         yield state
     finally:
         demo.stop(run)
+        left = [p.pid for p in __import__("psutil").process_iter(["cmdline"])
+                if str(run) in " ".join(p.info["cmdline"] or [])]  # fmt: skip
         shutil.rmtree(run, ignore_errors=True)
+        assert not left, f"make hub-stop left processes running: {left}"
 
 
 @pytest.fixture(scope="module")

@@ -318,7 +318,7 @@ def stop(run) -> None:
         pid = json.loads(state_file.read_text()).get("hub_pid")
         if pid and _alive(pid):
             os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60  # it stops each server: up to 20 s for a Lab
             while _alive(pid) and time.monotonic() < deadline:
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(pid, os.WNOHANG)
@@ -327,7 +327,29 @@ def stop(run) -> None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(pid, signal.SIGKILL)
         state_file.unlink()
+    stop_servers(run)
     stop_postgres(run)
+
+
+def stop_servers(run: Path) -> None:
+    """Any server the hub did not stop in time (its spawner's pid, from the hub's database)."""
+    import sqlite3
+
+    database = run / "jupyterhub.sqlite"
+    if not database.exists():
+        return
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        states = [row[0] for row in conn.execute("SELECT state FROM spawners")]
+    pids = [json.loads(state).get("pid") for state in states if state]
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        left = [pid for pid in pids if pid and _alive(pid)]
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + wait
+        while left and time.monotonic() < deadline:
+            left = [pid for pid in left if _alive(pid)]
+            time.sleep(0.2)
 
 
 def describe(state: dict) -> str:
