@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: lock setup system-deps app rank lab screenshots test test-fast lint format bench sample clean
+.PHONY: lock setup system-deps app rank lab screenshots test test-fast lint format bench sample clean hub hub-stop
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,hub]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -21,6 +21,9 @@ system-deps:
 	@# axe-core for the accessibility audit of the app (tests/app/test_accessibility.py)
 	if command -v npm >/dev/null 2>&1; then cd tests/app && npm ci --no-audit --no-fund --silent; \
 	else echo "system-deps: npm missing; the accessibility audit is skipped" >&2; fi
+	@# configurable-http-proxy for the hub (make hub, tests/deploy)
+	if command -v npm >/dev/null 2>&1; then cd deploy && npm ci --no-audit --no-fund --silent; \
+	else echo "system-deps: npm missing; make hub and its test are skipped" >&2; fi
 
 ## The steering-group app (Voila) on the bundled sample: open http://127.0.0.1:$(PORT)/
 app: setup
@@ -38,6 +41,14 @@ lab: setup
 ## Retake the member guide's screenshots from the current app (docs/img, headless Chromium).
 screenshots: setup system-deps
 	$(PY) -m tests.appserver screenshots docs/img
+
+## The deployment on this machine: PostgreSQL, JupyterHub and its proxy on 127.0.0.1, demo
+## groups and logins (a dummy login: DEMO ONLY); prints the address. `make hub-stop` stops it.
+hub: setup system-deps
+	$(PY) -m prioritisation.app.hub demo start --dir $(CURDIR)/.hub
+
+hub-stop: setup
+	$(PY) -m prioritisation.app.hub demo stop --dir $(CURDIR)/.hub
 
 ## Lint (ruff, the import-linter layers) and the whole test suite: what CI runs.
 test: setup system-deps lint

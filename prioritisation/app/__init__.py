@@ -18,6 +18,7 @@ from prioritisation.core.i18n import set_language
 
 WORKBOOK_ENV = "PRIORITISATION_APP_WORKBOOK"
 USER_HEADER_ENV = "PRIORITISATION_APP_USER_HEADER"  # set by ``prioritisation app --user-header``
+TOKEN_ENV = "PRIORITISATION_APP_TOKEN"  # the access key a launcher hands ``prioritisation app``
 PROOF_HEADER = "X-Prioritisation-Kernel-Proof"  # see kernel_proof
 _request_waiter = None  # the thread receiving this kernel's page request (receive_request_info)
 
@@ -127,6 +128,7 @@ def build_app(path=None, lang: str | None = None):
 
 __all__ = [
     "PROOF_HEADER",
+    "TOKEN_ENV",
     "USER_HEADER_ENV",
     "WORKBOOK_ENV",
     "build_app",

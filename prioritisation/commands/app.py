@@ -52,6 +52,9 @@ def register(sub) -> None:
     parser.add_argument("--pool-size", type=int, default=None,
                         help="keep exactly this many kernels started in advance, refilled as "
                         "pages take them (overrides --members)")  # fmt: skip
+    parser.add_argument("--base-url", default="/", metavar="PREFIX",
+                        help="URL prefix the app is served under, e.g. /user/NAME/ behind "
+                        "JupyterHub (default /)")  # fmt: skip
     parser.add_argument("--user-header", default=None, metavar="HEADER",
                         help="HTTP header in which a trusted reverse proxy passes the user name "
                         "(e.g. X-Remote-User): it becomes the author of saved scenarios")  # fmt: skip
@@ -139,10 +142,14 @@ def voila_argv(notebook: Path, args) -> list[str]:
     elif getattr(args, "members", None):
         argv.append(f"--pool_size={args.pool}")
         argv.append(f"--AppVoila.expected_members={args.members}")
+    base_url = getattr(args, "base_url", "/") or "/"
+    if base_url != "/":  # routes, links and the kernels' way back all under the prefix
+        base_url = "/" + base_url.strip("/") + "/"
+        argv += [f"--Voila.base_url={base_url}", f"--Voila.server_url={base_url}"]
     if args.token:
         argv.append(f"--Voila.token={args.token}")
     if getattr(args, "user_header", None):
-        argv.append(f"--VoilaConfiguration.http_header_envs={[args.user_header]!r}")
+        argv.append(f"--VoilaConfiguration.http_header_envs={args.user_header}")
     return argv
 
 
@@ -189,6 +196,11 @@ def run(args) -> int:
         print(tr("app.problems"), file=sys.stderr)
         for p in problems[:20]:
             print("  " + p.format(), file=sys.stderr)
+    from prioritisation.app import TOKEN_ENV
+
+    # a launcher hands the token over in the environment, never on a command line that every
+    # user of the machine can read (/proc/PID/cmdline); the kernels must not inherit it
+    args.token = args.token or os.environ.pop(TOKEN_ENV, "").strip() or None
     if not args.token and not _is_loopback(args.ip):
         args.token = secrets.token_urlsafe(24)
     if args.pool_size is None:
@@ -205,7 +217,8 @@ def run(args) -> int:
         os.environ[USER_HEADER_ENV] = args.user_header
     folder = Path(tempfile.mkdtemp(prefix="prioritisation-app-"))
     notebook = write_app_notebook(folder / "app.ipynb", kernel=APP_KERNEL)
-    url = f"http://{args.ip}:{args.port}/"
+    prefix = "/".join(["", *filter(None, (args.base_url or "/").split("/")), ""])
+    url = f"http://{args.ip}:{args.port}{prefix}"
     print(tr("app.serving", None, url=url), flush=True)
     if args.pool_size is None:
         gib = fmt_number(args.pool * KERNEL_MIB / 1024, 1)
