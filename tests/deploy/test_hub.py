@@ -135,7 +135,11 @@ def processes(user: str):
     for child in launcher.children():
         if " app " in " ".join(child.cmdline()):
             voila = child
-    kernels = [k for k in voila.children(recursive=True) if "ipykernel" in " ".join(k.cmdline())]
+    kernels = [
+        k
+        for k in voila.children(recursive=True)
+        if any(n in " ".join(k.cmdline()) for n in ("ipykernel", "prioritisation.app.kernel"))
+    ]
     return launcher, voila, kernels
 
 
