@@ -4,7 +4,7 @@ Every page of the app runs in its own kernel; without this module each of them p
 validated the workbook again (a 56 MB CSV folder took 1.9 GB, once per member).
 :func:`checked_workbook` keeps the validated result in a private cache keyed by the file's
 SHA-256 (the file is hashed, streaming, on every call; an edited file is read afresh) and by
-the package and Python versions. ``prioritisation app`` fills the cache when it starts, so
+the code that reads it (:func:`code_version`). ``prioritisation app`` fills the cache when it starts, so
 the pages only load the result.
 
 The cache is a folder only this user may write (``PRIORITISATION_CACHE``, else
@@ -20,6 +20,8 @@ cannot be written (read-only home, full disk) the workbook is read as before.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import pickle
 import stat
@@ -54,8 +56,7 @@ def checked_workbook(path, folder: Path | None = None) -> tuple[Workbook | None,
         digest = file_sha256(path)
     except OSError:
         return check_workbook(path)
-    version = f"{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
-    entry = folder / f"{digest}-{version}.pickle"
+    entry = folder / f"{digest}-{code_version()}.pickle"
     cached = _load(entry)
     if cached is not None:
         wb, problems = cached
@@ -65,6 +66,20 @@ def checked_workbook(path, folder: Path | None = None) -> tuple[Workbook | None,
     wb, problems = check_workbook(path)
     _store(folder, entry, (wb, problems))
     return wb, problems
+
+
+@functools.cache
+def code_version() -> str:
+    """The package and Python versions and a digest of the code that makes a
+    :class:`~prioritisation.core.model.Workbook` (``core/model.py`` and ``data/*.py``): an
+    editable install keeps its version number while a field is added, and a result pickled by
+    older code must not be loaded by newer code."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in [package / "core" / "model.py", *sorted((package / "data").glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return f"{__version__}-{python}-{digest.hexdigest()[:12]}"
 
 
 def _private(p: Path, *, folder: bool) -> bool:

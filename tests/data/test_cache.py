@@ -88,3 +88,13 @@ def test_a_broken_entry_or_an_unwritable_cache_only_costs_a_read(tmp_path, count
     blocked.write_text("x")
     wb, problems = checked_workbook(wb_path, blocked / "cache")
     assert wb is not None and len(counted) == 3
+
+
+def test_a_result_of_other_code_is_not_loaded(tmp_path, counted, monkeypatch):
+    """An editable install keeps its version number when the reading code changes (a field
+    added to Workbook once crashed a page that loaded an older pickle)."""
+    wb_path = shutil.copy(SAMPLE, tmp_path / "s.xlsx")
+    checked_workbook(wb_path, tmp_path / "cache")
+    monkeypatch.setattr(cache_module, "code_version", lambda: "0-py311-othercode")
+    checked_workbook(wb_path, tmp_path / "cache")
+    assert len(counted) == 2
