@@ -8,14 +8,29 @@ Python; no widget value decides it, so a browser that sends a forged widget ``up
 cannot save a scenario in someone else's name. Without a login the app runs **unverified**:
 the member types a name, and every page says "niet geverifieerd".
 
+The login is then mapped to a member of the steering group by the workbook's ``members``
+sheet (:mod:`prioritisation.data.members`): their name (the author of what they save) and
+their role (member, chair, observer, analyst). A login that is not on a members list that
+exists may look but not save; without a members sheet every login is a member under its
+own name. Nobody unverified is a chair.
+
 >>> Identity(None).verified, Identity("bart", "header").verified
 (False, True)
+>>> from prioritisation.data.workbook import read_workbook
+>>> from prioritisation.data.sample import sample_path
+>>> who = Identity("An", "hub").in_workbook(read_workbook(sample_path()))
+>>> who.member, who.role, who.is_chair, who.may_save
+('An (Cultuurconnect)', 'chair', True, True)
+>>> Identity("zoe", "hub").in_workbook(read_workbook(sample_path())).may_save
+False
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from prioritisation.data.members import member_of
 
 
 @dataclass(frozen=True)
@@ -25,10 +40,43 @@ class Identity:
 
     name: str | None
     source: str | None = None
+    #: the member's name from the ``members`` sheet (else the login; ``None`` unverified)
+    member: str | None = None
+    #: ``member``, ``chair``, ``observer``, ``analyst``; ``None`` unverified or not listed
+    role: str | None = None
+    #: ``False`` when the workbook has a members list and this login is not on it
+    listed: bool = True
 
     @property
     def verified(self) -> bool:
         return bool(self.name)
+
+    @property
+    def is_chair(self) -> bool:
+        return self.verified and self.role == "chair"
+
+    @property
+    def may_save(self) -> bool:
+        """Unverified pages save under a typed name (marked unverified); a verified login
+        saves when it is on the members list (or there is none)."""
+        return not self.verified or self.listed
+
+    @property
+    def author(self) -> str | None:
+        """The name saved as author: the member's name for a verified login."""
+        return (self.member or self.name) if self.verified else None
+
+    def in_workbook(self, wb) -> Identity:
+        """This login as a member of ``wb``'s steering group (see the module text)."""
+        if not self.verified:
+            return replace(self, member=None, role=None, listed=True)
+        members = getattr(wb, "members", None)
+        if members is None or members.empty:
+            return replace(self, member=self.name, role="member", listed=True)
+        found = member_of(members, self.name)
+        if found is None:
+            return replace(self, member=self.name, role=None, listed=False)
+        return replace(self, member=found[0], role=found[1], listed=True)
 
 
 _current: Identity | None = None

@@ -50,10 +50,13 @@ class ScenarioPanel:
         self.comparison = w.HTML().add_class("pw-scen-comparison")
         from prioritisation.app.identity import current_identity
 
-        self.identity = current_identity()  # held here, in the kernel: the browser cannot set it
+        # held here, in the kernel: the browser cannot set it
+        self.identity = current_identity().in_workbook(app.state.wb)
         if self.identity.verified:  # the login says who this is: that is the author
-            self.author.value = self.identity.name
+            self.author.value = self.identity.author
             self.author.disabled = True
+        if not self.identity.may_save:
+            self.save.disabled = True
         self.save.on_click(self._guard(self._on_save))
         self.open.on_click(self._guard(self._on_open))
         self.compare.on_click(self._guard(self._on_compare))
@@ -125,8 +128,12 @@ class ScenarioPanel:
         missing = []
         if not self.name.value.strip():
             missing.append(tr("scen.need_name"))
+        if not self.identity.may_save:  # a forged click on the disabled button
+            text = tr("app.not_listed", None, login=self.identity.name)
+            self.saved.value = f"<p class='pw-box'>{escape(text)}</p>"
+            return
         # A verified member is the author whatever the (browser-side) field says.
-        author = self.identity.name if self.identity.verified else self.author.value
+        author = self.identity.author if self.identity.verified else self.author.value
         if self.identity.verified and self.author.value != author:
             self.author.value, self.author.disabled = author, True  # undo a forged update
         if not author.strip():

@@ -109,12 +109,7 @@ class App:
         note_html = f"<div class='pw-muted pw-wb-note'>{escape(note)}</div>" if note else ""
         from prioritisation.app.identity import current_identity
 
-        who = current_identity()
-        who_html = (
-            f"<div class='pw-muted pw-identity'>{escape(tr('app.signed_in', None, name=who.name))}</div>"
-            if who.verified
-            else f"<div class='pw-note pw-identity pw-unverified'>{escape(tr('app.unverified'))}</div>"
-        )
+        who_html = identity_html(current_identity().in_workbook(wb))
         header = w.HBox(
             [w.HTML(f"<h2>{escape(title)}</h2><div class='pw-muted'>{escape(info)}</div>"
                     f"{note_html}{who_html}", layout=w.Layout(flex="1 1 auto")),
@@ -401,3 +396,21 @@ class App:
             data, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             tr("save.excel_ready", None, name=name),
         )  # fmt: skip
+
+
+ROLE_NAMES = {"member": N_("role.member"), "chair": N_("role.chair"),
+              "observer": N_("role.observer"), "analyst": N_("role.analyst")}  # fmt: skip
+
+
+def identity_html(who) -> str:
+    """Who is signed in, as the header says it: name and role, "not on the members list",
+    or "niet geverifieerd"."""
+    if not who.verified:
+        return (
+            f"<div class='pw-note pw-identity pw-unverified'>{escape(tr('app.unverified'))}</div>"
+        )
+    if not who.listed:
+        text = tr("app.not_listed", None, login=who.name)
+        return f"<div class='pw-note pw-identity pw-unlisted'>{escape(text)}</div>"
+    text = tr("app.signed_in_as", None, name=who.member, role=tr(ROLE_NAMES[who.role]))
+    return f"<div class='pw-muted pw-identity'>{escape(text)}</div>"

@@ -68,6 +68,8 @@ class Workbook:
     scores: pd.DataFrame
     settings: dict = field(default_factory=dict)
     pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the ``members`` sheet: login (lower case) → ``name``, ``role``; empty without the sheet
+    members: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str | None = None
     sha256: str | None = None
     criteria_defaulted: bool = False

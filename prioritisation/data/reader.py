@@ -43,6 +43,7 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "scores": ("scores", "beoordelingen", "beoordeling", "scoring"),
     "settings": ("settings", "instellingen"),
     "pairwise": ("pairwise", "paarsgewijs", "paarvergelijkingen", "ahp"),
+    "members": ("members", "leden", "ledenlijst"),
 }
 
 COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -88,6 +89,11 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "criterion_a": ("criterion_a", "criterium_a", "a"),
         "criterion_b": ("criterion_b", "criterium_b", "b"),
         "value": ("value", "waarde", "oordeel"),
+    },
+    "members": {
+        "login": ("login", "gebruiker", "gebruikersnaam", "user", "username", "account"),
+        "name": ("name", "naam", "lid", "member"),
+        "role": ("role", "rol"),
     },
 }
 

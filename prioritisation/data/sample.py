@@ -262,7 +262,18 @@ def sample_workbook() -> Workbook:
         "note": NOTE,
     }
     return Workbook(criteria=criteria, ideas=ideas, scores=sample_scores(), settings=settings,
-                    pairwise=sample_pairwise())  # fmt: skip
+                    pairwise=sample_pairwise(), members=sample_members())  # fmt: skip
+
+
+def sample_members() -> pd.DataFrame:
+    """Logins for the demo hub: each assessor under their first name (An chairs), plus an
+    analyst who assesses nothing."""
+    rows = [
+        (name.split()[0].lower(), name, "chair" if name.startswith("An ") else "member")
+        for name in ASSESSORS
+    ]
+    rows.append(("lies", "Lies (analist)", "analyst"))
+    return pd.DataFrame(rows, columns=["login", "name", "role"]).set_index("login")
 
 
 def write_sample(path) -> Path:
@@ -274,7 +285,9 @@ def write_sample(path) -> Path:
     sheets["pairwise"] = sample_pairwise(as_text=True)
     sheets["lees_mij"] = pd.DataFrame(
         {"toelichting": [NOTE, "Bladen: criteria, ideas, scores (lange vorm), settings, pairwise "
-                         "(AHP: hoeveel belangrijker criterium a is dan b, schaal 1/9–9).",
+                         "(AHP: hoeveel belangrijker criterium a is dan b, schaal 1/9–9), "
+                         "members (welke login welk lid is, en de rol: lid, voorzitter, "
+                         "waarnemer of analist).",
                          "Schaal 1–5 per criterium; lege cellen = niet beoordeeld."]}
     )  # fmt: skip
     return write_xlsx(sheets, path)

@@ -53,6 +53,7 @@ REQUIRED = {
     "scores": ("idea_id", "assessor"),
     "settings": ("key", "value"),
     "pairwise": ("assessor", "criterion_a", "criterion_b", "value"),
+    "members": ("login",),
 }
 
 

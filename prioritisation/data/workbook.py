@@ -33,6 +33,7 @@ from prioritisation.core.errors import Problem, WorkbookError
 from prioritisation.core.i18n import N_
 from prioritisation.core.model import Workbook
 from prioritisation.data.limits import ProblemList
+from prioritisation.data.members import check_members
 from prioritisation.data.reader import read_sheets
 from prioritisation.data.validator import Checker
 
@@ -61,10 +62,11 @@ def check_workbook(path) -> tuple[Workbook | None, list[Problem]]:
     scores = checker.scores(criteria, ideas)
     settings = checker.settings()
     pairwise = checker.pairwise(criteria)
+    members = check_members(checker)
     if problems:
         return None, finish(problems)
     workbook = Workbook(
-        criteria=criteria, ideas=ideas, scores=scores, settings=settings, pairwise=pairwise,
+        criteria=criteria, ideas=ideas, scores=scores, settings=settings, pairwise=pairwise, members=members,
         source=str(path), sha256=file_sha256(path), criteria_defaulted=defaulted,
     )  # fmt: skip
     return workbook, []

@@ -203,7 +203,7 @@ def test_the_proxy_user_is_the_scenario_author(context):
         open_tab(page, 4)
         page.wait_for_selector(".pw-scen-author input", timeout=30_000)
         page.wait_for_function(
-            "() => document.querySelector('.pw-scen-author input').value === 'bart'",
+            "() => document.querySelector('.pw-scen-author input').value === 'Bart (Bib Brugge)'",
             timeout=30_000,
         )
         assert page.locator(".pw-scen-author input").is_disabled()

@@ -31,17 +31,54 @@ def test_scenarios_save_open_and_compare(app):
     assert "pw-compare-ranking" in panel.comparison.value  # the order changes
 
 
-@pytest.fixture
-def signed_in(monkeypatch, tmp_path):
-    """The app behind a trusted proxy that says the page is Bart's."""
+def _behind_proxy(monkeypatch, tmp_path, login):
     from prioritisation.app import USER_HEADER_ENV, build_app, identity
     from tests.conftest import SAMPLE
 
     monkeypatch.setenv("PRIORITISATION_STORE", str(tmp_path / "scenarios.sqlite"))
     monkeypatch.setenv(USER_HEADER_ENV, "X-Remote-User")
-    monkeypatch.setenv("HTTP_X_REMOTE_USER", "Bart (Bib Brugge)")
+    monkeypatch.setenv("HTTP_X_REMOTE_USER", login)
     monkeypatch.setattr(identity, "_current", None)
-    yield build_app(SAMPLE)
+    return build_app(SAMPLE)
+
+
+@pytest.fixture
+def signed_in(monkeypatch, tmp_path):
+    """The app behind a trusted proxy that says the page is login ``bart``'s, whom the
+    sample's members sheet names "Bart (Bib Brugge)"."""
+    from prioritisation.app import identity
+
+    yield _behind_proxy(monkeypatch, tmp_path, "bart")
+    identity._current = None
+
+
+def test_the_login_is_mapped_to_the_member_name_and_role(monkeypatch, tmp_path):
+    from prioritisation.app import identity
+
+    app = _behind_proxy(monkeypatch, tmp_path, "An")
+    assert (
+        "Aangemeld als An (Cultuurconnect) (voorzitter)." in app.root.children[1].children[0].value
+    )
+    app.tabs.selected_index = 4
+    assert app.scenarios.author.value == "An (Cultuurconnect)"
+    identity._current = None
+
+
+def test_a_login_not_on_the_members_list_cannot_save_even_with_a_forged_click(
+    monkeypatch, tmp_path
+):
+    from prioritisation.app import identity
+
+    app = _behind_proxy(monkeypatch, tmp_path, "mallory")
+    assert "niet op de ledenlijst" in app.root.children[1].children[0].value
+    app.tabs.selected_index = 4
+    panel = app.scenarios
+    assert panel.save.disabled
+    panel.save.set_state({"disabled": False})  # a forged widget update
+    panel.name.value = "Vervalst"
+    panel.save.click()
+    assert panel.store.list() == []
+    assert "niet op de ledenlijst" in panel.saved.value
     identity._current = None
 
 

@@ -139,7 +139,7 @@ def test_the_page_renders_and_the_proxy_user_saves_while_outsiders_are_refused(t
         open_tab(page, 4)
         page.wait_for_selector(".pw-scen-author input", timeout=30_000)
         page.wait_for_function(
-            "() => document.querySelector('.pw-scen-author input').value === 'bart'",
+            "() => document.querySelector('.pw-scen-author input').value === 'Bart (Bib Brugge)'",
             timeout=30_000,
         )
         assert page.locator(".pw-scen-author input").is_disabled()
@@ -153,7 +153,9 @@ def test_the_page_renders_and_the_proxy_user_saves_while_outsiders_are_refused(t
             assert ask(server, kernel_id, query, headers) in ((403, None), (404, None))
         page.close()
     with open_store(url=str(store)) as scenarios:
-        assert [(s.name, s.author) for s in scenarios.list()] == [("Veilig bewaard", "bart")]
+        assert [(s.name, s.author) for s in scenarios.list()] == [
+            ("Veilig bewaard", "Bart (Bib Brugge)")
+        ]
 
 
 def test_the_requests_of_gone_kernels_are_dropped(monkeypatch):
