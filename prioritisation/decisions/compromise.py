@@ -56,6 +56,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from prioritisation.core.errors import UsageError
+from prioritisation.decisions.group_weights import as_shares, group_weights
 from prioritisation.decisions.portfolio.milp import (
     constraint_rows,
     objective,
@@ -64,7 +66,6 @@ from prioritisation.decisions.portfolio.milp import (
 )
 from prioritisation.decisions.portfolio.options import constraints_of, total_budget
 from prioritisation.decisions.portfolio.problem import SelectionProblem, problem_for
-from prioritisation.decisions.group_weights import as_shares, group_weights
 from prioritisation.engine.run import Run
 
 SLACK = 1e-9  # how far below the max-min value the tie-break solve may go (then checked)
@@ -192,7 +193,9 @@ def own_optimum(
                       float(problem.costs[x].sum()), solution.status, solution.gap)  # fmt: skip
 
 
-def satisfaction(run: Run, member_weights, funded: Sequence[str], *, best: float | None = None) -> float:
+def satisfaction(
+    run: Run, member_weights, funded: Sequence[str], *, best: float | None = None
+) -> float:
     """A member's satisfaction (0–1) with the funded set ``funded``: its weighted-sum total
     under ``member_weights`` divided by the total of the member's own optimum (computed
     exactly unless ``best`` is given). 1.0 when that optimum is worth 0.
@@ -210,9 +213,14 @@ def satisfaction(run: Run, member_weights, funded: Sequence[str], *, best: float
     values = member_values(run, member_weights)
     if best is None:
         best = own_optimum(run, member_weights).total
-    pos = {iid: k for k, iid in enumerate(run.wb.ideas.index)}
-    total = float(sum(values[pos[i]] for i in funded))
-    return _ratio(total, best)
+    return _ratio(set_total(values, run.wb.ideas.index, funded), best)
+
+
+def set_total(values, ids: Sequence[str], funded: Sequence[str]) -> float:
+    """The total of ``values`` (one per idea of ``ids``) over the ideas in ``funded``, summed
+    in ``ids`` order (so that a set's total is the same however it is listed)."""
+    chosen = set(funded)
+    return float(np.asarray(values, dtype=float)[[i in chosen for i in ids]].sum())
 
 
 def _ratio(total: float, best: float) -> float:
@@ -244,30 +252,36 @@ def compromise(
     time_limit: float | None = None,
 ) -> Compromise:
     """The compromise set of the members' weight ``sets`` (members × criteria) under the
-    run's budget and constraints (see the module's text and example).
+        run's budget and constraints (see the module's text and example).
 
-    ``group``: the group's weights for the tie-break (default: the mean of the members'
-    shares, :func:`~prioritisation.decisions.group_weights.group_weights`); ``own``: the
-    members' own optima when already computed.
+        ``group``: the group's weights for the tie-break (default: the mean of the members'
+        shares, :func:`~prioritisation.decisions.group_weights.group_weights`); ``own``: the
+        members' own optima when already computed.
 
-    >>> from prioritisation.data.sample import sample_path
-    >>> from prioritisation.data.workbook import read_workbook
-    >>> from prioritisation.decisions.group_weights import member_weight_sets
-    >>> from prioritisation.engine.run import resolve_run
-    >>> wb = read_workbook(sample_path())
-    >>> result = compromise(resolve_run(wb, budget="600.000"), member_weight_sets(wb))
-    >>> len(result.funded), round(result.min_satisfaction, 3), result.least, result.status
-    (7, 0.987, ('Dina (Vlaamse Erfgoedbibliotheken)',), 'optimal')
+        >>> from prioritisation.data.sample import sample_path
+        >>> from prioritisation.data.workbook import read_workbook
+        >>> from prioritisation.core.errors import UsageError
+    from prioritisation.decisions.group_weights import member_weight_sets
+        >>> from prioritisation.engine.run import resolve_run
+        >>> wb = read_workbook(sample_path())
+        >>> result = compromise(resolve_run(wb, budget="600.000"), member_weight_sets(wb))
+        >>> len(result.funded), round(result.min_satisfaction, 3), result.least, result.status
+        (7, 0.987, ('Dina (Vlaamse Erfgoedbibliotheken)',), 'optimal')
     """
     shares = as_shares(sets, run.wb.criteria.index)
     if group is None:
         group = group_weights(shares)[0]
     problem = selection_problem(run)
-    own = own if own is not None else own_optima(run, shares, problem=problem, time_limit=time_limit)
+    own = (
+        own if own is not None else own_optima(run, shares, problem=problem, time_limit=time_limit)
+    )
     members = [str(m) for m in shares.index]
     budget = problem.budget
-    if any(not own[m].status in ("optimal", "time_limit") for m in members) or not members:
-        status = next((own[m].status for m in members), "infeasible")
+    if not members:
+        raise UsageError("usage.no_member_weights")
+    failed = [own[m].status for m in members if own[m].status not in ("optimal", "time_limit")]
+    if failed:
+        status = failed[0]
         return Compromise((), math.nan, pd.Series(math.nan, index=members, dtype=float), (),
                           math.nan, math.nan, budget, status, math.nan)  # fmt: skip
     values = np.array([member_values(run, shares.loc[m]) for m in members])
