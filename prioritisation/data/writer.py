@@ -9,7 +9,7 @@
 >>> read_workbook(copy).idea_ids == wb.idea_ids
 True
 >>> list(workbook_sheets(wb))
-['criteria', 'ideas', 'scores', 'settings', 'pairwise']
+['criteria', 'ideas', 'scores', 'settings', 'pairwise', 'members']
 """
 
 from __future__ import annotations
