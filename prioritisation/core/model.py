@@ -12,6 +12,8 @@ Frames, not objects per row: the scoring kernels are vectorised over ideas and c
   NaN for an empty cell), ``comment``, ``row`` (the Excel row it came from).
 - ``pairwise``: AHP judgments, columns ``assessor``, ``criterion_a``, ``criterion_b``, ``value``,
   ``row``; empty when the workbook has no such sheet.
+- ``member_weights``: each member's own weights (the ``member_weights`` sheet), columns
+  ``member`` (the member's name), ``criterion``, ``weight``, ``row``; empty without the sheet.
 - ``settings``: ``key → value`` from the ``settings`` sheet.
 """
 
@@ -70,6 +72,8 @@ class Workbook:
     pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the ``members`` sheet: login (lower case) → ``name``, ``role``; empty without the sheet
     members: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the ``member_weights`` sheet, long: ``member`` (name), ``criterion``, ``weight``, ``row``
+    member_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str | None = None
     sha256: str | None = None
     criteria_defaulted: bool = False

@@ -44,6 +44,7 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "settings": ("settings", "instellingen"),
     "pairwise": ("pairwise", "paarsgewijs", "paarvergelijkingen", "ahp"),
     "members": ("members", "leden", "ledenlijst"),
+    "member_weights": ("member_weights", "ledengewichten", "gewichten_per_lid", "lidgewichten"),
 }
 
 COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -89,6 +90,11 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "criterion_a": ("criterion_a", "criterium_a", "a"),
         "criterion_b": ("criterion_b", "criterium_b", "b"),
         "value": ("value", "waarde", "oordeel"),
+    },
+    "member_weights": {
+        "member": ("member", "lid", "naam", "name", "login"),
+        "criterion": ("criterion", "criterium", "criterion_id", "criterium_id"),
+        "weight": ("weight", "gewicht"),
     },
     "members": {
         "login": ("login", "gebruiker", "gebruikersnaam", "user", "username", "account"),

@@ -54,6 +54,7 @@ REQUIRED = {
     "settings": ("key", "value"),
     "pairwise": ("assessor", "criterion_a", "criterion_b", "value"),
     "members": ("login",),
+    "member_weights": ("member", "criterion", "weight"),
 }
 
 

@@ -33,6 +33,7 @@ from prioritisation.core.errors import Problem, WorkbookError
 from prioritisation.core.i18n import N_
 from prioritisation.core.model import Workbook
 from prioritisation.data.limits import ProblemList
+from prioritisation.data.member_weights import check_member_weights
 from prioritisation.data.members import check_members
 from prioritisation.data.reader import read_sheets
 from prioritisation.data.validator import Checker
@@ -63,10 +64,14 @@ def check_workbook(path) -> tuple[Workbook | None, list[Problem]]:
     settings = checker.settings()
     pairwise = checker.pairwise(criteria)
     members = check_members(checker)
+    assessors = set(scores["assessor"].dropna()) if "assessor" in scores else set()
+    member_weights = check_member_weights(checker, criteria, members,
+                                          assessors | set(pairwise["assessor"]))  # fmt: skip
     if problems:
         return None, finish(problems)
     workbook = Workbook(
         criteria=criteria, ideas=ideas, scores=scores, settings=settings, pairwise=pairwise, members=members,
+        member_weights=member_weights,
         source=str(path), sha256=file_sha256(path), criteria_defaulted=defaulted,
     )  # fmt: skip
     return workbook, []

@@ -39,6 +39,8 @@ def workbook_sheets(wb: Workbook) -> dict[str, pd.DataFrame]:
         )
     if not wb.pairwise.empty:
         sheets["pairwise"] = wb.pairwise.drop(columns=["row"], errors="ignore")
+    if not wb.member_weights.empty:
+        sheets["member_weights"] = wb.member_weights.drop(columns=["row"], errors="ignore")
     if not wb.members.empty:
         sheets["members"] = wb.members.drop(columns=["row"], errors="ignore").reset_index()
     return sheets

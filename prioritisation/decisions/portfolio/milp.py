@@ -118,8 +118,12 @@ def objective(problem: SelectionProblem, values) -> np.ndarray:
     return -(scaled - TIE * problem.costs / total)
 
 
-def solve_lp_model(c, matrix, lo, hi, lb, ub, time_limit: float | None = None) -> Solution:
-    """Solve a 0–1 program (all variables binary) with HiGHS; the shared kernel."""
+def solve_lp_model(
+    c, matrix, lo, hi, lb, ub, time_limit: float | None = None, integrality=None
+) -> Solution:
+    """Solve a 0–1 program with HiGHS; the shared kernel. Every variable is binary unless
+    ``integrality`` (1 = integer, 0 = continuous, per variable) says otherwise; ``x`` is then
+    the raw solution values, not rounded to bool."""
     n = len(c)
     options = {"mip_rel_gap": MIP_GAP}
     if time_limit:
@@ -130,8 +134,8 @@ def solve_lp_model(c, matrix, lo, hi, lb, ub, time_limit: float | None = None) -
 
     constraints = [LinearConstraint(matrix, lo, hi)] if matrix.shape[0] else []
     with quiet_fd1():
-        res = milp(c, integrality=np.ones(n), bounds=Bounds(lb, ub), constraints=constraints,
-                   options=options)  # fmt: skip
+        res = milp(c, integrality=np.ones(n) if integrality is None else integrality,
+                   bounds=Bounds(lb, ub), constraints=constraints, options=options)  # fmt: skip
     status = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded"}.get(
         res.status, "error"
     )
@@ -139,7 +143,8 @@ def solve_lp_model(c, matrix, lo, hi, lb, ub, time_limit: float | None = None) -
         return Solution(x=None, status="infeasible" if status == "time_limit" else status,
                         gap=math.nan, message=str(res.message))  # fmt: skip
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
-    return Solution(x=res.x > 0.5, status=status, gap=gap, message=str(res.message))
+    x = res.x > 0.5 if integrality is None else res.x
+    return Solution(x=x, status=status, gap=gap, message=str(res.message))
 
 
 def solve(
