@@ -105,7 +105,9 @@ def has_say(wb: Workbook, member: str) -> bool:
     members = getattr(wb, "members", None)
     if members is None or members.empty:
         return True
-    rows = members[(members.index.astype(str) == member) | (members["name"].astype(str) == member)]
+    key = str(member).strip().casefold()
+    rows = members[(members.index.astype(str).str.casefold() == key)
+                   | (members["name"].astype(str).str.casefold() == key)]  # fmt: skip
     return rows.empty or bool(rows["role"].isin(["member", "chair"]).any())
 
 

@@ -2,8 +2,8 @@
 
 History in the store is append-only: a scenario's "current" value is simply its latest version,
 and nothing is ever updated or deleted (the database refuses it too: see the triggers in
-:mod:`prioritisation.scenarios.migrations`). On top of that rule, each row of ``scenarios`` and
-``audit_log`` is a link of ONE chain per store, in the order the rows were written: it carries
+:mod:`prioritisation.scenarios.migrations`). On top of that rule, each row of ``scenarios``,
+``audit_log``, ``rounds`` and ``round_events`` is a link of ONE chain per store, in the order the rows were written: it carries
 its position ``seq`` (1, 2, …), the hash of the link before it (``prev_hash``; the first link
 follows :data:`GENESIS`) and its own ``hash``, the SHA-256 of its content (stable JSON, sorted
 keys, see :func:`link_hash`) together with ``prev_hash``. So
@@ -41,7 +41,12 @@ import sqlalchemy as sa
 
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, tr
-from prioritisation.scenarios.schema import audit_table, scenarios_table
+from prioritisation.scenarios.schema import (
+    audit_table,
+    round_events_table,
+    rounds_table,
+    scenarios_table,
+)
 
 # The ``prev_hash`` of the first link.
 GENESIS = "0" * 64
@@ -53,12 +58,17 @@ CONTENT = {
                   "thresholds", "budget", "selection", "note", "workbook_sha256", "workbook"),
     "audit_log": ("at", "actor", "action", "scenario", "version", "field", "item", "old", "new",
                   "workbook_sha256"),
+    "rounds": ("name", "workbook_sha256", "workbook", "blind", "chair", "opened_by",
+               "opened_at", "note"),
+    "round_events": ("round_name", "at", "actor", "kind", "member", "digest", "payload"),
 }  # fmt: skip
 
-TABLES = {"scenarios": scenarios_table, "audit_log": audit_table}
+TABLES = {"scenarios": scenarios_table, "audit_log": audit_table, "rounds": rounds_table,
+          "round_events": round_events_table}  # fmt: skip
 
 # How a table's entries are named in a message.
-WHAT = {"scenarios": N_("chain.what.scenarios"), "audit_log": N_("chain.what.audit_log")}
+WHAT = {"scenarios": N_("chain.what.scenarios"), "audit_log": N_("chain.what.audit_log"),
+        "rounds": N_("chain.what.rounds"), "round_events": N_("chain.what.round_events")}  # fmt: skip
 
 # A head given back may be shortened to this many hex digits (and must then be unique).
 SHORT_HEAD = 12

@@ -1,17 +1,21 @@
 """The store's tables and how a scenario and an audit value are written into them.
 
-Three tables: ``scenarios`` (one row per saved version; weights, thresholds, budget and
-selection as JSON text), ``audit_log`` (one row per change) and ``store_meta`` (the schema
-version). The same definitions serve SQLite and PostgreSQL. The first two are history: rows are
-only ever added (triggers refuse UPDATE and DELETE), and each row is a link of the store's hash
-chain (``seq``, ``prev_hash``, ``hash``; see :mod:`prioritisation.scenarios.integrity`).
+Five tables: ``scenarios`` (one row per saved version; weights, thresholds, budget and
+selection as JSON text), ``audit_log`` (one row per change), ``rounds`` (one row per group
+round opened: its name, the workbook's SHA-256, blind or not, the chair),
+``round_events`` (what happened in a round: a member's weights shared, the weights revealed,
+a result stored, the round closed; see :mod:`prioritisation.scenarios.rounds`) and
+``store_meta`` (the schema version). The same definitions serve SQLite and PostgreSQL. All but
+the last are history: rows are only ever added (triggers refuse UPDATE and DELETE), and each
+row is a link of the store's hash chain (``seq``, ``prev_hash``, ``hash``; see
+:mod:`prioritisation.scenarios.integrity`).
 
 These definitions are what the code reads and writes; the database itself is created and
 upgraded by the migrations (:mod:`prioritisation.scenarios.migrations`), which a test keeps equal
 to them.
 
 >>> sorted(metadata.tables)
-['audit_log', 'scenarios', 'store_meta']
+['audit_log', 'round_events', 'rounds', 'scenarios', 'store_meta']
 >>> stored_text(0.25), stored_text(["ZOEK"]), stored_text(None)
 ('0.25', '["ZOEK"]', None)
 """
@@ -26,9 +30,10 @@ import sqlalchemy as sa
 
 from prioritisation.scenarios.scenario import AUTHOR_MAX, NAME_MAX, Scenario
 
-# The schema version written in ``store_meta`` (1: before the hash chain; 2: with it). The
-# migrations keep it; Alembic's own ``alembic_version`` table names the exact revision.
-SCHEMA_VERSION = 2
+# The schema version written in ``store_meta`` (1: before the hash chain; 2: with it; 3: with
+# group rounds). The migrations keep it; Alembic's own ``alembic_version`` table names the
+# exact revision.
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -72,6 +77,41 @@ audit_table = sa.Table(
     sa.Column("prev_hash", sa.String(64)),
     sa.Column("hash", sa.String(64)),
     sa.Index("ix_audit_log_seq", "seq", unique=True),
+)  # fmt: skip
+
+rounds_table = sa.Table(
+    "rounds", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(NAME_MAX), nullable=False),
+    sa.Column("workbook_sha256", sa.String(64), nullable=False),
+    sa.Column("workbook", sa.String(500)),
+    sa.Column("blind", sa.Integer, nullable=False),  # 1: members see only their own weights
+    sa.Column("chair", sa.String(AUTHOR_MAX), nullable=False),
+    sa.Column("opened_by", sa.String(AUTHOR_MAX), nullable=False),
+    sa.Column("opened_at", sa.String(40), nullable=False),  # ISO 8601, UTC
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("seq", sa.Integer),  # position in the store's hash chain
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("hash", sa.String(64)),
+    sa.UniqueConstraint("name", name="uq_round_name"),
+    sa.Index("ix_rounds_seq", "seq", unique=True),
+)  # fmt: skip
+
+round_events_table = sa.Table(
+    "round_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_name", sa.String(NAME_MAX), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),  # ISO 8601, UTC
+    sa.Column("actor", sa.String(AUTHOR_MAX), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # share, reveal, result, close
+    sa.Column("member", sa.String(AUTHOR_MAX)),  # whose weights (share)
+    sa.Column("digest", sa.String(64)),  # the inputs of a stored result
+    sa.Column("payload", sa.Text, nullable=False),  # JSON
+    sa.Column("seq", sa.Integer),  # position in the store's hash chain
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("hash", sa.String(64)),
+    sa.Index("ix_round_events_round", "round_name"),
+    sa.Index("ix_round_events_seq", "seq", unique=True),
 )  # fmt: skip
 
 meta_table = sa.Table(

@@ -11,12 +11,15 @@ SQLite and PostgreSQL alike:
   for the rows already there, see :mod:`prioritisation.scenarios.integrity`) and the triggers
   that refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) on history.
 
+- ``0003``: group rounds (``rounds`` and ``round_events``, in the hash chain and guarded by
+  the same triggers; see :mod:`prioritisation.scenarios.rounds`).
+
 The store runs :func:`upgrade` when it is opened for writing, inside its write transaction
 (``BEGIN IMMEDIATE`` on SQLite, the advisory lock on PostgreSQL), so concurrent openers migrate
 once; a store opened read-only is never migrated (:func:`state` says whether it needs it).
-The other tables the workbench will need (rounds, member weight sets, decisions) come as new
-modules here: copy ``v0002_hash_chain.py``, set ``revision`` and ``down_revision``; never edit a
-migration that has been released.
+The tables the workbench will need later come as new modules here: copy
+``v0003_rounds.py``, set ``revision`` and ``down_revision``; never edit a migration that has
+been released.
 
 On PostgreSQL the role the app connects with should hold only what an append-only store
 needs; the owner runs the migrations (open the store once with the owner's URL after an
@@ -24,14 +27,15 @@ upgrade of the program)::
 
     GRANT CONNECT ON DATABASE prio TO prio_app;
     GRANT USAGE ON SCHEMA public TO prio_app;
-    GRANT SELECT, INSERT ON scenarios, audit_log TO prio_app;
+    GRANT SELECT, INSERT ON scenarios, audit_log, rounds, round_events TO prio_app;
     GRANT SELECT ON store_meta, alembic_version TO prio_app;
-    GRANT USAGE ON SEQUENCE scenarios_id_seq, audit_log_id_seq TO prio_app;
+    GRANT USAGE ON SEQUENCE scenarios_id_seq, audit_log_id_seq, rounds_id_seq,
+        round_events_id_seq TO prio_app;
 
 (:func:`postgres_grants` writes these lines for a role.)
 
 >>> head_revision()
-'0002'
+'0003'
 """
 
 from __future__ import annotations
@@ -126,7 +130,7 @@ def postgres_grants(role: str, database: str = "prio") -> str:
     """The SQL that gives ``role`` what the app needs on PostgreSQL (see the module's text).
 
     >>> print(postgres_grants("prio_app").splitlines()[2])
-    GRANT SELECT, INSERT ON scenarios, audit_log TO prio_app;
+    GRANT SELECT, INSERT ON scenarios, audit_log, rounds, round_events TO prio_app;
     """
     for name in (role, database):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -134,7 +138,8 @@ def postgres_grants(role: str, database: str = "prio") -> str:
     return "\n".join([
         f"GRANT CONNECT ON DATABASE {database} TO {role};",
         f"GRANT USAGE ON SCHEMA public TO {role};",
-        f"GRANT SELECT, INSERT ON scenarios, audit_log TO {role};",
+        f"GRANT SELECT, INSERT ON scenarios, audit_log, rounds, round_events TO {role};",
         f"GRANT SELECT ON store_meta, alembic_version TO {role};",
-        f"GRANT USAGE ON SEQUENCE scenarios_id_seq, audit_log_id_seq TO {role};",
+        f"GRANT USAGE ON SEQUENCE scenarios_id_seq, audit_log_id_seq, rounds_id_seq, "
+        f"round_events_id_seq TO {role};",
     ])  # fmt: skip
