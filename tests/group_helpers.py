@@ -1,0 +1,60 @@
+"""A small steering group for the Group tab's tests and benchmark: a generated workbook (few
+enough ideas to check the compromise by brute force) whose ``members`` sheet names the logins
+``an`` (chair), ``bart`` and ``chris`` (and ``lies``, an analyst), and the brute-force max-min.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from prioritisation.data.export import write_xlsx
+
+CRITERIA = ["innovation", "desirability", "viability", "feasibility"]
+MEMBERS = [["login", "name", "role"], ["an", "An", "chair"], ["bart", "Bart", "member"],
+           ["chris", "Chris", "member"], ["lies", "Lies", "analyst"]]  # fmt: skip
+
+
+def small_workbook(folder, n_ideas: int = 12, seed: int = 7, name: str = "groep.xlsx"):
+    """A workbook of ``n_ideas`` ideas (costs 40–160 k€, budget 45 % of the total), four
+    criteria scored 1–5 by two assessors, and the members sheet above."""
+    rng = np.random.default_rng(seed)
+    ids = [f"I{k:02d}" for k in range(1, n_ideas + 1)]
+    costs = rng.integers(4, 17, n_ideas) * 10_000
+    ideas = pd.DataFrame({"id": ids, "title": [f"Idee {k}" for k in range(1, n_ideas + 1)],
+                          "cost": costs, "theme": ["T"] * n_ideas})  # fmt: skip
+    criteria = pd.DataFrame({"id": CRITERIA, "label": ["Innovatie", "Wenselijkheid",
+                                                       "Leefbaarheid", "Haalbaarheid"],
+                             "weight": [1, 1, 1, 1]})  # fmt: skip
+    rows = [(i, c, a, int(rng.integers(1, 6))) for i in ids for c in CRITERIA for a in ("X", "Y")]
+    scores = pd.DataFrame(rows, columns=["idea", "criterion", "assessor", "score"])
+    settings = pd.DataFrame({"key": ["budget", "title"],
+                             "value": [str(int(costs.sum() * 0.45)), "Kleine stuurgroep"]})  # fmt: skip
+    members = pd.DataFrame(MEMBERS[1:], columns=MEMBERS[0])
+    return write_xlsx({"criteria": criteria, "ideas": ideas, "scores": scores,
+                       "settings": settings, "members": members}, folder / name)  # fmt: skip
+
+
+def brute_force_maxmin(run, sets: pd.DataFrame) -> float:
+    """The best lowest satisfaction over every subset of ideas within the budget (the
+    workbook above has no dependencies, groups, themes' shares or must / exclude): each
+    member's own best by enumeration too. Independent of the MILP."""
+    from prioritisation.decisions.compromise import member_values, selection_problem
+
+    problem = selection_problem(run)
+    ids = list(problem.ids)
+    costs = run.wb.ideas["cost"].reindex(ids).to_numpy(float)
+    eligible = problem.fundable
+    values = {m: np.asarray(member_values(run, sets.loc[m]), float) for m in sets.index}
+    budget = problem.budget
+    feasible = []
+    candidates = [k for k in range(len(ids)) if eligible[k]]
+    for r in range(len(candidates) + 1):
+        for combo in itertools.combinations(candidates, r):
+            if costs[list(combo)].sum() <= budget + 1e-6:
+                feasible.append(list(combo))
+    best = {m: max(v[c].sum() for c in feasible) for m, v in values.items()}
+    return max(min(values[m][c].sum() / best[m] if best[m] > 0 else 1.0 for m in values)
+               for c in feasible)  # fmt: skip
