@@ -58,3 +58,60 @@ def brute_force_maxmin(run, sets: pd.DataFrame) -> float:
     best = {m: max(v[c].sum() for c in feasible) for m, v in values.items()}
     return max(min(values[m][c].sum() / best[m] if best[m] > 0 else 1.0 for m in values)
                for c in feasible)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- in a browser
+
+GROUP_TAB = 5  # the Group tab's place among the app's tabs
+LOGINS = ("an", "bart", "chris")
+#: each member's slider moves (criterion → key pressed on its handle): three different sets
+MOVES = {"an": {"innovation": "End", "feasibility": "Home"},
+         "bart": {"desirability": "End", "innovation": "Home"},
+         "chris": {"feasibility": "End", "viability": "Home"}}  # fmt: skip
+
+
+def member_pages(browser, url: str, viewport=None, lang: str | None = None):
+    """One page per login in its own browser context (cookies, kernel) behind the proxy's
+    ``X-Remote-User`` header, each on its Group tab."""
+    from tests.appserver import open_tab
+
+    pages = {}
+    for login in LOGINS:
+        context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900},
+                                      extra_http_headers={"X-Remote-User": login})  # fmt: skip
+        page = context.new_page()
+        page.goto(url + (f"?lang={lang}" if lang else ""))
+        page.wait_for_selector(".pw-ranking tbody tr", timeout=180_000)  # one after the other
+        open_tab(page, GROUP_TAB)
+        page.wait_for_selector(".pw-round-state", timeout=60_000)
+        assert page.locator(".pw-unverified").count() == 0, f"{login}: the header did not arrive"
+        pages[login] = page
+    return pages
+
+
+def move_sliders(page, moves: dict) -> dict[str, float]:
+    """Press the keys on the weight sliders' handles; returns every slider's position."""
+    for criterion, key in moves.items():
+        handle = page.locator(f".pw-weight-{criterion} .noUi-handle")
+        handle.focus()
+        handle.press(key)
+        page.wait_for_timeout(150)
+    positions = {}
+    for criterion in CRITERIA:
+        value = page.locator(f".pw-weight-{criterion} .noUi-handle").get_attribute("aria-valuenow")
+        positions[criterion] = float(value)
+    return positions
+
+
+def member_rows(page) -> list[str]:
+    return page.eval_on_selector_all(".pw-member-row", "rows => rows.map(r => r.dataset.member)")
+
+
+def shown_weights(page, row: str = ".pw-member-row") -> dict:
+    """The weights a page shows (exact, from the cells' data): member → criterion → share."""
+    return page.eval_on_selector_all(
+        f".pw-group-weights {row}",
+        """rows => Object.fromEntries(rows.map(r => [r.dataset.member || 'group',
+             Object.fromEntries([...r.querySelectorAll('td[data-c]')].map(
+               td => [td.dataset.c, parseFloat(td.dataset.w)]))]))""",
+    )

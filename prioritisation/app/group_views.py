@@ -89,8 +89,8 @@ def weights_table_html(view: GroupView, lang: str | None = None) -> str:
     )
     rows = []
     for m in view.visible:
-        cells = "".join(f"<td class='num'>{fmt_percent(view.sets.at[m, c], 0, lang)}</td>"
-                        for c in crits)  # fmt: skip
+        cells = "".join(f"<td class='num' data-c='{escape(c)}' data-w='{float(view.sets.at[m, c]):.6f}'>"
+                        f"{fmt_percent(view.sets.at[m, c], 0, lang)}</td>" for c in crits)  # fmt: skip
         when = view.shared_at.get(m)
         title = f" title='{escape(shared_text(when, lang))}'" if when else ""
         rows.append(f"<tr class='pw-member-row' data-member='{escape(m)}'{title}>"

@@ -106,7 +106,8 @@ def test_a_blind_round_from_opening_to_decision(group, tmp_path):
     # the group's weights are the mean of the shared shares
     sets = pd.DataFrame({login.capitalize(): pd.Series(w, dtype=float) / sum(w.values())
                          for login, w in chosen.items()}).T  # fmt: skip
-    shown = dict(re.findall(r"data-c='(\w+)' data-w='([0-9.]+)'", chris.group.body.value))
+    group_row = re.search(r"<tr class='pw-group-row'>.*?</tr>", chris.group.body.value).group(0)
+    shown = dict(re.findall(r"data-c='(\w+)' data-w='([0-9.]+)'", group_row))
     for c in sets.columns:
         assert float(shown[c]) == pytest.approx(sets[c].mean(), abs=1e-6)
     # the compromise's lowest satisfaction is the brute-force max-min
