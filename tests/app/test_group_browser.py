@@ -18,7 +18,6 @@ from prioritisation.data.workbook import read_workbook
 from prioritisation.engine.run import resolve_run
 from tests.appserver import CHROMIUM, FLAGS, AppServer, browser_missing
 from tests.group_helpers import (
-    LOGINS,
     MOVES,
     brute_force_maxmin,
     member_pages,
