@@ -37,7 +37,7 @@ from prioritisation.app import group_views as gv
 from prioritisation.core.errors import PrioritisationError
 from prioritisation.core.i18n import get_language, tr
 from prioritisation.core.text import escape
-from prioritisation.explain.group_text import shared_text
+from prioritisation.explain.round_text import shared_text
 
 CHAIR_ENV = "PRIORITISATION_APP_CHAIR"  # set by ``prioritisation app --chair LOGIN[,LOGIN]``
 URL_ENV = "PRIORITISATION_APP_URL"  # the address members open (the join link and QR code)

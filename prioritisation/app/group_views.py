@@ -16,7 +16,8 @@ import pandas as pd
 from prioritisation.app.views import scroll_x, short_name
 from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
 from prioritisation.core.text import escape
-from prioritisation.explain.group_text import satisfaction_sentence, shared_text
+from prioritisation.decisions.group_weights import how_words
+from prioritisation.explain.round_text import satisfaction_sentence, shared_text
 
 SOURCES = {"round": N_("gtab.source_round"), "workbook": N_("gtab.source_workbook")}
 TOP = 5  # each member's top ideas beside the group's
@@ -106,7 +107,8 @@ def weights_table_html(view: GroupView, lang: str | None = None) -> str:
         hidden = f"<p class='pw-muted pw-hidden-count'>{escape(tr('gtab.hidden', lang, n=view.hidden))}</p>"
     how = ""
     if a is not None:
-        how = f"<p class='pw-muted'>{escape(tr('gtab.how_mean', lang) if a.how == 'mean' else a.how)}</p>"
+        text = tr("gtab.how", lang, how=how_words(a.how, a.floor, lang))
+        how = f"<p class='pw-muted'>{escape(text)}</p>"
     table = (f"<table class='pw-table pw-group-weights'><thead><tr>{head}</tr></thead>"
              f"<tbody>{''.join(rows)}</tbody></table>")  # fmt: skip
     return scroll_x(table, tr("gtab.weights_title", lang)) + hidden + how

@@ -100,8 +100,13 @@ class GroupAnalysis:
         """The ranking's method is not the weighted sum that satisfaction uses."""
         return self.method != "wsm"
 
-    def to_dict(self) -> dict:
-        """Plain JSON (numbers rounded to 10 decimals; NaN as ``None``)."""
+    def to_dict(self, visible=None) -> dict:
+        """Plain JSON (numbers rounded to 10 decimals; NaN as ``None``). ``visible``: only
+        these members' own weights, optima and satisfaction (a blind round); who is for or
+        against a contested idea is then counted (``in_count``, ``out_count``) and only the
+        visible members named. What is stored is always the whole (``visible=None``)."""
+        if visible is not None and set(self.members) - set(visible):
+            return _masked(self.to_dict(), list(visible))
         return {
             "algorithm": ALGORITHM, "digest": self.digest, "members": list(self.members),
             "weights": {m: _numbers(row) for m, row in self.weights.iterrows()},
@@ -136,6 +141,22 @@ class GroupAnalysis:
             method=d["method"], budget=_float(d["budget"]), yearly_as_total=bool(d["yearly_as_total"]),
             digest=d["digest"],
         )  # fmt: skip
+
+
+def _masked(d: dict, visible: list[str]) -> dict:
+    """The whole analysis ``d`` with only ``visible`` members' own rows (see ``to_dict``)."""
+    keep = [m for m in d["members"] if m in visible]
+    out = {**d, "members": keep, "hidden_members": len(d["members"]) - len(keep)}
+    for key in ("weights", "own", "satisfaction"):
+        out[key] = {m: v for m, v in d[key].items() if m in keep}
+    contested = {i: {"in": [m for m in v["in"] if m in keep], "out": [m for m in v["out"] if m in keep],
+                     "in_count": len(v["in"]), "out_count": len(v["out"])}
+                 for i, v in d["split"]["contested"].items()}  # fmt: skip
+    out["split"] = {**d["split"], "contested": contested}
+    c = d["compromise"]
+    out["compromise"] = {**c, "per_member": {m: v for m, v in c["per_member"].items() if m in keep},
+                         "least": [m for m in c["least"] if m in keep]}  # fmt: skip
+    return out
 
 
 def _num(v):

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from prioritisation.core.errors import UsageError
+from prioritisation.core.i18n import N_, fmt_number, tr
 from prioritisation.core.model import Workbook
 from prioritisation.engine.run import Run
 from prioritisation.engine.run import member_weight_sets as ahp_weight_sets
@@ -42,6 +43,17 @@ SOURCES = ("auto", "sheet", "pairwise")
 HOWS = ("mean", "median", "geometric")
 DEFAULT_FLOOR = 0.01  # the share a 0 counts as in the geometric mean
 SPREAD_COLUMNS = ["min", "max", "range", "std"]
+HOW_WORDS = {"mean": N_("group.how.mean"), "median": N_("group.how.median"),
+             "geometric": N_("group.how.geometric")}  # fmt: skip
+
+
+def how_words(how: str, floor: float = DEFAULT_FLOOR, lang: str | None = None) -> str:
+    """How the group's weights are made, in words.
+
+    >>> how_words("geometric", 0.01, "en")
+    'geometric mean of the shares (0 counts as 0.01)'
+    """
+    return tr(HOW_WORDS[how], lang, floor=fmt_number(floor, 2, lang))
 
 
 def as_shares(sets: pd.DataFrame, criteria: Iterable[str] | None = None) -> pd.DataFrame:

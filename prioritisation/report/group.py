@@ -25,7 +25,8 @@ import pandas as pd
 
 from prioritisation.core.i18n import N_, fmt_money, fmt_percent, tr
 from prioritisation.core.text import escape
-from prioritisation.explain.group_text import (
+from prioritisation.decisions.group_weights import DEFAULT_FLOOR, how_words
+from prioritisation.explain.round_text import (
     anonymous_names,
     change_sentence,
     gains_and_losses,
@@ -52,6 +53,7 @@ class RoundRecord:
     weights: pd.DataFrame  # members × criteria (shares)
     group_weights: pd.Series
     how: str
+    floor: float
     satisfaction: dict[str, float]
     analysis: object | None = None  # prioritisation.decisions.group_decision.GroupAnalysis
     shares: dict[str, tuple[int, datetime, str]] = field(default_factory=dict)
@@ -99,7 +101,7 @@ def round_record(wb, store, scenario) -> RoundRecord | None:
         closed_at=rd.closed_at, rule=close.get("rule", "compromise"),
         chosen=tuple(close.get("chosen") or ()), weights=weights,
         group_weights=pd.Series(close["group_weights"], dtype=float).reindex(weights.columns),
-        how=close.get("how", "mean"),
+        how=close.get("how", "mean"), floor=float(close.get("floor", DEFAULT_FLOOR)),
         satisfaction={m: (math.nan if v is None else float(v))
                       for m, v in (close.get("satisfaction") or {}).items()},
         analysis=analysis, shares=shares,
@@ -160,7 +162,7 @@ def group_section(ctx) -> Html:
     headers = [escape(tr("rep.group_member"))] + [escape(labels.get(c, c)) for c in crits]
     body += f"<h3>{escape(tr('rep.group_weights_title'))}</h3>"
     body += table(headers, rows, "group-weights", numeric=range(1, len(crits) + 1))
-    how = tr("rep.group_how_mean") if rec.how == "mean" else rec.how
+    how = tr("rep.group_how", None, how=how_words(rec.how, rec.floor))
     body += f"<p class='small'>{escape(how)}</p>"
     # the decision and who gains or loses what
     sat = {names[m]: v for m, v in rec.satisfaction.items() if m in names}

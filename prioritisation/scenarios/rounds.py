@@ -49,10 +49,10 @@ import sqlalchemy as sa
 
 from prioritisation.core import parse
 from prioritisation.core.errors import UsageError
-from prioritisation.core.i18n import N_, fmt_number, tr
+from prioritisation.core.i18n import N_, fmt_percent, tr
 from prioritisation.core.model import Workbook
 from prioritisation.decisions.group_decision import GroupAnalysis, analyse_group, inputs_digest
-from prioritisation.decisions.group_weights import DEFAULT_FLOOR, has_say
+from prioritisation.decisions.group_weights import DEFAULT_FLOOR, has_say, how_words
 from prioritisation.engine.run import Run
 from prioritisation.scenarios.integrity import ChainWriter
 from prioritisation.scenarios.scenario import Scenario, check_author, check_name, make_scenario
@@ -94,14 +94,18 @@ class Round:
     def is_chair(self, who: str | None) -> bool:
         return bool(who) and str(who).strip().casefold() == self.chair.casefold()
 
-    def sees_all(self, viewer: str | None) -> bool:
-        """Whether ``viewer`` (a member's name) may see every member's weights: in an open
-        round, a blind one hides them from everyone but the chair until revealed."""
-        return not self.blind or self.revealed or self.closed or self.is_chair(viewer)
+    def sees_all(self, viewer: str | None, role: str | None = None) -> bool:
+        """Whether ``viewer`` (a member's name; ``role`` from the members sheet) may see every
+        member's weights: a blind round hides them until revealed from everyone but the chair
+        and the analysts who prepare the round."""
+        return (not self.blind or self.revealed or self.closed or self.is_chair(viewer)
+                or role == "analyst")  # fmt: skip
 
-    def visible(self, viewer: str | None, members) -> list[str]:
+    def visible(self, viewer: str | None, members, role: str | None = None) -> list[str]:
         """The members whose own weights (and what follows from them) ``viewer`` may see."""
-        return list(members) if self.sees_all(viewer) else [m for m in members if m == viewer]
+        if self.sees_all(viewer, role):
+            return list(members)
+        return [m for m in members if viewer and m.casefold() == viewer.casefold()]
 
     def to_dict(self) -> dict:
         return {
@@ -369,8 +373,8 @@ def close_round(
     eligible = [i for i, ok in zip(wb.ideas.index, run.prepared.eligible, strict=True) if ok]
     low = analysis.satisfaction[rule].min()
     note = tr("round.decision_note", lang, round=name, rule=tr(_RULE_WORDS[rule], lang),
-              n=len(analysis.members), low=fmt_number(100 * low, 1, lang) if low == low else "—",
-              how=analysis.how)  # fmt: skip
+              n=len(analysis.members), low=fmt_percent(low, 1, lang) if low == low else "—",
+              how=how_words(analysis.how, analysis.floor, lang))  # fmt: skip
     scenario = make_scenario(
         wb, name, by, weights=analysis.group_weights.to_dict(), method=run.method,
         aggregate=run.aggregate, budget=run.budget.as_dict(), include=chosen,

@@ -7,7 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prioritisation.explain.group_text import (
+from prioritisation.explain.round_text import (
     Change,
     anonymous_names,
     change_sentence,
