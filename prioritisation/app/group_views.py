@@ -191,7 +191,8 @@ def satisfaction_html(view: GroupView, lang: str | None = None) -> str:
                     f"<td class='num'>{fmt_percent(s['compromise'], 0, lang)}</td></tr>")  # fmt: skip
     table = (f"<table class='pw-table pw-satisfaction'><thead><tr>{head}</tr></thead>"
              f"<tbody>{''.join(rows)}</tbody></table>")  # fmt: skip
-    return (f"<p class='pw-note pw-sat-sentence' data-min='{float(a.compromise.min_satisfaction):.9f}'>"
+    return (f"<p class='pw-note pw-sat-sentence' data-min='{float(a.compromise.min_satisfaction):.9f}' "
+            f"data-digest='{escape(a.digest)}'>"
             f"{escape(sentence)}</p><p class='pw-muted'>{escape(tr('gtab.sat_help', lang))}</p>"
             + scroll_x(table, tr("gtab.sat_title", lang)))  # fmt: skip
 
