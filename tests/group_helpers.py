@@ -115,3 +115,92 @@ def shown_weights(page, row: str = ".pw-member-row") -> dict:
              Object.fromEntries([...r.querySelectorAll('td[data-c]')].map(
                td => [td.dataset.c, parseFloat(td.dataset.w)]))]))""",
     )
+
+
+def share_all(pages) -> dict[str, dict[str, float]]:
+    """Every member moves their sliders (:data:`MOVES`) and shares; their slider positions."""
+    positions = {}
+    for login, page in pages.items():
+        positions[login] = move_sliders(page, MOVES[login])
+        page.wait_for_selector(".pw-share-weights:not([disabled])", timeout=30_000)
+        page.click(".pw-share-weights")
+        page.wait_for_function(
+            "() => /gedeeld op|shared on/i.test(document.querySelector('.pw-share-note').textContent)",
+            timeout=30_000,
+        )
+    return positions
+
+
+def screenshots(target) -> list:
+    """The Group tab after a blind round was revealed, then closed (Dutch and English, desktop
+    1366×900 and phone 390×844), and the decision's PDF (``decision.pdf``) into ``target``."""
+    import base64
+    import tempfile
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.appserver import CHROMIUM, FLAGS, AppServer, open_tab
+
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        path = small_workbook(Path(tmp))
+        with AppServer(path, pool_size=0, args=["--user-header", "X-Remote-User"]) as server:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            pages = member_pages(browser, server.url)
+            an, bart = pages["an"], pages["bart"]
+            an.click(".pw-round-open")
+            bart.wait_for_selector(".pw-share-weights:not([disabled])", timeout=30_000)
+            share_all(pages)
+            bart.wait_for_selector(".pw-hidden-count", timeout=10_000)
+            bart.screenshot(path=str(target / "groep-blind-bart-nl.png"))
+            an.click(".pw-round-reveal")
+            for page in pages.values():
+                page.wait_for_function("() => document.querySelectorAll('.pw-member-row')"
+                                       ".length === 3 && document.querySelector('.pw-sat-sentence')",
+                                       timeout=30_000)  # fmt: skip
+            an.wait_for_selector(".pw-round-reveal", state="detached", timeout=10_000)
+            an.screenshot(path=str(target / "groep-voorzitter-nl-1366.png"))
+            for part in (".pw-satisfaction", ".pw-tops", ".pw-group-ranking"):
+                an.locator(part).scroll_into_view_if_needed()
+                an.screenshot(path=str(target / f"groep-{part[4:]}-nl-1366.png"))
+            phone = browser.new_context(viewport={"width": 390, "height": 844},
+                                        extra_http_headers={"X-Remote-User": "chris"})  # fmt: skip
+            mobile = phone.new_page()
+            mobile.goto(server.url)
+            mobile.wait_for_selector(".pw-ranking tbody tr", timeout=180_000)
+            open_tab(mobile, GROUP_TAB)
+            mobile.wait_for_selector(".pw-sat-sentence", timeout=60_000)
+            mobile.screenshot(path=str(target / "groep-chris-nl-390.png"))
+            mobile.locator(".pw-group-panel").screenshot(
+                path=str(target / "groep-paneel-nl-390.png")
+            )
+            for page in (bart, mobile):
+                page.locator(".pw-lang button", has_text="English").click()
+                page.locator(".pw-tabs .lm-TabBar-tab").nth(GROUP_TAB).wait_for(timeout=30_000)
+                page.locator(".pw-tabs .lm-TabBar-tab").nth(GROUP_TAB).click()
+                page.wait_for_function("() => /the least|at least/.test("
+                                       "document.querySelector('.pw-sat-sentence').textContent)",
+                                       timeout=30_000)  # fmt: skip
+            bart.screenshot(path=str(target / "group-bart-en-1366.png"))
+            bart.locator(".pw-sets").scroll_into_view_if_needed()
+            bart.screenshot(path=str(target / "group-sets-en-1366.png"))
+            mobile.screenshot(path=str(target / "group-chris-en-390.png"))
+            an.click(".pw-round-close")
+            bart.wait_for_selector(".pw-share-weights[disabled]", timeout=10_000)
+            an.wait_for_selector(".pw-round-pdf-link a", timeout=300_000)
+            an.screenshot(path=str(target / "groep-afgesloten-nl-1366.png"))
+            href = an.get_attribute(".pw-round-pdf-link a", "href")
+            (target / "decision.pdf").write_bytes(base64.b64decode(href.split(",", 1)[1]))
+            out = sorted(target.glob("*.png")) + [target / "decision.pdf"]
+            browser.close()
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance: python -m tests.group_helpers DIR
+    import sys
+
+    for found in screenshots(sys.argv[1] if len(sys.argv) > 1 else "/tmp/group-screenshots"):
+        print(found)

@@ -229,10 +229,11 @@ class GroupPanel:
         self.message = w.HTML().add_class("pw-group-message")
         self.body = w.HTML().add_class("pw-group-panel")
         # the chair's controls
-        self.round_name = w.Text(value=tr("gtab.round_default", None, date=time.strftime("%d-%m-%Y")),
+        self.round_name = w.Text(value=tr("gtab.round_default", None, date=time.strftime("%d-%m-%Y %H:%M")),
                                  description=tr("gtab.round_name"),
                                  layout=w.Layout(width="420px")).add_class("pw-round-name")  # fmt: skip
-        self.blind = w.Checkbox(value=True, description=tr("gtab.blind"), indent=False)
+        self.blind = w.Checkbox(value=True, description=tr("gtab.blind"), indent=False,
+                                layout=w.Layout(width="auto"))  # fmt: skip
         self.blind.add_class("pw-round-blind")
         self.open_btn = w.Button(description=tr("gtab.open"), layout=w.Layout(width="260px"))
         self.open_btn.add_class("pw-round-open")

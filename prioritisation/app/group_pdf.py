@@ -46,7 +46,8 @@ class DecisionPdf:
         self.thread: threading.Thread | None = None
 
     def build(self, guard) -> None:
-        self.anonymous = w.Checkbox(value=False, description=tr("gtab.anonymous"), indent=False)
+        self.anonymous = w.Checkbox(value=False, description=tr("gtab.anonymous"), indent=False,
+                                    layout=w.Layout(width="auto"))  # fmt: skip
         self.anonymous.add_class("pw-anonymous")
         self.button = w.Button(description=tr("gtab.pdf"), layout=w.Layout(width="260px"))
         self.button.add_class("pw-round-pdf")

@@ -76,7 +76,8 @@ def round_html(view: GroupView, lang: str | None = None) -> str:
         state = tr("gtab.state_blind", lang, chair=rd.chair)
     else:
         state = tr("gtab.state_open", lang)
-    count = tr("gtab.shared_count", lang, n=len(view.sets))
+    total = len(set(view.expected) | set(view.sets.index))
+    count = tr("gtab.shared_count", lang, n=len(view.sets), total=total)
     return (f"<p class='pw-note pw-round-state' data-round='{escape(rd.name)}'>"
             f"<b>{escape(tr('gtab.round', lang, name=rd.name))}</b> · {escape(state)} "
             f"· {escape(count)}</p>")  # fmt: skip
@@ -129,7 +130,7 @@ def strip_svg(view: GroupView, lang: str | None = None) -> str:
     height = pad + row * len(crits) + 28
     col = colours(view.sets.index)
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pw-strip' viewBox='0 0 {left + width + 30} {height}' "
-             f"width='{left + width + 30}' height='{height}' role='img' "
+             f"width='{left + width + 30}' height='{height}' style='min-width:0;max-width:100%;height:auto' role='img' "
              f"aria-label='{escape(tr('gtab.strip_title', lang))}' font-family='DejaVu Sans, sans-serif' font-size='12'>"]  # fmt: skip
 
     def x(v: float) -> float:
