@@ -154,8 +154,6 @@ def run_show(args) -> int:
     history["digest"] = history["digest"].map(lambda d: d[:12] if isinstance(d, str) else "")
     history[tr("round.col.at")] = [str(t)[:19].replace("T", " ") for t in events["at"]]
     history[tr("round.col.kind")] = [tr(KINDS[k]) for k in events["kind"]]
-    if not current.sees_all(who.member, who.role):  # whose weights changed when: hidden too
-        history[tr("group.col.member")] = ""
     table = "\n".join([*lines, "", tr("round.section.weights"),
                        text_table(shown.reset_index(), max_width=60) if len(shown) else "—", "",
                        tr("round.section.history"), text_table(history, max_width=60)])  # fmt: skip

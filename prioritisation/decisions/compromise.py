@@ -252,21 +252,20 @@ def compromise(
     time_limit: float | None = None,
 ) -> Compromise:
     """The compromise set of the members' weight ``sets`` (members × criteria) under the
-        run's budget and constraints (see the module's text and example).
+    run's budget and constraints (see the module's text and example).
 
-        ``group``: the group's weights for the tie-break (default: the mean of the members'
-        shares, :func:`~prioritisation.decisions.group_weights.group_weights`); ``own``: the
-        members' own optima when already computed.
+    ``group``: the group's weights for the tie-break (default: the mean of the members'
+    shares, :func:`~prioritisation.decisions.group_weights.group_weights`); ``own``: the
+    members' own optima when already computed.
 
-        >>> from prioritisation.data.sample import sample_path
-        >>> from prioritisation.data.workbook import read_workbook
-        >>> from prioritisation.core.errors import UsageError
-    from prioritisation.decisions.group_weights import member_weight_sets
-        >>> from prioritisation.engine.run import resolve_run
-        >>> wb = read_workbook(sample_path())
-        >>> result = compromise(resolve_run(wb, budget="600.000"), member_weight_sets(wb))
-        >>> len(result.funded), round(result.min_satisfaction, 3), result.least, result.status
-        (7, 0.987, ('Dina (Vlaamse Erfgoedbibliotheken)',), 'optimal')
+    >>> from prioritisation.data.sample import sample_path
+    >>> from prioritisation.data.workbook import read_workbook
+    >>> from prioritisation.decisions.group_weights import member_weight_sets
+    >>> from prioritisation.engine.run import resolve_run
+    >>> wb = read_workbook(sample_path())
+    >>> result = compromise(resolve_run(wb, budget="600.000"), member_weight_sets(wb))
+    >>> len(result.funded), round(result.min_satisfaction, 3), result.least, result.status
+    (7, 0.987, ('Dina (Vlaamse Erfgoedbibliotheken)',), 'optimal')
     """
     shares = as_shares(sets, run.wb.criteria.index)
     if group is None:

@@ -77,11 +77,11 @@ def as_shares(sets: pd.DataFrame, criteria: Iterable[str] | None = None) -> pd.D
     return frame
 
 
-def member_weight_sets(source: Run | Workbook, how: str = "auto") -> pd.DataFrame:
+def member_weight_sets(run_or_wb: Run | Workbook, source: str = "auto") -> pd.DataFrame:
     """The members' own weight sets (rows: members in sheet order, columns: the workbook's
     criteria, shares) from the workbook.
 
-    ``how``: ``sheet`` (the ``member_weights`` sheet), ``pairwise`` (each member's AHP
+    ``source``: ``sheet`` (the ``member_weights`` sheet), ``pairwise`` (each member's AHP
     judgments; a member whose judgments do not connect every criterion is left out) or
     ``auto`` (default: the sheet when the workbook has one, else the judgments). Observers
     and analysts of the ``members`` sheet have no say: their sets are left out. Empty when
@@ -93,12 +93,12 @@ def member_weight_sets(source: Run | Workbook, how: str = "auto") -> pd.DataFram
     >>> len(sets), sets.sum(axis=1).round(6).unique().tolist()
     (7, [1.0])
     """
-    wb = source.wb if isinstance(source, Run) else source
-    if how not in SOURCES:
-        raise UsageError("usage.member_weights_source", value=how, choices=", ".join(SOURCES))
+    wb = run_or_wb.wb if isinstance(run_or_wb, Run) else run_or_wb
+    if source not in SOURCES:
+        raise UsageError("usage.member_weights_source", value=source, choices=", ".join(SOURCES))
     sheet = getattr(wb, "member_weights", None)
     has_sheet = sheet is not None and not sheet.empty
-    if how == "sheet" or (how == "auto" and has_sheet):
+    if source == "sheet" or (source == "auto" and has_sheet):
         if not has_sheet:
             raise UsageError("usage.member_weights_missing")
         wide = sheet.pivot_table(index="member", columns="criterion", values="weight",

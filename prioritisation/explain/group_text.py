@@ -15,7 +15,7 @@ counted instead of named). :func:`group_text` puts both together for a terminal.
 >>> wb = read_workbook(sample_path())
 >>> analysis = analyse_group(resolve_run(wb, budget="600.000"), member_weight_sets(wb))
 >>> print(group_lines(analysis, wb, "en")["compromise"][2])
-Lowest satisfaction 98.7 % (Dina (Vlaamse Erfgoedbibliotheken))
+Lowest satisfaction 98.7% (Dina (Vlaamse Erfgoedbibliotheken))
 >>> group_tables(analysis, wb, "nl")["members"].columns.tolist()[:3]
 ['lid', 'eigen optimum', 'kost eigen optimum']
 """
