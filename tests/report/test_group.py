@@ -94,3 +94,23 @@ def test_a_scenario_not_from_a_round_has_no_group_section(closed):
         store.save(make_scenario(read_workbook(path), "Los", "An"))
     ctx = build_context(str(path), scenario="Los", store=url)
     assert ctx.group is None and group.group_section(ctx) == "" and group.record_rows(ctx) == []
+
+
+def test_anonymise_goes_from_the_cli_to_the_notebook(closed, tmp_path):
+    import argparse
+    import json
+
+    from prioritisation.commands import report
+    from prioritisation.report.jobs import plan_jobs
+    from prioritisation.report.pipeline import NOTEBOOK
+
+    parser = argparse.ArgumentParser()
+    report.register(parser.add_subparsers())
+    args = parser.parse_args(["report", "wb.xlsx", "--out", "x.pdf", "--anonymise"])
+    assert args.anonymise
+    path, url, saved, _ = closed
+    (job,) = plan_jobs(path, tmp_path / "r.pdf", scenarios=[saved.label.replace(" v", "@")],
+                       store=url, anonymise=args.anonymise)  # fmt: skip
+    assert job.parameters()["anonymise"] is True
+    source = "".join(json.loads(NOTEBOOK.read_text())["cells"][1]["source"])
+    assert "anonymise = False" in source  # the notebook's parameter papermill sets
