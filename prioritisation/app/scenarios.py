@@ -61,6 +61,15 @@ class ScenarioPanel:
         self.open.on_click(self._guard(self._on_open))
         self.compare.on_click(self._guard(self._on_compare))
         self.refresh()
+        self._seen = None  # the store's last scenario id this list shows
+        if getattr(app, "group", None) is not None and self.store is not None:
+            # another page saved a scenario (or a round closed): the lists follow by themselves
+            app.group.watch.listen("scenarios", lambda stamp: stamp[2], self._on_store)
+
+    def _on_store(self, last_id) -> None:
+        if last_id != self._seen:
+            self._seen = last_id
+            self.refresh()
 
     def widget(self) -> w.Widget:
         if self.store is None:

@@ -44,10 +44,11 @@ def language_options() -> list[tuple[str, str]]:
     return out
 
 
-TABS = ("ranking", "value", "members", "detail", "save", "roadmap")
+TABS = ("ranking", "value", "members", "detail", "save", "roadmap", "group")
 TAB_TITLES = {"ranking": N_("tab.ranking"), "value": N_("tab.value"),
               "members": N_("tab.members"), "detail": N_("tab.detail"),
-              "save": N_("tab.save"), "roadmap": N_("tab.roadmap")}  # fmt: skip
+              "save": N_("tab.save"), "roadmap": N_("tab.roadmap"),
+              "group": N_("tab.group")}  # fmt: skip
 
 
 def guarded(method):
@@ -75,6 +76,7 @@ class App:
         self.status = w.HTML().add_class("pw-status")
         self.timings: dict[str, float] = {}
         self._static: tuple | None = None  # (language, the ranking table's unchanging cells)
+        self.group = None  # the Group tab and the live watch (prioritisation.app.group)
         self.build()
 
     def _ipython_display_(self):  # the notebook's last line shows the app
@@ -116,7 +118,10 @@ class App:
              self.lang],
             layout=w.Layout(justify_content="space-between", align_items="flex-start"),
         ).add_class("pw-header")  # fmt: skip
-        self.root.children = [style, header, self.status, self._build_body()]
+        from prioritisation.app.group import attach
+
+        self.group = attach(self)  # before the sliders: a reconnected member's shared weights
+        self.root.children = [style, header, self.status, self._build_body(), self.group.beat]
         self.stale = set(TABS)
         self.refresh_shares()
         self.render_visible()
@@ -149,6 +154,7 @@ class App:
             value="sliders", style={"button_width": "128px"},
         ).add_class("pw-weight-mode")  # fmt: skip
         self.mode.observe(self._on_mode, names="value")
+        self.slider_box.children += (self.group.share_box,)
         side = [rows[0], self.mode, self.slider_box]
         self.sidebar = w.VBox(side, layout=w.Layout(flex="0 0 290px", width="290px",
                                                     padding="0 14px 0 0"))  # fmt: skip
@@ -202,7 +208,7 @@ class App:
         self.built: set[str] = set()
 
         self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab,
-                                    roadmap_tab])  # fmt: skip
+                                    roadmap_tab, self.group.tab])  # fmt: skip
         self.tabs.titles = [tr(TAB_TITLES[t]) for t in TABS]
         self.tabs.add_class("pw-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
@@ -353,6 +359,9 @@ class App:
     def render_roadmap(self) -> None:
         if self.roadmap is not None:
             self.roadmap.render()
+
+    def render_group(self) -> None:
+        self.group.render()  # the rest follows the store, not the sliders
 
     # ------------------------------------------------------------------ callbacks
 

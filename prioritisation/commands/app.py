@@ -58,6 +58,9 @@ def register(sub) -> None:
     parser.add_argument("--user-header", default=None, metavar="HEADER",
                         help="HTTP header in which a trusted reverse proxy passes the user name "
                         "(e.g. X-Remote-User): it becomes the author of saved scenarios")  # fmt: skip
+    parser.add_argument("--chair", default=None, metavar="LOGIN",
+                        help="login(s) of the chair (comma-separated): may open, reveal and "
+                        "close a group round, beside the members sheet's chair")  # fmt: skip
     parser.set_defaults(func=run)
 
 
@@ -172,6 +175,27 @@ def kernel_environment(path: str, lang: str | None) -> dict[str, str]:
     return env
 
 
+def join_url(ip: str, port: int, token: str | None) -> str:
+    """The address members open, for the Group tab's join link and QR code: this computer's
+    address on the network when the app listens on every address.
+
+    >>> join_url("127.0.0.1", 8866, None), join_url("10.1.2.3", 80, "k")
+    ('http://127.0.0.1:8866/', 'http://10.1.2.3:80/?token=k')
+    """
+    host = ip
+    if ip in ("0.0.0.0", "::", ""):
+        import socket
+
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(("10.255.255.255", 1))  # no packet is sent: only picks the interface
+                host = s.getsockname()[0]
+        except OSError:
+            host = socket.gethostname()
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+
+
 def kernel_host(ip: str) -> str:
     """Where the kernels reach the server for their page's request (``VOILA_APP_IP``).
 
@@ -215,6 +239,12 @@ def run(args) -> int:
         from prioritisation.app import USER_HEADER_ENV
 
         os.environ[USER_HEADER_ENV] = args.user_header
+    from prioritisation.app.group import CHAIR_ENV, URL_ENV
+
+    if args.chair:
+        os.environ[CHAIR_ENV] = args.chair
+    if not os.environ.get(URL_ENV):  # a hub or proxy in front may say where members go
+        os.environ[URL_ENV] = join_url(args.ip, args.port, args.token)
     folder = Path(tempfile.mkdtemp(prefix="prioritisation-app-"))
     notebook = write_app_notebook(folder / "app.ipynb", kernel=APP_KERNEL)
     prefix = "/".join(["", *filter(None, (args.base_url or "/").split("/")), ""])

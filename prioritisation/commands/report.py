@@ -45,6 +45,9 @@ def register(sub) -> None:
                         help="yearly budgets, e.g. 2027=400000,2028=350000 (default: the "
                         "workbook's 'budget_per_year' setting)")  # fmt: skip
     parser.add_argument("--title", default=None, help="report title (default: the workbook's)")
+    parser.add_argument("--anonymise", "--anonymize", action="store_true",
+                        help="a round's decision: name the members 'lid 1, lid 2 ...' "
+                        "(member 1, member 2 ...) in the group section")  # fmt: skip
     parser.add_argument("--timeout", type=int, default=120,
                         help="seconds a notebook cell may run (default 120)")  # fmt: skip
     parser.add_argument("--keep-html", default=None, metavar="DIR",
@@ -65,7 +68,7 @@ def run(args) -> int:
         args.path, args.out, langs=parse_languages(args.report_lang, default_lang or "nl"),
         scenarios=args.scenario or [""], store=args.store, title=args.title or "",
         weights=args.weights, method=args.method, aggregate=args.aggregate, budget=args.budget,
-        budget_per_year=args.budget_per_year, wb=wb, force=args.force,
+        budget_per_year=args.budget_per_year, wb=wb, force=args.force, anonymise=args.anonymise,
     )  # fmt: skip
     written = make_reports(jobs, timeout=args.timeout,
                            keep=Path(args.keep_html) if args.keep_html else None)  # fmt: skip

@@ -46,6 +46,8 @@ class ReportContext:
     members: dict | None = None  # view → Consensus (prioritisation.decisions.group.member_views)
     versions: dict = field(default_factory=lambda: library_versions())
     chain_head: str | None = None  # the scenario store's audit chain head when the report was made
+    group: object | None = None  # prioritisation.report.group.RoundRecord: a round's decision
+    anonymise: bool = False  # a round's members named "lid 1, lid 2 …"
 
     @property
     def n_ideas(self) -> int:
@@ -154,6 +156,7 @@ def build_context(
     based_on: str = "",
     based_on_version=None,
     based_on_author: str = "",
+    anonymise: bool = False,
 ) -> ReportContext:
     """Read the workbook and rank it with the run's settings (the notebook's first call).
 
@@ -164,6 +167,7 @@ def build_context(
     scenario's weights, method, aggregation, thresholds, budget and selection apply.
     ``based_on`` (with ``based_on_version`` and ``based_on_author``): the stored scenario the
     weights were changed from in the app; the cover and the decision record say so.
+    ``anonymise``: a round's members are "lid 1, lid 2 …" in the report.
     """
     set_language(lang)
     warm_up_charts()
@@ -174,7 +178,8 @@ def build_context(
     wb = read_workbook(workbook)
     when = dt.date.fromisoformat(date) if date else dt.date.today()
     if scenario:
-        return _scenario_context(wb, scenario, scenario_version, store, lang, title, when)
+        ctx = _scenario_context(wb, scenario, scenario_version, store, lang, title, when)
+        return replace(ctx, anonymise=bool(anonymise))
     ranking = rank(wb, method=method or None, weights=weights or None,
                    aggregate=aggregate or None, lang=lang)  # fmt: skip
     if budget is None or budget == "":
@@ -192,11 +197,13 @@ def build_context(
 
 
 def _scenario_context(wb, name, version, store, lang, title, when) -> ReportContext:
+    from prioritisation.report.group import round_record
     from prioritisation.scenarios.compare import scenario_weights, scenario_workbook
     from prioritisation.scenarios.db import open_store
 
     with open_store(wb.source, url=store or None) as st:
         sc = st.get(name, None if version in (None, "") else int(version))
+        group = round_record(wb, st, sc)  # the decision of a round: the group section
     swb = scenario_workbook(wb, sc)
     shares = scenario_weights(wb, sc)
     ranking = rank(swb, method=sc.method, weights=shares, aggregate=sc.aggregate, lang=lang)
@@ -207,6 +214,7 @@ def _scenario_context(wb, name, version, store, lang, title, when) -> ReportCont
         scenario=tr("rep.scenario_label", lang, name=sc.name, version=sc.version),
         scenario_version=str(sc.version), stored=sc,
         budget=total_budget(swb.settings.get("budget")), chain_head=chain_head(wb, store),
+        group=group,
     )  # fmt: skip
     return with_engines(ctx, method=sc.method, weights=shares, aggregate=sc.aggregate,
                         must=list(selection.get("include") or []) or None,

@@ -47,6 +47,7 @@ class ReportJob:
     based_on: str = ""  # own weights, changed after opening this stored scenario (the app)
     based_on_version: int | None = None
     based_on_author: str = ""
+    anonymise: bool = False  # members named "lid 1, lid 2 …" in a round's group section
     date: str = field(default_factory=lambda: dt.date.today().isoformat())
 
     def parameters(self) -> dict:
@@ -57,7 +58,7 @@ class ReportJob:
             "aggregate": self.aggregate, "budget": self.budget,
             "budget_per_year": self.budget_per_year, "based_on": self.based_on,
             "based_on_version": self.based_on_version, "based_on_author": self.based_on_author,
-            "date": self.date,
+            "anonymise": self.anonymise, "date": self.date,
         }  # fmt: skip
 
     @property
@@ -104,6 +105,7 @@ def plan_jobs(
     store: str | None = None,
     force: bool = False,
     based_on=None,
+    anonymise: bool = False,
 ) -> list[ReportJob]:
     """Check every input in this process and return the reports to make.
 
@@ -118,7 +120,8 @@ def plan_jobs(
     workbook, a CSV of its folder or the store; an existing file that the report did not make
     is replaced only with ``force`` (:func:`prioritisation.data.outputs.check_output`).
     ``based_on``: the stored scenario (``name``, ``version``, ``author``) that own weights were
-    changed from (the app); the decision record says so.
+    changed from (the app); the decision record says so. ``anonymise``: a round's members
+    are "lid 1, lid 2 …" in the group section and the decision record.
 
     >>> import tempfile
     >>> from prioritisation.data.sample import sample_path
@@ -165,6 +168,7 @@ def plan_jobs(
                     based_on=based_on.name if based_on is not None else "",
                     based_on_version=int(based_on.version) if based_on is not None else None,
                     based_on_author=based_on.author if based_on is not None else "",
+                    anonymise=bool(anonymise),
                     date=date or dt.date.today().isoformat(),
                 )  # fmt: skip
             )

@@ -14,6 +14,7 @@ import pandas as pd
 from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
 from prioritisation.core.text import escape
 from prioritisation.core.version import __version__
+from prioritisation.report import group
 from prioritisation.report.context import ReportContext
 from prioritisation.report.markup import (
     Html,
@@ -101,6 +102,7 @@ def cover(ctx: ReportContext) -> Html:
             f"numpy {ctx.versions['numpy']}, pandas {ctx.versions['pandas']}, "
             f"SciPy {ctx.versions['scipy']}") + "</span>"),
     ]  # fmt: skip
+    record += group.record_rows(ctx)  # a round's decision: the round, the members' versions
     record_html = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in record)
     winner = r.winner
     summary = (

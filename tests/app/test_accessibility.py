@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-TABS = 6  # the roadmap tab (tests/app/test_roadmap.py) last
+TABS = 7  # the roadmap tab (tests/app/test_roadmap.py), then the group tab
 
 if reason := browser_missing():
     pytest.skip(reason, allow_module_level=True)
