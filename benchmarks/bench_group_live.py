@@ -48,7 +48,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         path = small_workbook(Path(tmp))
         args = ["--user-header", "X-Remote-User"]
-        with AppServer(path, pool_size=0, args=args) as server:
+        with AppServer(path, pool_size=None, args=args) as server:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             pages = member_pages(browser, server.url)
             an = pages["an"]

@@ -147,7 +147,7 @@ def screenshots(target) -> list:
     out = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         path = small_workbook(Path(tmp))
-        with AppServer(path, pool_size=0, args=["--user-header", "X-Remote-User"]) as server:
+        with AppServer(path, pool_size=None, args=["--user-header", "X-Remote-User"]) as server:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             pages = member_pages(browser, server.url)
             an, bart = pages["an"], pages["bart"]

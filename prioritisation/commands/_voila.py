@@ -79,6 +79,9 @@ class KernelRequestInfoHandler(RequestInfoSocketHandler):
         RequestInfoSocketHandler._waiters[kernel_id] = self
         if kernel_id in RequestInfoSocketHandler._cache:
             self.write_message(RequestInfoSocketHandler._cache[kernel_id])
+        manager = self.settings["kernel_manager"]
+        if isinstance(manager, MeetingPool):  # this kernel waits for a member: start the next
+            manager.kernel_waiting(kernel_id)
 
     def on_close(self) -> None:
         if RequestInfoSocketHandler._waiters.get(self.kernel_id) is self:
@@ -105,12 +108,18 @@ def pool_target(expected: int, in_use: int, largest: int, reserve: int = 1) -> i
 
 def starting(item) -> bool:
     """Whether a pool entry (Voila's task: start a kernel, then render the app in it) is still
-    at work: its kernel is starting or its app is being rendered."""
+    at work: its kernel is starting or its app is being rendered. A kernel whose rendering
+    waits for its page's request (behind ``--user-header`` the app learns who the member is
+    before it draws the page, :func:`prioritisation.app.proxy_user`) has done its work: it
+    is ready for a member."""
     if not item.done():
         return True
     if item.cancelled() or item.exception() is not None:
         return False
-    return not item.result()["task"].done()
+    result = item.result()
+    if result.get("kernel_id") in RequestInfoSocketHandler._waiters:
+        return False
+    return not result["task"].done()
 
 
 class MeetingPool:
@@ -158,16 +167,29 @@ class MeetingPool:
             if id(item) not in before:
                 self.watch(item, notebook_name)
 
+    def kernel_waiting(self, kernel_id: str) -> None:
+        """A pool kernel rendered as far as it can before its page comes (it waits for the
+        page's request): go on filling the pool, or say it is ready."""
+        for name, pool in self._pools.items():
+            for item in pool:
+                if item.done() and not item.cancelled() and item.exception() is None and (
+                        item.result().get("kernel_id") == kernel_id):  # fmt: skip
+                    self.pool_progress(name)
+                    return
+
+    def pool_progress(self, notebook_name) -> None:
+        self.fill_if_needed(0, notebook_name)
+        pool = self._pools.get(notebook_name, [])
+        if len(pool) >= self.target() and not any(starting(i) for i in pool):
+            self.log.info("Meeting pool of %s is ready: %s kernel(s)", notebook_name,
+                          len(pool))  # fmt: skip
+
     def watch(self, item, notebook_name) -> None:
         """When this kernel has rendered the app, start the next ones (or say the pool is
         ready)."""
 
         def rendered(_render) -> None:
-            self.fill_if_needed(0, notebook_name)
-            pool = self._pools.get(notebook_name, [])
-            if len(pool) >= self.target() and not any(starting(i) for i in pool):
-                self.log.info("Meeting pool of %s is ready: %s kernel(s)", notebook_name,
-                              len(pool))  # fmt: skip
+            self.pool_progress(notebook_name)
 
         def started(done) -> None:
             if not done.cancelled() and done.exception() is None:

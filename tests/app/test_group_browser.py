@@ -48,8 +48,7 @@ def browser():
 def test_three_members_share_the_chair_reveals_and_everyone_sees_the_group(tmp_path, browser):
     path = small_workbook(tmp_path)
     args = ["--user-header", "X-Remote-User"]
-    # no preheated kernels: before main's 2ce2581 a pool kernel waited only 5 s for its page
-    with AppServer(path, pool_size=0, args=args) as server:
+    with AppServer(path, pool_size=None, args=args) as server:
         pages = member_pages(browser, server.url)
         an = pages["an"]
         assert an.locator(".pw-round-open").count() == 1  # the chair's controls
