@@ -6,7 +6,7 @@ Each section is a function ``ReportContext → Html`` that ``report.ipynb`` call
 
 from __future__ import annotations
 
-from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, fmt_shares, tr
 from prioritisation.core.text import escape
 from prioritisation.decisions.smaa import fmt_estimate
 from prioritisation.report.context import ReportContext
@@ -37,8 +37,9 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
     if st.winner is not None:
         winner = st.winner
         rows = []
+        now = fmt_shares(st.table["weight"].to_dict())
         for cid, r in st.table.iterrows():
-            rows.append([escape(labels.get(cid, cid)), escape(fmt_percent(r["weight"])),
+            rows.append([escape(labels.get(cid, cid)), escape(now[cid]),
                          escape(f"{fmt_percent(r['low'])} – {fmt_percent(r['high'])}"),
                          escape(r["low_rival"] or "–"), escape(r["high_rival"] or "–"),
                          escape(f"{fmt_percent(r['top_low'])} – {fmt_percent(r['top_high'])}")])  # fmt: skip
@@ -65,7 +66,7 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
             f'<div class="keep"><p>{escape(intro)}</p>'
             + table(headers, rows, "smaa", numeric=(0, 2, 3, 4))
             + "</div><figure>"
-            + chart_img(acceptability_chart(sm, top=top, width=380), tr("rep.s_robustness"))
+            + chart_img(acceptability_chart(sm, top=top, width=380))
             + "</figure>"
         )
     w = co.kendall_w
@@ -86,9 +87,7 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
             titles = ctx.ranking.table["title"]
             body += (
                 f'<div class="keep"><p>{escape(tr("rep.member_ranks"))}</p><figure>'
-                + chart_img(
-                    member_ranks_chart(co, titles, top=8, width=380), tr("rep.s_robustness")
-                )
+                + chart_img(member_ranks_chart(co, titles, top=8, width=380))
                 + "</figure></div>"
             )
     return section(tr("rep.s_robustness"), body)
