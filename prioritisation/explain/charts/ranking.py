@@ -143,7 +143,7 @@ def weights_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(y=alt.Y("criterion:N", sort=None, title=None),
-                x=alt.X("weight:Q", title=tr("chart.weight", lang), axis=percent_axis()),
+                x=alt.X("weight:Q", title=tr("chart.weight", lang), axis=percent_axis(tickCount=4)),
                 tooltip=["criterion:N", alt.Tooltip("share:N", title=tr("chart.weight", lang))])
         .properties(width=width, height=alt.Step(22))
     )  # fmt: skip
