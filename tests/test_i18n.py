@@ -80,14 +80,6 @@ def test_languages_come_from_the_locale_folders():
     assert i18n.LANGUAGES[0] == "nl" and "en" in i18n.LANGUAGES
 
 
-def test_formatting_nl_be_and_en():
-    assert i18n.fmt_money(1234.56, lang="nl") == "€ 1.235"
-    assert i18n.fmt_money(1234.56, lang="nl", digits=2) == "€ 1.234,56"
-    assert i18n.fmt_money(1234.56, lang="en") == "€1,235"
-    assert i18n.fmt_number(0.1234, 3, lang="nl") == "0,123"
-    assert i18n.fmt_percent(0.256, lang="nl") == "26 %"
-
-
 def test_no_message_id_twice_in_a_catalogue():
     """A merge that appends a block twice would leave one of two texts unused (msgfmt refuses)."""
     for lang in i18n.LANGUAGES:

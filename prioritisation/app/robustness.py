@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from prioritisation.app import views
-from prioritisation.core.i18n import N_, fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.i18n import N_, fmt_number, fmt_percent, fmt_shares, get_language, tr
 from prioritisation.core.text import escape
 from prioritisation.decisions.smaa import fmt_estimate
 
@@ -50,10 +50,11 @@ class RobustnessPanel:
         wb = run.wb
         labels = wb.criterion_labels(lang)
         items = []
+        now = fmt_shares(s.table["weight"].to_dict(), 0, lang)  # adding up to 100 %
         for cid, r in s.table.iterrows():
             text = tr("rob.interval", lang, criterion=labels[cid], winner=s.winner,
                       low=fmt_percent(r["low"], 0, lang), high=fmt_percent(r["high"], 0, lang),
-                      now=fmt_percent(r["weight"], 0, lang))  # fmt: skip
+                      now=now[cid])  # fmt: skip
             if r["high_rival"] and r["high"] < 1 - 1e-9:
                 text += " " + tr("rob.above", lang, rival=r["high_rival"])
             if r["low_rival"] and r["low"] > 1e-9:

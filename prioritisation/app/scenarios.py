@@ -12,7 +12,7 @@ import numpy as np
 
 from prioritisation.app import views
 from prioritisation.core.errors import PrioritisationError
-from prioritisation.core.i18n import fmt_percent, get_language, tr
+from prioritisation.core.i18n import fmt_date, fmt_shares, get_language, tr
 from prioritisation.core.text import escape
 
 
@@ -124,7 +124,7 @@ class ScenarioPanel:
             self.opened.value = ""
 
     def _option(self, scenario) -> str:
-        when = scenario.created.astimezone().strftime("%d-%m-%Y %H:%M") if scenario.created else ""
+        when = fmt_date(scenario.created, get_language(), time=True)
         return f"{scenario.name} (v{scenario.version}, {scenario.author}, {when})"
 
     # ------------------------------------------------------------------ callbacks
@@ -193,10 +193,12 @@ class ScenarioPanel:
         lang = get_language()
         state = self.app.state
         cmp = compare(state.wb, self.store.get(self.a.value), self.store.get(self.b.value), lang)
+        shares_a = fmt_shares(cmp.weights["a"].to_dict(), 0, lang)  # each adds up to 100 %
+        shares_b = fmt_shares(cmp.weights["b"].to_dict(), 0, lang)
         rows_w = "".join(
-            f"<tr><td>{escape(r.label)}</td><td class='num'>{fmt_percent(r.a, 0, lang)}</td>"
-            f"<td class='num'>{fmt_percent(r.b, 0, lang)}</td></tr>"
-            for r in cmp.weights.itertuples()
+            f"<tr><td>{escape(r.label)}</td><td class='num'>{shares_a[key]}</td>"
+            f"<td class='num'>{shares_b[key]}</td></tr>"
+            for key, r in zip(cmp.weights.index, cmp.weights.itertuples(), strict=True)
         )
         moved = cmp.ranking.loc[cmp.moved] if cmp.moved else cmp.ranking.iloc[:0]
 

@@ -19,7 +19,7 @@ import ipywidgets as w
 from prioritisation.app import views
 from prioritisation.app.state import AppState
 from prioritisation.app.style import CSS
-from prioritisation.core.i18n import LANGUAGES, N_, get_language, set_language, tr
+from prioritisation.core.i18n import LANGUAGES, N_, fmt_shares, get_language, set_language, tr
 from prioritisation.core.text import escape
 from prioritisation.data.export import write_xlsx
 from prioritisation.explain.sheets import ranking_formats, ranking_sheets
@@ -225,8 +225,9 @@ class App:
 
     def refresh_shares(self) -> None:
         weights = self.state.weights()
+        shares = None if weights is None else fmt_shares(weights.to_dict())  # add up to 100 %
         for cid, share in self.shares.items():
-            share.value = views.weight_share_html(None if weights is None else weights[cid])
+            share.value = views.weight_share_html(None if shares is None else shares[cid])
         self.weights_note.value = (
             f"<p class='pw-box'>{escape(tr('weights.all_zero'))}</p>" if weights is None else ""
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from prioritisation.core.errors import Problem
-from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, get_language, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_shares, get_language, tr
 from prioritisation.core.model import Workbook
 from prioritisation.core.text import escape
 from prioritisation.decisions.group import MEMBER_VIEWS, disagreement, short_name, view_members
@@ -152,8 +152,9 @@ def ranking_table_html(
     )
 
 
-def weight_share_html(share: float | None, lang: str | None = None) -> str:
-    text = "—" if share is None else tr("weights.share", lang, share=fmt_percent(share, 0, lang))
+def weight_share_html(share: str | None, lang: str | None = None) -> str:
+    """One slider's share, ``share`` already rounded with the others (``fmt_shares``)."""
+    text = "—" if share is None else tr("weights.share", lang, share=share)
     return f'<div class="pw-share">{escape(text)}</div>'
 
 
@@ -262,13 +263,14 @@ def idea_detail_html(wb: Workbook, ranking: Ranking, idea_id: str, lang: str | N
     facts_html = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in facts)
 
     crit_rows = []
+    shares = fmt_shares(ranking.weights.to_dict(), 0, lang)  # adding up to 100 %
     for cid in wb.criteria.index:
         contrib = (
             ranking.contributions.at[idea_id, cid] if not ranking.contributions.empty else np.nan
         )
         crit_rows.append(
             f"<tr><td>{escape(labels.get(cid, cid))}</td>"
-            f"<td class='num'>{fmt_percent(ranking.weights[cid], 0, lang)}</td>"
+            f"<td class='num'>{shares[cid]}</td>"
             f"<td class='num'>{fmt_number(ranking.aggregated.at[idea_id, cid], 2, lang)}</td>"
             f"<td class='num'>{fmt_number(ranking.normalised.at[idea_id, cid], 2, lang)}</td>"
             f"<td class='num'>{fmt_number(contrib, 3, lang)}</td>"

@@ -15,7 +15,7 @@ from prioritisation.commands._common import (
     load,
 )
 from prioritisation.commands._emit import _json_default, emit_text
-from prioritisation.core.i18n import N_, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, fmt_number, fmt_percent, fmt_shares, tr
 from prioritisation.core.text import text_table
 from prioritisation.decisions.group import (
     MEMBER_VIEWS,
@@ -123,10 +123,11 @@ def robustness_text(result, sampling, views: dict, top: int = 15, members_top: i
                 aggregate=aggregate_label(result.aggregate), sampling=sampling.text()), ""]  # fmt: skip
     if st.winner is not None:
         lines.append(tr("sens.stability", None, winner=st.winner))
+        now = fmt_shares(st.table["weight"].to_dict())  # adding up to 100 %
         for cid, r in st.table.iterrows():
             rivals = [x for x in (r["low_rival"], r["high_rival"]) if x]
             lines.append(tr("sens.stability_line", None, criterion=labels.get(cid, cid),
-                            weight=fmt_percent(r["weight"], 0), low=fmt_percent(r["low"], 0),
+                            weight=now[cid], low=fmt_percent(r["low"], 0),
                             high=fmt_percent(r["high"], 0),
                             rivals=tr("sens.rivals", None, names=", ".join(rivals)) if rivals else ""))  # fmt: skip
         lines.append(tr("sens.top", None, k=st.top_k, ids=", ".join(st.top)))

@@ -106,12 +106,14 @@ def _is_na(value) -> bool:
 
 
 def weights_line(weights: Mapping, labels: Mapping | None = None) -> str:
-    """Shares as ``Innovatiewaarde 30 %, …`` (a criterion without a label by its id).
+    """Shares as ``Innovatiewaarde 30 %, …`` (a criterion without a label by its id), rounded
+    so that the percentages shown add up to 100.
 
-    >>> weights_line({"innovation": 0.3, "cost": 0.7}, {"innovation": "Innovatie"})
-    'Innovatie 30 %, cost 70 %'
+    >>> weights_line({"innovation": 1, "cost": 1, "risk": 1}, {"innovation": "Innovatie"})
+    'Innovatie 34 %, cost 33 %, risk 33 %'
     """
-    from prioritisation.core.i18n import fmt_number
+    from prioritisation.core.i18n import fmt_shares
 
     labels = labels or {}
-    return ", ".join(f"{labels.get(c, c)} {fmt_number(100 * w, 0)} %" for c, w in weights.items())
+    shares = fmt_shares(weights)
+    return ", ".join(f"{labels.get(c, c)} {shares[c]}" for c in weights.keys())

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from prioritisation.core.i18n import N_, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, fmt_number, fmt_percent, fmt_shares, tr
 from prioritisation.core.text import text_table, weights_line
 from prioritisation.engine.scoring import Ranking, aggregate_label, method_label
 
@@ -48,7 +48,7 @@ def ranking_text(ranking: Ranking) -> str:
     >>> from prioritisation.core.i18n import set_language
     >>> set_language("en")
     >>> print(ranking_text(rank(read_workbook(sample_path()))))  # doctest: +ELLIPSIS
-    Ranking: weighted sum (WSM), the mean of the assessors' scores; weights: Innovation value 30 %, ...
+    Ranking: weighted sum (WSM), the mean of the assessors' scores; weights: Innovation value 30%, ...
     <BLANKLINE>
     rank  id  ...
     ----  ...
@@ -65,11 +65,13 @@ def ranking_text(ranking: Ranking) -> str:
 def weights_frame(labels: Mapping[str, str], report: Mapping) -> pd.DataFrame:
     """The weights in force beside each scheme's, one row per criterion; headings in words."""
     ids = list(report["weights"])
+    in_force = fmt_shares(report["weights"], 1)  # each column adds up to 100 %
     columns = {tr("weights.criterion"): [labels.get(c, c) for c in ids],
-               tr("weights.in_force"): [fmt_percent(w, 1) for w in report["weights"].values()]}  # fmt: skip
+               tr("weights.in_force"): [in_force[c] for c in ids]}  # fmt: skip
     for scheme, weights in report["schemes"].items():
         heading = tr(SCHEMES[scheme]) if scheme in SCHEMES else scheme
-        columns[heading] = [fmt_percent(weights[c], 1) for c in ids]
+        shares = fmt_shares({c: weights[c] for c in ids}, 1)
+        columns[heading] = [shares[c] for c in ids]
     return pd.DataFrame(columns)
 
 

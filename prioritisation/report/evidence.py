@@ -7,7 +7,7 @@ Each section is a function ``ReportContext → Html`` that ``report.ipynb`` call
 
 from __future__ import annotations
 
-from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import N_, fmt_money, fmt_number, fmt_percent, fmt_shares, tr
 from prioritisation.core.text import escape
 from prioritisation.decisions.group import MEMBER_VIEWS, disagreement, short_name, view_members
 from prioritisation.decisions.smaa import fmt_estimate
@@ -40,8 +40,9 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
     if st.winner is not None:
         winner = st.winner
         rows = []
+        now = fmt_shares(st.table["weight"].to_dict())
         for cid, r in st.table.iterrows():
-            rows.append([escape(labels.get(cid, cid)), escape(fmt_percent(r["weight"])),
+            rows.append([escape(labels.get(cid, cid)), escape(now[cid]),
                          escape(f"{fmt_percent(r['low'])} – {fmt_percent(r['high'])}"),
                          escape(r["low_rival"] or "–"), escape(r["high_rival"] or "–"),
                          escape(f"{fmt_percent(r['top_low'])} – {fmt_percent(r['top_high'])}")])  # fmt: skip
@@ -67,7 +68,7 @@ def robustness_section(ctx: ReportContext, top: int = 10) -> Html:
             f'<div class="keep"><p>{escape(intro)}</p>'
             + table(headers, rows, "smaa", numeric=(0, 2, 3, 4))
             + "</div><figure>"
-            + chart_img(acceptability_chart(sm, top=top, width=380), tr("rep.s_robustness"))
+            + chart_img(acceptability_chart(sm, top=top, width=380))
             + "</figure>"
         )
     return section(tr("rep.s_robustness"), body)

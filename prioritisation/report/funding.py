@@ -63,7 +63,7 @@ def portfolio_section(ctx: ReportContext) -> Html:
         body += (
             f'<div class="keep"><h3>{escape(tr("rep.frontier"))}</h3>'
             f"<p>{escape(tr('rep.frontier_intro'))}</p><figure>"
-            + chart_img(frontier_print_chart(ctx.frontier), tr("rep.frontier"))
+            + chart_img(frontier_print_chart(ctx.frontier))
             + "</figure></div>"
         )
     return section(tr("rep.s_portfolio"), body)
@@ -94,7 +94,7 @@ def roadmap_section(ctx: ReportContext) -> Html:
     ]
     body = (
         f"<p>{escape(tr('rep.roadmap_intro', None, cap=cap))}</p><figure>"
-        + chart_img(gantt_chart(rm, width=440), tr("rep.s_roadmap"))
+        + chart_img(gantt_chart(rm, width=440))
         + "</figure>"
         + table(headers, rows, "years", numeric=(1, 2, 3))
     )

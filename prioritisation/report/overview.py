@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from prioritisation.core.i18n import fmt_money, fmt_number, fmt_percent, tr
+from prioritisation.core.i18n import fmt_date, fmt_money, fmt_number, fmt_shares, tr
 from prioritisation.core.text import escape
 from prioritisation.core.version import __version__
 from prioritisation.report import group
@@ -29,9 +29,10 @@ from prioritisation.report.markup import (
 
 
 def weights_text(ctx: ReportContext) -> str:
-    """The run's weights in words: "Innovatiewaarde 30 %, …"."""
+    """The run's weights in words: "Innovatiewaarde 30 %, …" (adding up to 100 %)."""
     r = ctx.ranking
-    return ", ".join(f"{r.labels.get(c, c)} {fmt_percent(w)}" for c, w in r.weights.items())
+    shares = fmt_shares(r.weights.to_dict())
+    return ", ".join(f"{r.labels.get(c, c)} {shares[c]}" for c in r.weights.index)
 
 
 def running(ctx: ReportContext) -> str:
@@ -51,10 +52,6 @@ def running(ctx: ReportContext) -> str:
 
 def cover(ctx: ReportContext) -> Html:
     """Title page: title, date, scenario, method, summary and the decision record."""
-    from babel.dates import format_date
-
-    from prioritisation.core.i18n import LOCALES
-
     wb, r = ctx.wb, ctx.ranking
     if ctx.scenario:
         scenario = ctx.scenario
@@ -68,7 +65,7 @@ def cover(ctx: ReportContext) -> Html:
         scenario = tr("rep.scenario_none")
     budget = fmt_money(ctx.budget, wb.currency) if ctx.budget is not None else tr("rep.budget_none")
     facts = [
-        (tr("rep.date"), format_date(ctx.date, "long", locale=LOCALES[ctx.lang])),
+        (tr("rep.date"), fmt_date(ctx.date, ctx.lang)),
         (tr("rep.scenario"), scenario),
         (tr("rep.method"), method_words(r.method)),
         (tr("rep.aggregate"), aggregate_words(r.aggregate)),
@@ -148,8 +145,7 @@ def _scenario_cover(ctx: ReportContext) -> tuple[list[tuple[str, str]], str]:
         return [], ""
     created = "—"
     if sc.created:
-        created = sc.created.strftime("%Y-%m-%d %H:%M" if ctx.lang == "en" else "%d-%m-%Y %H:%M")
-        created += " UTC"
+        created = fmt_date(sc.created, ctx.lang, time=True)
     saved = tr("rep.scenario_saved", None, created=created, author=sc.author)
     facts = [(tr("rep.scenario_version"), f"{sc.version} — {saved}")]
     out = ""
@@ -175,6 +171,7 @@ def criteria_section(ctx: ReportContext) -> Html:
     from prioritisation.explain.charts.ranking import weights_chart
 
     wb, r = ctx.wb, ctx.ranking
+    shares = fmt_shares(r.weights.to_dict())
     rows = []
     for cid, c in wb.criteria.iterrows():
         direction = "" if c["direction"] == "benefit" else f" ({tr('rep.direction_cost')})"
@@ -188,7 +185,7 @@ def criteria_section(ctx: ReportContext) -> Html:
                 threshold = tr("rep.threshold_max", None, value=value)
         rows.append([
             f"<strong>{escape(r.labels.get(cid, cid))}</strong>", escape(c.get("description") or ""),
-            escape(scale), escape(threshold), escape(fmt_percent(r.weights[cid])),
+            escape(scale), escape(threshold), escape(shares[cid]),
         ])  # fmt: skip
     headers = [
         escape(tr("rep.criterion")),
@@ -202,7 +199,7 @@ def criteria_section(ctx: ReportContext) -> Html:
               aggregate=aggregate_words(r.aggregate), method=method_words(r.method))  # fmt: skip
     body = (
         table(headers, rows, "criteria", numeric=(4,))
-        + f'<figure class="small">{chart_img(weights_chart(r.weights, r.labels, width=300), tr("rep.weight"))}</figure>'
+        + f'<figure class="small">{chart_img(weights_chart(r.weights, r.labels, width=300))}</figure>'
         + f"<p>{escape(text)}</p>"
         + (
             f"<p>{escape(tr('rep.how_gates'))}</p>"
@@ -239,7 +236,7 @@ def ranking_section(ctx: ReportContext) -> Html:
         f"<p>{escape(intro)}</p>"
         + table(headers, rows, "ranking", numeric=(0, 3, 4))
         + f'<div class="keep"><p>{escape(tr("rep.contrib_intro"))}</p><figure>'
-        + chart_img(contributions_chart(ctx.ranking, width=300), tr("rep.s_ranking"))
+        + chart_img(contributions_chart(ctx.ranking, width=300))
         + "</figure></div>"
     )
     return section(tr("rep.s_ranking"), body)
@@ -255,7 +252,7 @@ def value_cost_section(ctx: ReportContext) -> Html:
                 eligible_total=fmt_money(t.loc[t["eligible"], "cost"].sum(), cur))  # fmt: skip
     body = (
         f"<p>{escape(tr('rep.value_cost_intro'))}</p><figure>"
-        + chart_img(value_cost_bubbles(ctx.ranking), tr("rep.s_value_cost"))
+        + chart_img(value_cost_bubbles(ctx.ranking))
         + f"</figure><p>{escape(totals)}</p>"
     )
     return section(tr("rep.s_value_cost"), body, "page-break")

@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from prioritisation.core.errors import EnvironmentFailure, PrioritisationError
-from prioritisation.core.i18n import tr
+from prioritisation.core.i18n import language_tag, tr
 from prioritisation.core.version import __version__
 from prioritisation.report.jobs import ReportJob
 from prioritisation.report.kernel import skip_slow_optional_imports
@@ -198,7 +198,7 @@ def to_html(nb, job: ReportJob) -> str:
     )  # fmt: skip
     title = _running(nb, "running-title") or job.title
     subject = _running(nb, "running-record")
-    resources = {"report": {"lang": job.lang, "title": title, "subject": subject,
+    resources = {"report": {"lang": language_tag(job.lang), "title": title, "subject": subject,
                             "version": __version__}}  # fmt: skip
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
@@ -221,7 +221,11 @@ def to_pdf(html_text: str, target: Path, base_url: str, name: str) -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:
-        weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(str(target))
+        # PDF/UA-1: tagged (headings, tables, figures with their text alternative), with the
+        # document's language and title; screen readers read it in order
+        weasyprint.HTML(string=html_text, base_url=base_url).write_pdf(
+            str(target), pdf_variant="pdf/ua-1"
+        )
     except Exception as exc:  # a layout failure is ours, not the user's
         failure = EnvironmentFailure.from_os_error(exc, target)
         if failure is not None:

@@ -16,7 +16,7 @@ name, an author or a note instead of obeying them.
 ... # doctest: +ELLIPSIS
 Scenario 'Basis' version None — An,
 Method wsm, aggregation mean; budget €1,500,000
-Innovation value 30 %, Desirability 30 %, Financial viability 20 %, Technical feasibility 20 %
+Innovation value 30%, Desirability 30%, Financial viability 20%, Technical feasibility 20%
 Thresholds: Innovation value ≥ 2.00, Financial viability ≥ 2.00
 >>> set_language(None)
 """
@@ -27,15 +27,22 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.core.i18n import (
+    fmt_date,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    percent_shares,
+    tr,
+)
 from prioritisation.core.text import text_table, weights_line
 from prioritisation.scenarios.audit import describe_change, value_text
 from prioritisation.scenarios.scenario import Scenario
 
 
 def when(scenario: Scenario) -> str:
-    """When a version was saved, ``2026-11-27 17:03 UTC`` (empty before it is saved)."""
-    return scenario.created.strftime("%Y-%m-%d %H:%M UTC") if scenario.created else ""
+    """When a version was saved, ``27/11/2026 17:03 UTC`` (empty before it is saved)."""
+    return fmt_date(scenario.created, time=True)
 
 
 def budget_text(budget: Mapping) -> str:
@@ -104,7 +111,7 @@ def audit_frame(audit: pd.DataFrame, labels: Mapping | None = None) -> pd.DataFr
     """The audit log as the table ``audit`` prints: when, who, which scenario version, what
     changed in words. ``audit``: :meth:`~prioritisation.scenarios.db.ScenarioStore.audit`."""
     return pd.DataFrame({
-        tr("col.when"): audit["at"].str.slice(0, 19).str.replace("T", " "),
+        tr("col.when"): [fmt_date(at, time=True) for at in audit["at"]],
         tr("col.who"): audit["actor"],
         tr("col.scenario"): [f"{s} v{v}" if s and not pd.isna(v) else (s or "")
                              for s, v in zip(audit["scenario"], audit["version"], strict=True)],
@@ -149,11 +156,13 @@ def compare_text(labels: Mapping, result) -> str:
     else:
         out += ["", tr("compare.same_settings")]
     w = result.weights
+    a, b = percent_shares(w["a"], 1), percent_shares(w["b"], 1)  # each adds up to 100 %
     frame = pd.DataFrame({
         tr("col.criterion"): [labels.get(c, c) for c in w.index],
-        "A": [f"{fmt_number(100 * v, 1)} %" for v in w["a"]],
-        "B": [f"{fmt_number(100 * v, 1)} %" for v in w["b"]],
-        tr("col.difference"): [f"{'+' if v > 0 else ''}{fmt_number(100 * v, 1)} %" for v in w["difference"]],
+        "A": [fmt_percent(v / 100, 1) for v in a],
+        "B": [fmt_percent(v / 100, 1) for v in b],
+        tr("col.difference"): [f"{'+' if y > x else ''}{fmt_percent((y - x) / 100, 1)}"
+                               for x, y in zip(a, b, strict=True)],
     })  # fmt: skip
     out += ["", tr("compare.weights"), text_table(frame)]
     r = result.ranking

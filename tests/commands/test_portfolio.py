@@ -33,7 +33,9 @@ def test_the_default_rule_is_in_order_of_priority_and_the_other_rule_is_shown():
     proc = run_cli("portfolio", SAMPLE, "--hints", "0", check_exit=0)
     lines = proc.stdout.splitlines()
     assert lines[0] == "Regel: in volgorde van prioriteit"
-    assert lines[1].startswith("Budget € 1.500.000: 11 ideeën gefinancierd voor € 1.495.000")
+    assert lines[1].startswith(
+        "Budget €\u00a01.500.000: 11 ideeën gefinancierd voor €\u00a01.495.000"
+    )
     assert lines[1].endswith("de hele rangorde afgelopen")
     assert lines[2] == ("Met de grootste totale score zouden DATA, ERFGOED, LAPTOP, SCHOOL, REGIO "
                         "gefinancierd worden, en vielen ZOEK, PODIUM af; de totale score stijgt "

@@ -14,8 +14,8 @@ def test_cover_has_the_decision_record(ctx):
     html = overview.cover(ctx)
     assert ctx.wb.sha256[:12] in html
     assert f"prioritisation {__version__}" in html
-    assert "15 januari 2027" in html
-    assert "€ 1.500.000" in html  # Dutch currency format
+    assert "15/01/2027" in html  # nl-BE short date
+    assert "€\u00a01.500.000" in html  # Dutch currency format, no line break after €
     assert "ELOKET" in html  # the winner
     assert "gewogen som (WSM)" in html
 
@@ -23,7 +23,7 @@ def test_cover_has_the_decision_record(ctx):
 def test_cover_in_english(ctx):
     en = build_context(str(SAMPLE), lang="en", date="2027-01-15")
     html = overview.cover(en)
-    assert "15 January 2027" in html and "€1,500,000" in html and "Decision record" in html
+    assert "15 Jan 2027" in html and "€1,500,000" in html and "Decision record" in html
 
 
 def test_title_and_user_text_are_escaped(tmp_path):

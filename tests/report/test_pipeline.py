@@ -4,6 +4,7 @@ also from a plain (non-editable) install of the package."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -34,6 +35,82 @@ def _executed(outputs_per_cell, statuses=None):
 
 def _html(text):
     return nbformat.v4.new_output("display_data", data={"text/html": text})
+
+
+def pdf_structure(path: Path) -> dict:
+    """What a screen reader relies on: the catalogue's /Lang, /MarkInfo and /StructTreeRoot,
+    the document title, and the /Alt of every /Figure in the structure tree."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    root = reader.trailer["/Root"]
+    figures: list = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                figures.append(node.get("/Alt"))
+            kids = node.get("/K")
+            if kids is not None:
+                walk(kids)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    return {"lang": str(root.get("/Lang")),
+            "marked": bool((root.get("/MarkInfo") or {}).get("/Marked")),
+            "tagged": "/StructTreeRoot" in root, "title": reader.metadata.title,
+            "display_title": bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle")),
+            "figures": [None if alt is None else str(alt) for alt in figures]}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_pdf_is_tagged_with_language_title_and_text_alternatives(tmp_path, lang):
+    """Template and WeasyPrint (no kernel): PDF/UA tags, /Lang, the title, /Alt per chart."""
+    from prioritisation.explain.charts import description
+    from prioritisation.explain.charts.ranking import weights_chart
+    from prioritisation.report import overview
+    from prioritisation.report.context import build_context
+    from prioritisation.report.jobs import ReportJob
+
+    ctx = build_context(str(SAMPLE), lang=lang, date="2027-01-15")
+    nb = _executed([[_html(overview.cover(ctx))], [_html(overview.criteria_section(ctx))],
+                    [_html(overview.value_cost_section(ctx) + END_MARKER)]])  # fmt: skip
+    job = ReportJob(workbook=str(SAMPLE), out=tmp_path / "r.pdf", lang=lang)
+    html = pipeline.to_html(nb, job)
+    tag = {"nl": "nl-BE", "en": "en-GB"}[lang]
+    assert f'<html lang="{tag}">' in html
+    pipeline.to_pdf(html, tmp_path / "r.pdf", str(tmp_path), "r.pdf")
+    found = pdf_structure(tmp_path / "r.pdf")
+    assert found["lang"] == tag and found["marked"] is True and found["tagged"]
+    assert found["title"] == ctx.title and found["display_title"] is True
+    r = ctx.ranking
+    weights = description(weights_chart(r.weights, r.labels, width=300))
+    assert found["figures"][0] == weights and len(found["figures"]) == 2
+    assert all(alt and len(alt) > 40 for alt in found["figures"]), found["figures"]
+
+
+def test_no_line_ends_in_a_lone_euro(tmp_path):
+    """In a narrow column the amounts wrap as a whole; with an ordinary space they would not."""
+    from prioritisation.core.i18n import fmt_money
+
+    amounts = " ".join(f"kost {fmt_money(v, lang='nl')} of" for v in (5_000, 1_500_000, 45_000) * 6)
+    lone = {}
+    for name, text in (("no-break", amounts), ("plain", amounts.replace("\u00a0", " "))):
+        html = (f'<html lang="nl-BE"><head><title>€</title></head><body>'
+                f'<p style="width: 2.6cm; font: 11pt DejaVu Sans">{text}</p></body></html>')  # fmt: skip
+        pdf = tmp_path / f"{name}.pdf"
+        pipeline.to_pdf(html, pdf, str(tmp_path), pdf.name)
+        from pypdf import PdfReader
+
+        lines = "\n".join(p.extract_text() for p in PdfReader(str(pdf)).pages).splitlines()
+        assert len(lines) > 10
+        lone[name] = [line for line in lines if line.rstrip().endswith("€")]
+    assert lone["no-break"] == []
+    assert lone["plain"], "the check must see a lone € when the space can break"
 
 
 def test_check_executed_accepts_a_complete_run():
@@ -93,6 +170,28 @@ def test_pdf_holds_winner_reasons_labels_and_sha(batch, lang):
             assert phrase in text, phrase
     for label in labels:
         assert label in text, label
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_published_pdf_is_accessible(batch, lang):
+    """The whole report: tagged (PDF/UA-1), its language and title, every chart described."""
+    import datetime as dt
+
+    from prioritisation.core.i18n import fmt_date
+
+    out, proc = batch
+    assert proc.returncode == 0, proc.stderr
+    found = pdf_structure(out / f"rapport-{lang}.pdf")
+    assert found["lang"] == {"nl": "nl-BE", "en": "en-GB"}[lang]
+    assert found["marked"] and found["tagged"] and found["display_title"]
+    assert found["title"] == INJECTION  # the --title, as text
+    html = (out / "html" / f"rapport-{lang}.report.html").read_text(encoding="utf-8")
+    assert len(found["figures"]) == html.count("<img ") >= 6
+    assert all(alt and len(alt) > 40 for alt in found["figures"]), found["figures"]
+    text = pdf_text(out / f"rapport-{lang}.pdf")
+    assert fmt_date(dt.date.today(), lang) in text  # the cover's date, the Belgian way in nl
+    assert not re.search(r"€\s?\d+(?:[.,]\d+)?\s?[kM]\b", text)  # amounts in full
 
 
 @pytest.mark.slow

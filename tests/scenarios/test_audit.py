@@ -42,7 +42,7 @@ def test_audit_and_settings_in_plain_words(wb, store):
     assert texts[0] == "aangemaakt"
     assert "gewicht Innovatiewaarde: 30,0 % → 46,2 %" in texts
     assert "drempel Technische haalbaarheid: — → 3,00" in texts
-    assert "budget: € 1.500.000 → € 900.000" in texts
+    assert "budget: €\u00a01.500.000 → €\u00a0900.000" in texts
     assert "verplicht opgenomen ZOEK: nee → ja" in texts
     english = [describe_change(e, "en", labels=wb.criterion_labels("en"))
                for e in store.audit().to_dict("records")]  # fmt: skip

@@ -64,5 +64,5 @@ def test_compare_text_in_words(wb, store):
     assert "drempel Technische haalbaarheid  —  3,00" in text
     assert "Wenselijkheid            30,0 %  56,2 %  +26,2 %" in text
     assert (
-        "Gefinancierd in A: 11 ideeën, € 1.495.000 van € 1.500.000." in text
+        "Gefinancierd in A: 11 ideeën, €\u00a01.495.000 van €\u00a01.500.000." in text
     )  # in order of priority

@@ -1,17 +1,49 @@
-"""Charts of funding decisions: the budget frontier, P(funded) and the roadmap (Gantt)."""
+"""Charts of funding decisions: the budget frontier, P(funded) and the roadmap (Gantt).
+
+Each chart says what it shows in one sentence with its key numbers (its description):
+
+>>> from prioritisation.data.sample import sample_path
+>>> from prioritisation.data.workbook import read_workbook
+>>> from prioritisation.decisions.roadmap.plan import plan_roadmap
+>>> from prioritisation.explain.charts import description
+>>> print(description(gantt_chart(plan_roadmap(read_workbook(sample_path()), lang="en"))))
+Timeline of the 11 funded ideas from 2027 to 2029, with each year's spend against its budget: 2027: €670,000 of €700,000; ...
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from prioritisation.core.i18n import fmt_money, tr
-from prioritisation.explain.charts import configure
+from prioritisation.core.i18n import fmt_money, fmt_number, tr
+from prioritisation.explain.charts import PERCENT, SCORE, configure, money_axis, percent_axis
 
 VERDICT_COLOURS = {
     "always": "#1a9850", "usually": "#91cf60", "toss": "#fdae61", "sometimes": "#f46d43",
     "rarely": "#d73027", "never": "#bdbdbd",
 }  # fmt: skip
+
+
+def frontier_text(frontier) -> str:
+    """What a budget frontier chart shows, in one sentence: the budget range, the total
+    score and number of ideas at its top, and where the current budget lies.
+
+    (The levels step past the current budget: what it funds is the report's table, not a
+    level of this chart.)
+    """
+    lang, cur = frontier.lang, frontier.currency
+    pts = frontier.points.dropna(subset=["value"])
+    if pts.empty:
+        return tr("chart.alt_frontier_none", lang)
+    budgets = frontier.points["budget"]
+    top = pts.iloc[-1]
+    numbers = {"low": fmt_money(budgets.min(), cur, lang), "high": fmt_money(top["budget"], cur, lang),
+               "value": fmt_number(top["value"], 3, lang), "n": int(top["count"])}  # fmt: skip
+    if frontier.budget == frontier.budget and frontier.budget:
+        return tr(
+            "chart.alt_frontier", lang, budget=fmt_money(frontier.budget, cur, lang), **numbers
+        )
+    return tr("chart.alt_frontier_top", lang, **numbers)
 
 
 def frontier_chart(frontier, width: int = 560, height: int = 260):
@@ -26,12 +58,12 @@ def frontier_chart(frontier, width: int = 560, height: int = 260):
     data = pts[["budget", "value", "count", "budget_text", "entering_text", "leaving_text"]]
     top = float(frontier.points["budget"].max()) or 1.0
     scale = alt.Scale(domain=[0, top], nice=False)
-    x_top = alt.X("budget:Q", title=None, scale=scale, axis=alt.Axis(format="~s"))
+    x_top = alt.X("budget:Q", title=None, scale=scale, axis=money_axis(tickCount=6))
     base = alt.Chart(data).encode(x=x_top, y=alt.Y("value:Q", title=tr("chart.value", lang)))
     line = base.mark_line(interpolate="step-after", strokeWidth=2)
     points = base.mark_circle(size=30).encode(
         tooltip=[alt.Tooltip("budget_text:N", title=tr("chart.budget", lang)),
-                 alt.Tooltip("value:Q", format=".3f", title=tr("chart.value", lang)),
+                 alt.Tooltip("value:Q", format=SCORE, title=tr("chart.value", lang)),
                  alt.Tooltip("count:Q", title=tr("chart.ideas_funded", lang)),
                  alt.Tooltip("entering_text:N", title=tr("chart.enters", lang)),
                  alt.Tooltip("leaving_text:N", title=tr("chart.leaves", lang))]
@@ -77,7 +109,7 @@ def frontier_chart(frontier, width: int = 560, height: int = 260):
         alt.Chart(pd.DataFrame(cells, columns=["idea", "budget", "stop", "theme", "budget_text"]))
         .mark_rect()
         .encode(
-            x=alt.X("budget:Q", scale=scale, title=tr("chart.budget", lang), axis=alt.Axis(format="~s")),
+            x=alt.X("budget:Q", scale=scale, title=tr("chart.budget", lang), axis=money_axis(tickCount=6)),
             x2="stop:Q",
             y=alt.Y("idea:N", sort=names, title=None),
             color=alt.Color("theme:N", title=None, legend=alt.Legend(orient="bottom", columns=2)),
@@ -89,7 +121,8 @@ def frontier_chart(frontier, width: int = 560, height: int = 260):
         strip = strip + alt.Chart(rule_data).mark_rule(strokeDash=[5, 4], color="#555").encode(
             x=alt.X("budget:Q", scale=scale)
         )
-    return configure(alt.vconcat(upper, strip, spacing=34, bounds="flush"))
+    chart = alt.vconcat(upper, strip, spacing=34, bounds="flush")
+    return configure(chart, frontier_text(frontier), lang)
 
 
 def funding_chart(probability, width: int = 360, lang: str | None = None):
@@ -110,15 +143,19 @@ def funding_chart(probability, width: int = 360, lang: str | None = None):
         .encode(
             y=alt.Y("idea:N", sort=list(data["idea"]), title=None),
             x=alt.X("p:Q", title=tr("chart.p_funded", lang), scale=alt.Scale(domain=[0, 1]),
-                    axis=alt.Axis(format="%")),
+                    axis=percent_axis()),
             color=alt.Color("verdict:N", title=tr("chart.verdict", lang),
                             scale=alt.Scale(domain=names, range=[VERDICT_COLOURS[k] for k in kinds]),
                             legend=alt.Legend(orient="bottom", columns=3)),
-            tooltip=["idea:N", alt.Tooltip("p:Q", format=".0%"), "verdict:N"],
+            tooltip=["idea:N", alt.Tooltip("p:Q", format=PERCENT), "verdict:N"],
         )
         .properties(width=width, height=alt.Step(16))
     )  # fmt: skip
-    return configure(chart)
+    kind = t["verdict_kind"]
+    text = tr("chart.alt_funding", lang, n=len(t), samples=fmt_number(probability.samples, 0, lang),
+              always=int((kind == "always").sum()), never=int((kind == "never").sum()),
+              between=int((~kind.isin(["always", "never"])).sum()))  # fmt: skip
+    return configure(chart, text, lang)
 
 
 def gantt_chart(roadmap, width: int = 520):
@@ -160,9 +197,11 @@ def gantt_chart(roadmap, width: int = 520):
         alt.Chart(spend)
         .mark_bar(color="#4c78a8", opacity=0.8)
         .encode(x=xs, x2="stop:Q", y=alt.Y("spend:Q", title=tr("chart.spend", lang),
-                                             axis=alt.Axis(format="~s"), scale=alt.Scale(zero=True)),
+                                             axis=money_axis(tickCount=4), scale=alt.Scale(zero=True)),
                 y2=alt.datum(0),
-                tooltip=[alt.Tooltip("year:Q", format="d"), "spend_text:N", "budget_text:N"])
+                tooltip=[alt.Tooltip("year:Q", format="d"),
+                         alt.Tooltip("spend_text:N", title=tr("chart.spend", lang)),
+                         alt.Tooltip("budget_text:N", title=tr("chart.budget", lang))])
         .transform_calculate(stop="datum.year + 0.92")
     )  # fmt: skip
     budget_ticks = (
@@ -178,4 +217,18 @@ def gantt_chart(roadmap, width: int = 520):
         .transform_calculate(mid2="datum.year + 0.46")
     )
     lower = alt.layer(spend_bars, budget_ticks, budget_text).properties(width=width, height=140)
-    return configure(alt.vconcat(bars, lower, spacing=40, bounds="flush"))
+    chart = alt.vconcat(bars, lower, spacing=40, bounds="flush")
+    return configure(chart, gantt_text(roadmap), lang)
+
+
+def gantt_text(roadmap) -> str:
+    """What the roadmap chart shows, in one sentence: how many funded ideas over which
+    years, and each year's spend against its budget."""
+    lang, cur = roadmap.lang, roadmap.currency
+    years = "; ".join(
+        tr("chart.alt_gantt_year", lang, year=int(y), spend=fmt_money(r["spend"], cur, lang),
+           budget=fmt_money(r["budget"], cur, lang))
+        for y, r in roadmap.years.iterrows()
+    )  # fmt: skip
+    return tr("chart.alt_gantt", lang, n=int(roadmap.table["funded"].sum()),
+              first=int(roadmap.years.index[0]), last=int(roadmap.years.index[-1]), years=years)  # fmt: skip

@@ -1,7 +1,7 @@
-"""Charts made for the printed report (static SVG): value versus cost on a log scale.
+"""Charts made for the printed report (static SVG): value versus cost on a log scale and
+the budget frontier, with money axes in euro written in full (``€ 100.000`` / ``€100,000``).
 
-Rendered with :func:`report_svg`, which formats numbers the Dutch or English way
-(``€ 100.000`` / ``€100,000``) and allows no network access.
+Rendered with :func:`report_svg`, which shortens idea labels and allows no network access.
 """
 
 from __future__ import annotations
@@ -11,36 +11,26 @@ import math
 import altair as alt
 import pandas as pd
 
-from prioritisation.core.i18n import get_language, tr
+from prioritisation.core.i18n import tr
 from prioritisation.engine.scoring import Ranking
-from prioritisation.explain.charts import configure
-
-# d3-format locales: Dutch as in Belgium (€ 1.234,5), English with the euro (€1,234.5).
-FORMAT_LOCALES = {
-    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""],
-           "percent": "\u00a0%"},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
-}  # fmt: skip
-
+from prioritisation.explain.charts import configure, money_axis, render_svg
+from prioritisation.explain.charts.portfolio import frontier_text
+from prioritisation.explain.charts.ranking import value_cost_text
 
 LABEL_LIMIT = 26  # characters of an "ID · title" label drawn in a printed chart
 
 
-def report_svg(chart, lang: str | None = None, label_limit: int | None = LABEL_LIMIT) -> str:
-    """The chart as SVG, with the language's number format and no network access.
+def report_svg(chart, label_limit: int | None = LABEL_LIMIT) -> str:
+    """The chart as SVG, in the number format it was configured with, offline.
 
     Idea labels (``"ID · title"``, as every chart module writes them) are shortened to
     ``label_limit`` characters: on paper the tables carry the full titles, and measuring
     long labels is most of vl-convert's time (≈0,6 s for the 26 labels of the sample).
     """
-    import vl_convert as vlc
-
     spec = chart.to_dict()
     if label_limit:
         spec = compact_labels(spec, label_limit)
-    return vlc.vegalite_to_svg(
-        spec, format_locale=FORMAT_LOCALES[get_language(lang)], allowed_base_urls=[]
-    )
+    return render_svg(spec)
 
 
 def compact_labels(spec, limit: int):
@@ -130,7 +120,9 @@ def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def value_cost_bubbles(ranking: Ranking, width: int = 520, height: int = 380) -> alt.Chart:
+def value_cost_bubbles(
+    ranking: Ranking, width: int = 520, height: int = 380, lang: str | None = None
+) -> alt.Chart:
     """Score against cost (log scale, so cheap ideas do not pile up), coloured by theme.
 
     Ideas that are not eligible are drawn hollow. Labels are the ideas' ids, placed so that
@@ -143,7 +135,8 @@ def value_cost_bubbles(ranking: Ranking, width: int = 520, height: int = 380) ->
     ).dropna(subset=["cost", "score"])  # fmt: skip
     data = data[data["cost"] > 0].reset_index(drop=True)
     if data.empty:
-        return configure(alt.Chart(data).mark_point().properties(width=width, height=height))
+        empty = alt.Chart(data).mark_point().properties(width=width, height=height)
+        return configure(empty, value_cost_text(t, lang=lang), lang)
     low, high = float(data["cost"].min()), float(data["cost"].max())
     xdom = [low / 1.3, high * 1.3]
     ydom = [math.floor(data["score"].min() * 20 - 1) / 20, math.ceil(data["score"].max() * 20) / 20]
@@ -159,11 +152,11 @@ def value_cost_bubbles(ranking: Ranking, width: int = 520, height: int = 380) ->
     x_scale = alt.Scale(type="log", domain=xdom, nice=False)
     y_scale = alt.Scale(domain=ydom, nice=False, zero=False)
     base = alt.Chart(data).encode(
-        x=alt.X("cost:Q", title=tr("chart.cost_eur"), scale=x_scale,
-                axis=alt.Axis(format="$,.0f", values=log_ticks(*xdom), grid=True)),
-        y=alt.Y("score:Q", title=tr("chart.score"), scale=y_scale),
+        x=alt.X("cost:Q", title=tr("chart.cost_eur", lang), scale=x_scale,
+                axis=money_axis(values=log_ticks(*xdom), grid=True)),
+        y=alt.Y("score:Q", title=tr("chart.score", lang), scale=y_scale),
     )  # fmt: skip
-    theme = alt.Color("theme:N", title=tr("chart.theme"),
+    theme = alt.Color("theme:N", title=tr("chart.theme", lang),
                       legend=alt.Legend(orient="bottom", columns=2))  # fmt: skip
     filled = base.transform_filter("datum.eligible").mark_circle(size=110, opacity=0.85)
     hollow = base.transform_filter("!datum.eligible").mark_point(size=110, strokeWidth=1.8)
@@ -176,7 +169,7 @@ def value_cost_bubbles(ranking: Ranking, width: int = 520, height: int = 380) ->
     layers = (filled.encode(color=theme) + hollow.encode(color=theme) + text).properties(
         width=width, height=height
     )
-    return configure(layers)
+    return configure(layers, value_cost_text(t, lang=lang), lang)
 
 
 def frontier_print_chart(frontier, width: int = 460, height: int = 180) -> alt.Chart:
@@ -186,15 +179,17 @@ def frontier_print_chart(frontier, width: int = 460, height: int = 180) -> alt.C
     Same content as :func:`prioritisation.explain.charts.portfolio.frontier_chart`, with money axes
     in euro at a readable tick density and a short axis title (no tooltips on paper).
     """
+    lang = frontier.lang
     pts = frontier.points.dropna(subset=["value"])
     top = float(frontier.points["budget"].max()) or 1.0
     scale = alt.Scale(domain=[0, top], nice=False)
-    axis = alt.Axis(format="$,.2~s", tickCount=6, labelFlush=True)
+    axis = money_axis(tickCount=4, labelFlush=True)
     line = (
         alt.Chart(pts[["budget", "value"]])
         .mark_line(interpolate="step-after", strokeWidth=2)
-        .encode(x=alt.X("budget:Q", scale=scale, axis=axis, title=None),
-                y=alt.Y("value:Q", title=tr("chart.total_score")))
+        # the amounts once, under the strip: above it they would touch its first row
+        .encode(x=alt.X("budget:Q", scale=scale, axis=money_axis(tickCount=4, labels=False), title=None),
+                y=alt.Y("value:Q", title=tr("chart.total_score", lang)))
     )  # fmt: skip
     layers = [line]
     rule = None
@@ -230,9 +225,9 @@ def frontier_print_chart(frontier, width: int = 460, height: int = 180) -> alt.C
     strip = (
         alt.Chart(cells)
         .mark_rect()
-        .encode(x=alt.X("budget:Q", scale=scale, axis=axis, title=tr("chart.budget")),
+        .encode(x=alt.X("budget:Q", scale=scale, axis=axis, title=tr("chart.budget", lang)),
                 x2="stop:Q", y=alt.Y("idea:N", sort=names, title=None),
-                color=alt.Color("theme:N", title=tr("chart.theme"),
+                color=alt.Color("theme:N", title=tr("chart.theme", lang),
                                 legend=alt.Legend(orient="bottom", columns=2)))
         .properties(width=width, height=alt.Step(12))
     )  # fmt: skip
@@ -240,4 +235,5 @@ def frontier_print_chart(frontier, width: int = 460, height: int = 180) -> alt.C
         strip = strip + alt.Chart(rule).mark_rule(strokeDash=[5, 4], color="#555").encode(
             x=alt.X("budget:Q", scale=scale)
         )
-    return configure(alt.vconcat(upper, strip, spacing=16, bounds="flush"))
+    chart = alt.vconcat(upper, strip, spacing=16, bounds="flush")
+    return configure(chart, frontier_text(frontier), lang)

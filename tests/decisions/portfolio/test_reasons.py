@@ -33,7 +33,7 @@ def test_the_walk_says_what_was_left_at_an_ideas_turn():
     assert row["reason"] == "at B's turn €40 was left, B costs €50"
     assert p.table.loc["A", "reason"] == "funded in order of priority"
     nl = select_portfolio(wb, 100, lang="nl").table.loc["B", "reason"]
-    assert nl == "aan de beurt van B was er nog € 40 over, B kost € 50"
+    assert nl == "aan de beurt van B was er nog €\u00a040 over, B kost €\u00a050"
 
 
 def test_the_walk_names_the_prerequisite_group_and_theme_that_stopped_an_idea():

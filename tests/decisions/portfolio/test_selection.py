@@ -94,7 +94,7 @@ def test_sample_at_one_and_a_half_million_under_either_rule():
     assert p.total_cost == 1_495_000 and p.total_cost <= p.budget
     for site in ("LEESTIP", "LIJST", "OPEN", "TICKET"):  # they need ZOEK: judged at their turn
         assert "ZOEK" in wb.ideas.loc[site, "depends_on"]
-        assert t.loc[site, "reason"] == (f"aan de beurt van {site} was er nog € 5.000 over, "
+        assert t.loc[site, "reason"] == (f"aan de beurt van {site} was er nog €\u00a05.000 over, "
                                          f"{site} kost {_money(t.loc[site, 'cost'])}")  # fmt: skip
     alt = p.alternative
     assert alt.rule == "best" and alt.status == "optimal" and len(alt.selected) == 14

@@ -35,3 +35,39 @@ def test_charts_render_as_images_with_the_ideas_on_them():
     assert "ELOKET" in svg and "2029" in svg and "Yearly budget" not in svg
     width, height = png_size(svg)
     assert width > 500 and height > 300
+
+
+def test_funding_charts_say_what_they_show_with_the_numbers_of_the_tables():
+    """The text alternative names the same amounts as the report's tables, in full, and no
+    axis writes 1.5M or 500k."""
+    from prioritisation.core.i18n import fmt_money
+    from prioritisation.explain.charts import description
+
+    from .test_charts import suffixed, texts
+
+    wb = read_workbook(SAMPLE)
+    r = plan_roadmap(wb, lang="nl")
+    chart = gantt_chart(r)
+    text = description(chart)
+    assert f"{int(r.table['funded'].sum())} gefinancierde ideeën" in text
+    for year, y in r.years.iterrows():
+        assert (
+            f"{year}: {fmt_money(y['spend'], lang='nl')} van {fmt_money(y['budget'], lang='nl')}"
+            in text
+        )
+    svg = to_svg(chart)
+    assert "€ 600.000" in texts(svg) and not suffixed(svg)
+
+    p = select_portfolio(wb, lang="nl")
+    f = budget_frontier(p, levels=10)
+    chart = frontier_chart(f)
+    text = description(chart)
+    top = f.points.dropna(subset=["value"]).iloc[-1]
+    assert fmt_money(f.budget, lang="nl") in text and fmt_money(top["budget"], lang="nl") in text
+    assert f"{int(top['count'])} ideeën" in text
+    assert not suffixed(to_svg(chart))
+
+    prob = funding_probability(p, samples=10)
+    text = description(funding_chart(prob, lang="nl"))
+    kinds = prob.table["verdict_kind"]
+    assert f"{(kinds == 'always').sum()} altijd, {(kinds == 'never').sum()} nooit" in text
