@@ -16,7 +16,7 @@ with the plan at the budgets the member set (same weights, same total budget).
 >>> [(c.id, c.kind, c.before, c.after) for c in diff.ideas]
 [('PODIUM', 'dropped', 2027, None), ('TOEGANK', 'moved', 2028, 2027), ('FUSIE', 'moved', 2028, 2027), ('DATA', 'added', None, 2029), ('LEESTIP', 'added', None, 2029)]
 >>> diff_lines(diff, "nl")[0]
-'Jaarbudget 2028: € 400.000 in plaats van € 600.000 (€ 200.000 minder).'
+'Jaarbudget 2028: €\\xa0400.000 in plaats van €\\xa0600.000 (€\\xa0200.000 minder).'
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def idea_line(change: IdeaChange, lang: str | None = None, currency: str = "EUR"
 
     >>> c = IdeaChange("ZOEK", "moved", 2027, 2028, "Zoeken", 420000.0, 2)
     >>> idea_line(c, "nl")
-    'ZOEK · Zoeken (€ 420.000; € 210.000 per jaar, 2 jaar) schuift op van 2027 naar 2028.'
+    'ZOEK · Zoeken (€\\xa0420.000; €\\xa0210.000 per jaar, 2 jaar) schuift op van 2027 naar 2028.'
     >>> idea_line(IdeaChange("X", "dropped", 2027, None, "Iets", 5.0, 1, "te duur"), "en")
     'X · Iets (€5) drops out: te duur.'
     """

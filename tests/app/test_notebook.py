@@ -18,8 +18,10 @@ def test_notebook_is_the_generated_few_lines_without_outputs():
 # Imported by later tabs only (the value and cost chart, the PDF, the scenario store, the
 # optimiser): the first cell, which every member's kernel runs before the first ranking, must
 # not pay for them. openpyxl reads a workbook; the server has read it already (data.cache).
-DEFERRED = ("scipy", "altair", "vl_convert", "matplotlib", "sqlalchemy", "alembic",
-            "weasyprint", "papermill", "nbconvert", "openpyxl")  # fmt: skip
+# The store (SQLAlchemy, Alembic: ~0,13 s) is opened at once since the Group tab: a member
+# whose kernel was lost gets their last shared weights back on the first page.
+DEFERRED = ("scipy", "altair", "vl_convert", "matplotlib", "weasyprint", "papermill",
+            "nbconvert", "openpyxl")  # fmt: skip
 
 FIRST_CELL = """
 import ast, json, sys

@@ -52,7 +52,7 @@ def test_the_tab_plans_what_the_cli_plans_by_default_and_for_a_smaller_year(app,
         2027: "700.000", 2028: "600.000", 2029: "500.000"}  # fmt: skip
     assert shown(app) == cli_roadmap(capsys)
     assert "ZOEK" in panel.chart.value and "<svg" in panel.chart.value
-    panel.inputs[2028].value = "€ 400 000"
+    panel.inputs[2028].value = "€\u00a0400 000"
     assert app.status.value == "" and panel.message.value == ""
     assert panel.inputs[2028].value == "400.000"  # shown the one way it is read
     smaller = cli_roadmap(capsys, "--budget-per-year", "2027=700000,2028=400000,2029=500000")
@@ -72,7 +72,10 @@ def test_the_words_name_every_idea_the_cli_moves_or_drops(app, capsys):
     changed = {i for i in before if before[i] != after[i]}
     assert changed  # 200.000 less in 2028 changes the plan
     lines = words(app)
-    assert lines[0] == "Jaarbudget 2028: € 400.000 in plaats van € 600.000 (€ 200.000 minder)."
+    assert (
+        lines[0]
+        == "Jaarbudget 2028: €\u00a0400.000 in plaats van €\u00a0600.000 (€\u00a0200.000 minder)."
+    )
     for idea in changed:
         (line,) = [x for x in lines if x.startswith(f"{idea} · ")]
         if after[idea] is None:
@@ -101,7 +104,7 @@ def test_the_total_budget_set_on_the_value_tab_binds_the_roadmap(app, capsys):
     app.tabs.selected_index = ROADMAP
     assert app.roadmap.plan.total_cost <= 1_000_000
     assert shown(app) == cli_roadmap(capsys, "--budget", "1000000")
-    assert "Het totale budget van € 1.000.000 geldt ook" in app.roadmap.summary.value
+    assert "Het totale budget van €\u00a01.000.000 geldt ook" in app.roadmap.summary.value
 
 
 def test_the_yearly_budgets_are_the_runs_and_outlive_a_language_switch(app):
@@ -147,13 +150,13 @@ def test_the_chart_and_table_show_the_plan_in_full_amounts(app):
     chart, table = panel.chart.value, panel.table.value
     assert chart.count("<rect class='pw-bar'") == len(funded)
     assert chart.count('class="pw-wb-budget"') == 1  # the workbook's 600.000 in 2028, dashed
-    assert "€ 400.000" in chart and not re.search(r"\d[kKM]<", chart)
+    assert "€\u00a0400.000" in chart and not re.search(r"\d[kKM]<", chart)
     assert "http" not in chart.split("<svg", 1)[0]
     for iid, r in funded.iterrows():
         row = re.search(rf"<tr data-id='{iid}'>(.*?)</tr>", table).group(1)
         cells = re.findall(r"<td class='num'>(.*?)</td>", row)
         assert cells[0] == str(r["start"])
-        assert cells[-1] == f"€ {int(r['cost']):,}".replace(",", ".")
+        assert cells[-1] == f"€\u00a0{int(r['cost']):,}".replace(",", ".")
         assert sum(c != "" for c in cells[1:-1]) == r["duration"]
     assert 'class="pw-scroll-x" tabindex="0" role="region"' in table
 
@@ -213,7 +216,7 @@ def test_in_a_browser_a_smaller_year_changes_the_words_and_passes_axe(size, tmp_
             timeout=60_000,
         )
         text = page.inner_text(".pw-road-diff")
-        assert "€ 400.000 in plaats van € 600.000" in text and "PODIUM" in text
+        assert "€\u00a0400.000 in plaats van €\u00a0600.000" in text and "PODIUM" in text
         assert page.locator(".pw-road-plan tbody tr").count() >= 10
         # a phone scrolls the table sideways inside its box, never the page
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -42,7 +42,7 @@ def test_the_dutch_and_english_tables():
     assert "Kern (in het eigen optimum van ieder lid): TOEGANK, LEESPROMO, DIGIPUNT" in nl
     assert "Gefinancierd: TOEGANK, LEESPROMO, LEESCLUB, DIGIPUNT, ELOKET, DIGICOACH, OPLEID" in nl
     assert "Laagste tevredenheid 98,7 % (Dina (Vlaamse Erfgoedbibliotheken))" in nl
-    assert "Kost € 585.000 van € 600.000" in nl and "jaarbudgetten" in nl
+    assert "Kost €\u00a0585.000 van €\u00a0600.000" in nl and "jaarbudgetten" in nl
     en = cli("--lang", "en", "group", SAMPLE, "--budget", "600.000", check_exit=0).stdout
     assert "Lowest satisfaction 98.7% (Dina (Vlaamse Erfgoedbibliotheken))" in en
     assert "Cost €585,000 of €600,000" in en and "Contested (in some members' own optimum):" in en

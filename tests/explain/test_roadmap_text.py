@@ -53,11 +53,11 @@ def test_when_both_years_shrink_c_drops_out_with_the_plans_reason():
     assert dropped.reason == narrow.table.at["C", "reason"] and "€50" in dropped.reason
     assert (diff.count, diff.cost) == ((3, 2), (250.0, 200.0))
     lines = diff_lines(diff, "nl")
-    assert lines[:2] == ["Jaarbudget 2027: € 100 in plaats van € 200 (€ 100 minder).",
-                         "Jaarbudget 2028: € 100 in plaats van € 200 (€ 100 minder)."]  # fmt: skip
-    assert lines[2].startswith("C · Idea C (€ 50) valt weg: ")
-    assert lines[3] == "B · Idea B (€ 100) schuift op van 2027 naar 2028."
-    assert lines[-1].startswith("Het plan financiert nu 2 ideeën voor € 200; ")
+    assert lines[:2] == ["Jaarbudget 2027: €\u00a0100 in plaats van €\u00a0200 (€\u00a0100 minder).",
+                         "Jaarbudget 2028: €\u00a0100 in plaats van €\u00a0200 (€\u00a0100 minder)."]  # fmt: skip
+    assert lines[2].startswith("C · Idea C (€\u00a050) valt weg: ")
+    assert lines[3] == "B · Idea B (€\u00a0100) schuift op van 2027 naar 2028."
+    assert lines[-1].startswith("Het plan financiert nu 2 ideeën voor €\u00a0200; ")
 
 
 def test_growing_budgets_bring_ideas_in_and_earlier():
@@ -86,16 +86,16 @@ def test_a_multi_year_idea_names_its_yearly_cost():
     narrow = plan_roadmap(idea_wb(ideas), {2027: 100, 2028: 200, 2029: 200}, lang="nl")
     # wide: A, B in 2027, C 60 a year in 2028–2029; narrow: B to 2028, C still fits beside it
     lines = diff_lines(plan_diff(wide, narrow), "nl")
-    assert "B · Idea B (€ 100) schuift op van 2027 naar 2028." in lines
+    assert "B · Idea B (€\u00a0100) schuift op van 2027 naar 2028." in lines
     narrow = plan_roadmap(idea_wb(ideas), {2027: 100, 2028: 100, 2029: 200}, lang="nl")
     lines = diff_lines(plan_diff(wide, narrow), "nl")
-    assert any(line.startswith("C · Idea C (€ 120; € 60 per jaar, 2 jaar) valt weg: ")
+    assert any(line.startswith("C · Idea C (€\u00a0120; €\u00a060 per jaar, 2 jaar) valt weg: ")
                for line in lines), lines  # fmt: skip
 
 
 def test_a_year_added_or_left_out():
     assert budget_line(BudgetChange(2030, None, 5000.0), "nl") == (
-        "Het jaar 2030 komt erbij, met € 5.000."
+        "Het jaar 2030 komt erbij, met €\u00a05.000."
     )
     assert budget_line(BudgetChange(2027, 5000.0, None), "en") == (
         "The year 2027 (€5,000) is left out."
