@@ -177,15 +177,17 @@ def open_tab(page, index: int) -> None:
     page.locator(TAB_SELECTOR).nth(index).click()
 
 
-def screenshots(target: Path, workbook=None) -> list[Path]:
-    """One screenshot per tab, Dutch, at 1366×768, into ``target``."""
+def screenshots(target: Path, workbook=None, viewport: dict | None = None) -> list[Path]:
+    """One screenshot per tab, Dutch, at 1366×768 (or ``viewport``), into ``target``."""
     from prioritisation.data.sample import sample_path
 
     target.mkdir(parents=True, exist_ok=True)
     out = []
-    names = ["rangschikking", "waarde-kost", "leden", "idee", "bewaren", "meerjarenplan"]
+    names = ["rangschikking", "waarde-kost", "leden", "idee", "bewaren", "meerjarenplan", "groep"]
     with AppServer(workbook or sample_path()) as server, browser() as context:
         page = open_app(context, server.url)
+        if viewport:
+            page.set_viewport_size(viewport)
         page.wait_for_timeout(500)
         for i, name in enumerate(names):
             if i:
@@ -214,5 +216,10 @@ def screenshots(target: Path, workbook=None) -> list[Path]:
 
 if __name__ == "__main__":  # pragma: no cover - maintenance
     if sys.argv[1:2] == ["screenshots"]:
-        for p in screenshots(Path(sys.argv[2] if len(sys.argv) > 2 else "docs/img")):
+        size = (
+            dict(zip(("width", "height"), map(int, sys.argv[3].split("x")), strict=True))
+            if len(sys.argv) > 3
+            else None
+        )
+        for p in screenshots(Path(sys.argv[2] if len(sys.argv) > 2 else "docs/img"), viewport=size):
             print(p)
