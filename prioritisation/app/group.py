@@ -221,6 +221,8 @@ class GroupPanel:
         if not self.identity.verified:
             options = [(tr("gtab.pick_name"), "")] + [(n, n) for n in voters(self.app.state.wb)]
             self.name_pick = w.Dropdown(options=options, value=self.picked or "",
+                                        description=tr("gtab.pick_label"),  # its accessible name
+                                        style={"description_width": "initial"},
                                         layout=w.Layout(width="96%")).add_class("pw-pick-name")  # fmt: skip
             self.name_pick.observe(self._guard(self._on_pick), names="value")
             box = [self.name_pick, *box]
