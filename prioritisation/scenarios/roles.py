@@ -11,7 +11,8 @@ refuses the app any change of history.
    in the server's log either;
 3. revokes whatever else the roles held in the schema and grants exactly:
 
-   - the **app** role: ``SELECT, INSERT`` on the history tables (``scenarios``, ``audit_log``),
+   - the **app** role: ``SELECT, INSERT`` on the history tables (``scenarios``, ``audit_log``,
+     ``rounds``, ``round_events``),
      ``USAGE`` on their id sequences, ``SELECT`` on the store's other tables. Not ``UPDATE``,
      ``DELETE`` or ``TRUNCATE``, and it owns nothing, so it cannot drop or alter a table or its
      append-only triggers either;

@@ -7,11 +7,9 @@ no ``initdb`` binary, or running as root without a ``postgres`` system user.
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -23,19 +21,19 @@ class PostgresUnavailable(RuntimeError):
 
 
 def _bindir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
-    if found:
-        return Path(found[0]).parent
-    initdb = shutil.which("initdb")
-    if initdb:
-        return Path(initdb).parent
-    raise PostgresUnavailable("no PostgreSQL server binaries (initdb) found; install 'postgresql'")
+    """The server's binaries, found as ``make hub`` finds them."""
+    from prioritisation.app.hub.demo import _pg_bindir
+
+    try:
+        return _pg_bindir()
+    except RuntimeError as exc:
+        raise PostgresUnavailable(str(exc)) from None
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from prioritisation.app.hub.demo import free_port
+
+    return free_port()
 
 
 @contextmanager
