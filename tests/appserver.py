@@ -173,6 +173,35 @@ def first_rows(page, n: int = 5) -> list[str]:
     )
 
 
+FORGED_EXECUTE = """([code]) => new Promise(resolve => {
+    const config = JSON.parse(document.getElementById('jupyter-config-data').textContent);
+    const url = location.origin.replace('http', 'ws') + location.pathname.replace(/[^/]*$/, '')
+        + 'api/kernels/' + config.kernelId + '/channels?session_id=attacker';
+    const ws = new WebSocket(url);
+    const seen = [];
+    ws.onmessage = ev => { try { seen.push(JSON.parse(ev.data).msg_type); } catch (e) {} };
+    const msg = (id, type, content) => JSON.stringify({
+        header: {msg_id: id, username: 'a', session: 'attacker', msg_type: type,
+                 version: '5.3', date: new Date().toISOString()},
+        parent_header: {}, metadata: {}, channel: 'shell', buffers: [], content: content});
+    ws.onopen = () => {
+        ws.send(msg('x1', 'execute_request', {code: code, silent: false,
+            store_history: false, user_expressions: {}, allow_stdin: false,
+            stop_on_error: true}));
+        // an allowed message, to show that the channel itself works
+        ws.send(msg('x2', 'kernel_info_request', {}));
+    };
+    ws.onerror = () => seen.push('error');
+    setTimeout(() => { ws.close(); resolve(seen); }, 4000);
+})"""
+
+
+def forged_execute(page, code: str) -> list[str]:
+    """Send ``execute_request`` for ``code`` over the page's own kernel websocket, as a hostile
+    browser would, then a harmless ``kernel_info_request``; the message types that came back."""
+    return page.evaluate(FORGED_EXECUTE, [code])
+
+
 def open_tab(page, index: int) -> None:
     page.locator(TAB_SELECTOR).nth(index).click()
 

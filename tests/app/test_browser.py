@@ -15,7 +15,15 @@ import pytest
 
 from prioritisation import prepare, rank, rank_prepared, read_workbook
 from prioritisation.engine.weights import normalise_weights
-from tests.appserver import AppServer, browser, browser_missing, first_rows, open_app, open_tab
+from tests.appserver import (
+    AppServer,
+    browser,
+    browser_missing,
+    first_rows,
+    forged_execute,
+    open_app,
+    open_tab,
+)
 from tests.conftest import SAMPLE, xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -108,34 +116,8 @@ def test_every_tab_renders_without_errors(server, context):
 def test_the_browser_cannot_run_code(server, context, tmp_path):
     """An ``execute_request`` sent over the kernel's websocket is dropped by Voila."""
     page = open_app(context, server.url)
-    kernel_id = page.evaluate(
-        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-    )
     marker = tmp_path / "pwned.txt"
-    code = f"open({str(marker)!r}, 'w').write('x')"
-    replies = page.evaluate(
-        """([kernelId, code]) => new Promise(resolve => {
-            const url = location.origin.replace('http', 'ws') + '/api/kernels/' + kernelId
-                + '/channels?session_id=attacker';
-            const ws = new WebSocket(url);
-            const seen = [];
-            ws.onmessage = ev => { try { seen.push(JSON.parse(ev.data).msg_type); } catch (e) {} };
-            const msg = (id, type, content) => JSON.stringify({
-                header: {msg_id: id, username: 'a', session: 'attacker', msg_type: type,
-                         version: '5.3', date: new Date().toISOString()},
-                parent_header: {}, metadata: {}, channel: 'shell', buffers: [], content: content});
-            ws.onopen = () => {
-                ws.send(msg('x1', 'execute_request', {code: code, silent: false,
-                    store_history: false, user_expressions: {}, allow_stdin: false,
-                    stop_on_error: true}));
-                // an allowed message, to show that the channel itself works
-                ws.send(msg('x2', 'kernel_info_request', {}));
-            };
-            ws.onerror = () => seen.push('error');
-            setTimeout(() => { ws.close(); resolve(seen); }, 4000);
-        })""",
-        [kernel_id, code],
-    )  # fmt: skip
+    replies = forged_execute(page, f"open({str(marker)!r}, 'w').write('x')")
     assert not marker.exists()
     assert "kernel_info_reply" in replies  # the socket worked
     assert "execute_reply" not in replies and "execute_input" not in replies

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.appserver import browser_missing
+from tests.appserver import browser_missing, forged_execute
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.slow]
 
@@ -201,29 +201,7 @@ def test_each_member_lands_on_their_groups_app_and_saves_in_their_name(sessions,
 def test_execute_request_over_a_members_kernel_runs_nothing(sessions, tmp_path):
     page = sessions("bart")
     marker = tmp_path / "pwned.txt"
-    replies = page.evaluate(
-        """([code]) => new Promise(resolve => {
-            const config = JSON.parse(document.getElementById('jupyter-config-data').textContent);
-            const url = location.origin.replace('http', 'ws') + location.pathname
-                + 'api/kernels/' + config.kernelId + '/channels?session_id=attacker';
-            const ws = new WebSocket(url);
-            const seen = [];
-            ws.onmessage = ev => { try { seen.push(JSON.parse(ev.data).msg_type); } catch (e) {} };
-            const msg = (id, type, content) => JSON.stringify({
-                header: {msg_id: id, username: 'a', session: 'attacker', msg_type: type,
-                         version: '5.3', date: new Date().toISOString()},
-                parent_header: {}, metadata: {}, channel: 'shell', buffers: [], content: content});
-            ws.onopen = () => {
-                ws.send(msg('x1', 'execute_request', {code: code, silent: false,
-                    store_history: false, user_expressions: {}, allow_stdin: false,
-                    stop_on_error: true}));
-                ws.send(msg('x2', 'kernel_info_request', {}));
-            };
-            ws.onerror = () => seen.push('error');
-            setTimeout(() => { ws.close(); resolve(seen); }, 4000);
-        })""",
-        [f"open({str(marker)!r}, 'w').write('x')"],
-    )  # fmt: skip
+    replies = forged_execute(page, f"open({str(marker)!r}, 'w').write('x')")
     assert "kernel_info_reply" in replies  # the socket through the hub works
     assert "execute_reply" not in replies and "execute_input" not in replies
     assert not marker.exists()
