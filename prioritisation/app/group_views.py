@@ -126,7 +126,9 @@ def strip_svg(view: GroupView, lang: str | None = None) -> str:
     if view.analysis is not None:
         top = max(top, float(view.analysis.group_weights.max()))
     top = max(0.1, math.ceil(top * 10) / 10)
-    left, width, row, pad = 150, 420, 34, 24
+    longest = max(len(str(view.labels.get(c, c))) for c in crits)
+    left = max(110, int(longest * 7.5) + 16)  # the criterion names (12 px text) fit on the left
+    width, row, pad = 420, 34, 24
     height = pad + row * len(crits) + 28
     col = colours(view.sets.index)
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='pw-strip' viewBox='0 0 {left + width + 30} {height}' "

@@ -167,3 +167,19 @@ def test_the_scenario_list_follows_the_store(group):
         store.save(make_scenario(an.state.wb, "Van An", "An"))
     look(bart)
     assert "Van An" in [v for _, v in bart.scenarios.choice.options]
+
+
+def test_the_strip_chart_leaves_room_for_the_longest_criterion_name():
+    """ "Technische haalbaarheid" was cut to "echnische haalbaarheid" at a fixed 150 px."""
+    import re
+
+    import pandas as pd
+
+    from prioritisation.app.group_views import GroupView, strip_svg
+
+    sets = pd.DataFrame({"a": [0.5, 0.2], "b": [0.5, 0.8]}, index=["An", "Bo"])
+    labels = {"a": "Technische haalbaarheid", "b": "Wens"}
+    view = GroupView(source="workbook", sets=sets, visible=["An", "Bo"], labels=labels, titles={})
+    svg = strip_svg(view, "nl")
+    x = float(re.search(r"<text x='([\d.]+)'[^>]*text-anchor='end'[^>]*>Technische", svg).group(1))
+    assert x >= len("Technische haalbaarheid") * 7
