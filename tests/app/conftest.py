@@ -7,6 +7,7 @@ import re
 import pytest
 
 from prioritisation.app import build_app
+from tests.appserver import AppServer, browser
 from tests.conftest import SAMPLE
 
 
@@ -24,3 +25,18 @@ def _scratch_store(tmp_path, monkeypatch):
 @pytest.fixture
 def app():
     return build_app(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The sample served by ``prioritisation app`` (one preheated kernel), for a module's
+    browser tests; started only when a test asks for it."""
+    with AppServer(SAMPLE, pool_size=1) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def context():
+    """A headless Chromium context for a module's browser tests."""
+    with browser() as c:
+        yield c

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.appserver import AppServer, browser, browser_missing, first_rows, open_app, open_tab
-from tests.conftest import SAMPLE
+from tests.appserver import browser_missing, first_rows, open_app, open_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,18 +26,6 @@ if reason := browser_missing():
 if not AXE.exists():
     pytest.skip("axe-core is not installed (make system-deps: npm ci in tests/app)",
                 allow_module_level=True)  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def server():
-    with AppServer(SAMPLE, pool_size=1) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def context():
-    with browser() as c:
-        yield c
 
 
 def audit(page) -> list[str]:

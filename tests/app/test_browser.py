@@ -17,7 +17,6 @@ from prioritisation import prepare, rank, rank_prepared, read_workbook
 from prioritisation.engine.weights import normalise_weights
 from tests.appserver import (
     AppServer,
-    browser,
     browser_missing,
     first_rows,
     forged_execute,
@@ -30,18 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 if reason := browser_missing():
     pytest.skip(reason, allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with AppServer(SAMPLE, pool_size=1) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def context():
-    with browser() as c:
-        yield c
 
 
 def test_page_shows_the_samples_ranking_in_dutch_and_loads_nothing_from_outside(server, context):
