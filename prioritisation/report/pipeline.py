@@ -67,6 +67,9 @@ class ReportError(PrioritisationError):
 # --------------------------------------------------------------------------- the kernel
 
 
+SOCKET_PATH_MAX = 107  # bytes in a Unix socket address (sun_path), less its final NUL
+
+
 def kernel_manager_class(folder: Path):
     """A kernel manager that runs this interpreter with this package importable.
 
@@ -82,10 +85,16 @@ def kernel_manager_class(folder: Path):
     source_root = str(REPORT_DIR.parents[1])
     pythonpath = os.pathsep.join(p for p in (source_root, os.environ.get("PYTHONPATH")) if p)
 
+    # A Unix socket's path holds at most 107 bytes (with the "-4" port suffix): in a deep
+    # temporary folder the kernel could not start ("ZMQError: File name too long"), so there
+    # the kernel talks TCP on the loopback address (its messages signed with its key).
+    sockets = str(folder / "kernel")
+    local = len(os.fsencode(sockets)) + len("-65535") <= SOCKET_PATH_MAX
+
     class ThisPythonKernelManager(AsyncKernelManager):  # nbclient's default is async
         # Local sockets in the (private, temporary) working folder rather than TCP ports.
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
-        ip = Unicode(str(folder / "kernel"))
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc" if local else "tcp")
+        ip = Unicode(sockets if local else "127.0.0.1")
 
         @property
         def kernel_spec(self):
