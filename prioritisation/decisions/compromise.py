@@ -62,6 +62,7 @@ from prioritisation.decisions.portfolio.milp import (
     constraint_rows,
     objective,
     solve,
+    solve_each,
     solve_lp_model,
 )
 from prioritisation.decisions.portfolio.options import constraints_of, total_budget
@@ -185,7 +186,10 @@ def own_optimum(
     """
     problem = problem or selection_problem(run)
     values = member_values(run, weights)
-    solution = solve(problem, values, time_limit=time_limit)
+    return _optimum(member, problem, values, solve(problem, values, time_limit=time_limit))
+
+
+def _optimum(member: str, problem: SelectionProblem, values, solution) -> OwnOptimum:
     if not solution.feasible:
         return OwnOptimum(member, (), math.nan, math.nan, solution.status, math.nan)
     x = solution.x
@@ -237,10 +241,14 @@ def own_optima(
     run: Run, sets: pd.DataFrame, *, problem: SelectionProblem | None = None,
     time_limit: float | None = None,
 ) -> dict[str, OwnOptimum]:  # fmt: skip
-    """Every member's :func:`own_optimum` (``sets``: members × criteria)."""
+    """Every member's :func:`own_optimum` (``sets``: members × criteria), solved side by
+    side on the machine's cores (:func:`~prioritisation.decisions.portfolio.milp.solve_each`)."""
     problem = problem or selection_problem(run)
-    return {str(m): own_optimum(run, row, str(m), problem=problem, time_limit=time_limit)
-            for m, row in sets.iterrows()}  # fmt: skip
+    members = [str(m) for m in sets.index]
+    values = [member_values(run, row) for _, row in sets.iterrows()]
+    solutions = solve_each(problem, values, time_limit=time_limit)
+    return {m: _optimum(m, problem, v, s)
+            for m, v, s in zip(members, values, solutions, strict=True)}  # fmt: skip
 
 
 def compromise(

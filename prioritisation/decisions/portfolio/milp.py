@@ -21,6 +21,7 @@ The published budget case of Merkhofer (prioritysystem.com): the optimum funds P
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -124,6 +125,12 @@ def solve_lp_model(
     """Solve a 0–1 program with HiGHS; the shared kernel. Every variable is binary unless
     ``integrality`` (1 = integer, 0 = continuous, per variable) says otherwise; ``x`` is then
     the raw solution values, not rounded to bool."""
+    with quiet_fd1():
+        return _solve_lp(c, matrix, lo, hi, lb, ub, time_limit, integrality)
+
+
+def _solve_lp(c, matrix, lo, hi, lb, ub, time_limit, integrality=None) -> Solution:
+    """:func:`solve_lp_model` without the guard on file descriptor 1 (the caller holds it)."""
     n = len(c)
     options = {"mip_rel_gap": MIP_GAP}
     if time_limit:
@@ -133,9 +140,8 @@ def solve_lp_model(
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     constraints = [LinearConstraint(matrix, lo, hi)] if matrix.shape[0] else []
-    with quiet_fd1():
-        res = milp(c, integrality=np.ones(n) if integrality is None else integrality,
-                   bounds=Bounds(lb, ub), constraints=constraints, options=options)  # fmt: skip
+    res = milp(c, integrality=np.ones(n) if integrality is None else integrality,
+               bounds=Bounds(lb, ub), constraints=constraints, options=options)  # fmt: skip
     status = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded"}.get(
         res.status, "error"
     )
@@ -145,6 +151,42 @@ def solve_lp_model(
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
     x = res.x > 0.5 if integrality is None else res.x
     return Solution(x=x, status=status, gap=gap, message=str(res.message))
+
+
+def workers() -> int:
+    """The processor cores this process may use (its affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def solve_each(
+    problem: SelectionProblem, values_list, *, time_limit: float | None = None
+) -> list[Solution]:
+    """:func:`solve` for each value vector of ``values_list`` on the same constraints (e.g.
+    every member's own optimum), in order. The solves run side by side, one thread per core:
+    HiGHS releases the interpreter lock while it solves, and the guard on file descriptor 1
+    is taken once around them all.
+
+    >>> from prioritisation.decisions.portfolio.problem import build_problem
+    >>> p = build_problem(["A", "B", "C"], [60, 50, 40], [True] * 3, [()] * 3, 100)
+    >>> [[i for i, x in zip(p.ids, s.x) if x] for s in solve_each(p, [[3, 2, 0], [0, 1, 3]])]
+    [['A'], ['B', 'C']]
+    """
+    matrix, lo, hi, lb, ub = constraint_rows(problem)
+    objectives = [objective(problem, values) for values in values_list]
+
+    def one(c) -> Solution:
+        return _solve_lp(c, matrix, lo, hi, lb, ub, time_limit)
+
+    with quiet_fd1():
+        if min(len(objectives), workers()) <= 1:
+            return [one(c) for c in objectives]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(len(objectives), workers())) as pool:
+            return list(pool.map(one, objectives))
 
 
 def solve(

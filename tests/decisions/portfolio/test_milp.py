@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prioritisation.decisions.portfolio.milp import solve
+from prioritisation.decisions.portfolio import milp
+from prioritisation.decisions.portfolio.milp import solve, solve_each
 from prioritisation.decisions.portfolio.problem import build_problem
 from tests.decisions.portfolio_helpers import brute_force
 
@@ -71,3 +74,31 @@ def test_milp_matches_brute_force_on_small_instances_with_dependencies(case):
     assert all(x[j] for i, j in requires if x[i])
     assert all(sum(x[k] for k in g) <= 1 for g in groups)
     assert not any(x[k] and not allowed[k] for k in range(n))
+
+
+def _larger_problem(n: int = 120, seed: int = 3):
+    """A selection HiGHS branches on (a knapsack with prerequisites and exclusive groups)."""
+    rng = np.random.default_rng(seed)
+    ids = [f"I{i}" for i in range(n)]
+    costs = rng.integers(50, 400, n) * 1000
+    deps = [(ids[int(rng.integers(0, i))],) if i and rng.random() < 0.3 else () for i in range(n)]
+    groups = [f"g{i % 7}" if rng.random() < 0.2 else "" for i in range(n)]
+    problem = build_problem(ids, costs, [True] * n, deps, float(costs.sum()) * 0.3, groups=groups)
+    return problem, [rng.random(n) for _ in range(6)]
+
+
+@pytest.mark.parametrize("cores", [1, 2, 4])
+def test_solve_each_equals_one_solve_after_another(monkeypatch, capfd, cores):
+    """The solves that run side by side (one thread per core) give exactly what the solves
+    one by one give, in the same order, and nothing HiGHS prints reaches standard output."""
+    monkeypatch.setattr(milp, "workers", lambda: cores)
+    problem, values = _larger_problem()
+    together = solve_each(problem, values)
+    alone = [solve(problem, v) for v in values]
+    assert [s.status for s in together] == ["optimal"] * len(values)
+    assert [list(s.x) for s in together] == [list(s.x) for s in alone]
+    assert capfd.readouterr().out == ""
+
+
+def test_solve_each_uses_the_cores_it_may_use():
+    assert 1 <= milp.workers() <= (os.cpu_count() or 1)
