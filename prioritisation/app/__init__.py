@@ -123,7 +123,32 @@ def build_app(path=None, lang: str | None = None):
     if lang is None and state.ok and state.wb.settings.get("language") in ("nl", "en"):
         lang = str(state.wb.settings["language"])
     set_language(lang if lang in ("nl", "en") else None)
+    if state.ok:
+        warm_up(state.path)
     return App(state)
+
+
+def warm_up(path) -> None:
+    """What every page needs and no login changes, done before the page's identity is asked
+    for: in a preheated kernel that is while it waits in the pool, not while its member
+    waits. The tabs' modules (the group round's with SQLAlchemy: about half a second of a
+    core) are imported, the languages' names read (Babel's locale data), and the scenario
+    store is opened once and closed (its driver and its migrations checked). Whatever fails
+    here is met, and reported, when the page opens it.
+    """
+    import contextlib
+
+    import prioritisation.app.group  # noqa: F401 - imported for its import time
+    import prioritisation.app.group_pdf  # noqa: F401
+    import prioritisation.app.roadmap  # noqa: F401
+    import prioritisation.app.scenarios  # noqa: F401
+    import prioritisation.app.upload  # noqa: F401
+    from prioritisation.app.ui import language_options
+    from prioritisation.scenarios.db import open_store
+
+    language_options()
+    with contextlib.suppress(Exception):
+        open_store(path).close()
 
 
 __all__ = [
@@ -135,4 +160,5 @@ __all__ = [
     "kernel_proof",
     "proxy_user",
     "receive_request_info",
+    "warm_up",
 ]

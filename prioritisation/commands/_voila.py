@@ -22,7 +22,11 @@ members begin to work (40 kernels' memory, and the CPU of 20 start-ups on a smal
 :class:`MeetingPool` sizes the pool to the members who have not come yet: it starts with one
 kernel per expected member and refills only up to ``expected - kernels in use``, never below
 one kernel in reserve (a reload, a latecomer). The server then holds about ``expected + 1``
-kernels, whatever the order in which the members arrive.
+kernels, whatever the order in which the members arrive. Once every expected member has a
+kernel, the reserve starts ``reserve_delay`` seconds later (:data:`RESERVE_DELAY`), not while
+the pages that just opened still load: a kernel's start-up takes a core for a few seconds,
+and on a member's own server under the hub (one member expected) every login would otherwise
+start one. A reload in that time starts its kernel when it comes.
 """
 
 from __future__ import annotations
@@ -33,13 +37,14 @@ from urllib.parse import parse_qsl, urlencode
 
 from tornado.ioloop import PeriodicCallback
 from tornado.web import HTTPError
-from traitlets import Int
+from traitlets import Float, Int
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 
 from prioritisation.app import PROOF_HEADER, kernel_proof
 
 PRUNE_INTERVAL_MS = 60_000  # drop the requests of kernels that were shut down or culled
+RESERVE_DELAY = 30.0  # seconds after the last expected member came before the reserve starts
 
 
 def without_token(request_info: dict) -> dict:
@@ -133,6 +138,8 @@ class MeetingPool:
     expected_members = 0
     largest_pool = 1  # the pool's planned size (``pool_size``)
     starts_at_once = 2
+    reserve_delay = RESERVE_DELAY
+    _reserve_timer = None
     _arriving = 0  # pages that took a pool kernel and are not yet counted in _taken
     _taken: set
 
@@ -155,6 +162,12 @@ class MeetingPool:
         return pool_target(self.expected_members, self.kernels_in_use(), self.largest_pool)
 
     def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
+        if delay is None and self.reserve_delay > 0 and (
+                self.kernels_in_use() >= self.expected_members):  # fmt: skip
+            # Voila's refill after a page took a kernel, and everyone expected has one: only
+            # the reserve is missing; it starts once the pages that just opened have loaded
+            self.start_reserve_later(notebook_name)
+            return
         pool = self._pools.get(notebook_name, [])
         free = max(0, self.starts_at_once - sum(starting(item) for item in pool))
         config = dict(self.kernel_pools_config)
@@ -166,6 +179,19 @@ class MeetingPool:
         for item in self._pools.get(notebook_name, []):
             if id(item) not in before:
                 self.watch(item, notebook_name)
+
+    def start_reserve_later(self, notebook_name) -> None:
+        if self._reserve_timer is not None:
+            return
+        import asyncio
+
+        def start() -> None:
+            self._reserve_timer = None
+            self.pool_progress(notebook_name)
+
+        self.log.info("Every expected member has a kernel: the reserve starts in %s s",
+                      self.reserve_delay)  # fmt: skip
+        self._reserve_timer = asyncio.get_event_loop().call_later(self.reserve_delay, start)
 
     def kernel_waiting(self, kernel_id: str) -> None:
         """A pool kernel rendered as far as it can before its page comes (it waits for the
@@ -210,6 +236,10 @@ class AppVoila(Voila):
         0, config=True, help="kernels started together while the meeting pool fills "
         "(0: the number of CPUs, at least 2)",
     )  # fmt: skip
+    reserve_delay = Float(
+        RESERVE_DELAY, config=True, help="seconds after every expected member took a kernel "
+        "before the reserve kernel starts (0: at once, as Voila does)",
+    )  # fmt: skip
 
     def init_settings(self):
         meeting = self.expected_members > 0 and self.voila_configuration.preheat_kernel
@@ -226,6 +256,7 @@ class AppVoila(Voila):
             manager.expected_members = self.expected_members
             manager.largest_pool = max(1, planned)
             manager.starts_at_once = starts
+            manager.reserve_delay = self.reserve_delay
             name = manager.notebook_path
             self.log.info("Meeting pool of %s: %s member(s) expected, growing to %s kernel(s), "
                           "%s at a time", name, self.expected_members, planned, starts)  # fmt: skip

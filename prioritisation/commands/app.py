@@ -1,7 +1,9 @@
 """``prioritisation app [PATH]``: serve the steering-group app with Voila on 127.0.0.1.
 
 The project's Voila configuration (``prioritisation/app/config/voila.json``: preheated kernels,
-kernel culling, no tracebacks to the browser, nothing served but the app) is always used, and
+kernel culling, no tracebacks to the browser, nothing served but the app, only the widget
+manager's front-end extensions: a JupyterLab extension installed for analysts, such as
+Jupytext's, adds scripts every page would load) is always used, and
 Voila's request-info handler is replaced by one that answers only its own kernel
 (:mod:`prioritisation.commands._voila`). The app notebook is written into a private folder; the
 kernels get the workbook path and language through the environment and import this very copy of

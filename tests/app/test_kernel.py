@@ -40,3 +40,42 @@ def test_the_app_kernel_runs_the_app_without_the_debugger(tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_the_pages_heavy_parts_are_ready_before_the_login_is_asked_for(tmp_path):
+    """A preheated kernel waits for its page when the app asks who is logged in; the modules
+    of the tabs and the group round (SQLAlchemy) and the store are ready before that, so that
+    the member does not wait for them. In a fresh process: this one imported them long ago."""
+    import subprocess
+    import sys
+
+    script = f"""
+import json, sys
+import prioritisation.app.identity as identity
+seen = {{}}
+original = identity.current_identity
+def asked():
+    seen.setdefault("modules", [m for m in ("sqlalchemy", "prioritisation.app.group",
+        "prioritisation.app.scenarios", "prioritisation.scenarios.db") if m in sys.modules])
+    return original()
+identity.current_identity = asked
+from prioritisation.app import build_app
+build_app({str(SAMPLE)!r})
+print(json.dumps(seen))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PRIORITISATION_CACHE": str(tmp_path),
+           "PRIORITISATION_STORE": str(tmp_path / "s.sqlite")}  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, check=True, cwd=tmp_path).stdout  # fmt: skip
+    assert json.loads(out.splitlines()[-1])["modules"] == [
+        "sqlalchemy", "prioritisation.app.group", "prioritisation.app.scenarios",
+        "prioritisation.scenarios.db",
+    ]  # fmt: skip
+    assert (tmp_path / "s.sqlite").exists()  # the store was opened (and its schema made)
+
+
+def test_a_store_that_cannot_be_opened_does_not_stop_the_warm_up(tmp_path, monkeypatch):
+    from prioritisation.app import warm_up
+
+    monkeypatch.setenv("PRIORITISATION_STORE", "postgresql://nobody@127.0.0.1:1/none")
+    warm_up(SAMPLE)  # the page says what is wrong when it opens the store itself

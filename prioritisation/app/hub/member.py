@@ -348,7 +348,9 @@ def start_voila(upstream: Upstream, workbook: str, pool_size: int) -> subprocess
     its log is passed on line by line (:func:`_relay`)."""
     argv = [sys.executable, "-m", "prioritisation", "app", workbook, "--ip", "127.0.0.1",
             "--port", str(upstream.port), "--base-url", upstream.prefix,
-            "--user-header", USER_HEADER, "--pool-size", str(pool_size)]  # fmt: skip
+            "--user-header", USER_HEADER,
+            # one member: a preheated kernel for their page, the reserve only after it loaded
+            *(["--members", str(pool_size)] if pool_size > 0 else ["--pool-size", "0"])]  # fmt: skip
     env = child_environment(dict(os.environ), upstream.token)
     return subprocess.Popen(argv, env=env, start_new_session=True, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)  # fmt: skip
