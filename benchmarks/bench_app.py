@@ -14,6 +14,11 @@ Prints (never asserts — shared machines are noisy):
   kernels' memory (RSS, PSS, USS in all) with the pool ready, with every page open, and 10 s
   later (after Voila's refills), and one weight change per page.
 
+- the same meeting without browsers (:mod:`benchmarks.browserless`): ``users`` members open
+  the app at once over HTTP and the kernel's websocket, as a browser does, without drawing it
+  (each member's device draws their page in a meeting; here 20 Chromiums would take the cores
+  the server needs). Each member's time from asking for the page to the ranking's widget state.
+
 The package is byte-compiled first, as an installed package is (with
 ``PYTHONDONTWRITEBYTECODE`` set every kernel would compile it from source again).
 The 20 pages run in one Chromium on the same machine as the server: the browser's own work
@@ -201,6 +206,30 @@ def meeting(path: Path, users: int, label: str, args: list[str], criterion: str)
             p.close()
 
 
+def meeting_without_browsers(path: Path, users: int, files: list[str]) -> None:
+    """``users`` members open the app at once without a browser (see the module's text), on a
+    fresh server sized for the meeting."""
+    from benchmarks.browserless import at_once, open_app
+
+    args = ["--members", str(users), "--user-header", "X-Remote-User"]
+    with AppServer(path, pool_size=None, args=args) as server:
+        wait_kernels_idle(server, timeout=300)
+        opened = at_once(
+            lambda u=u: open_app(server.url, files, headers={"X-Remote-User": f"lid{u:02d}"})
+            for u in range(users)
+        )  # fmt: skip
+    errors = [o.error for o in opened if o.error]
+    ranking = [1000 * o.ranking for o in opened if not o.error]
+    print(f"-- {users} members at once without browsers (prioritisation app {' '.join(args)}; "
+          f"page + {len(files)} files + the widgets' states)")  # fmt: skip
+    print(f"   page served         : {fmt(1000 * o.page for o in opened if not o.error)}")
+    if ranking:
+        print(f"   each member → ranking: {fmt(ranking)}; "
+              f"{sum(ms <= 3000 for ms in ranking)} of {users} within 3 s")  # fmt: skip
+    if errors:
+        print(f"   {len(errors)} failed: {errors[0]}")
+
+
 def fmt(values) -> str:
     values = list(values)
     return (f"median {statistics.median(values):6.0f} ms, min {min(values):5.0f}, "
@@ -220,11 +249,12 @@ def main() -> None:
             print(f"workbook: 200 ideas × 4 criteria × 7 assessors; voila pool size {pool}; "
                   f"cpus={os.cpu_count()}")  # fmt: skip
             # first render with a preheated kernel
-            firsts, fills = [], 1
+            firsts, fills, urls = [], 1, []
             for _ in range(3):
                 server.wait_pool_refilled(fills)
                 wait_kernels_idle(server)  # the refilled kernel has rendered the app: preheated
                 page = context.new_page()
+                page.on("response", lambda r: urls.append(r.url))
                 t0 = time.perf_counter()
                 page.goto(server.url)
                 page.wait_for_selector(".pw-ranking tbody tr", timeout=90_000)
@@ -255,6 +285,10 @@ def main() -> None:
                   f"USS {one_uss:.0f} MiB → per kernel RSS {one_rss / n_kernels:.0f} MiB, "
                   f"USS {one_uss / n_kernels:.0f} MiB")  # fmt: skip
             page.close()
+        from benchmarks.browserless import page_files
+
+        files = page_files(urls, server.url)
+        meeting_without_browsers(path, users, files)
         # a meeting: every member opens the page at once
         meeting(path, users, f"{users} members at once, old default pool of {pool}",
                 ["--pool-size", str(pool)], criterion)  # fmt: skip

@@ -140,6 +140,7 @@ class MeetingPool:
     starts_at_once = 2
     reserve_delay = RESERVE_DELAY
     _reserve_timer = None
+    _reserve_due = False  # the reserve's delay has passed since a page last took a kernel
     _arriving = 0  # pages that took a pool kernel and are not yet counted in _taken
     _taken: set
 
@@ -151,6 +152,7 @@ class MeetingPool:
 
     async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
         self._arriving += 1  # counted before Voila's refill, which runs inside this call
+        self._reserve_due = False  # a page comes: the reserve waits for it to load
         try:
             result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
         finally:
@@ -162,10 +164,11 @@ class MeetingPool:
         return pool_target(self.expected_members, self.kernels_in_use(), self.largest_pool)
 
     def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:
-        if delay is None and self.reserve_delay > 0 and (
+        if self.reserve_delay > 0 and not self._reserve_due and (
                 self.kernels_in_use() >= self.expected_members):  # fmt: skip
-            # Voila's refill after a page took a kernel, and everyone expected has one: only
-            # the reserve is missing; it starts once the pages that just opened have loaded
+            # everyone expected has a kernel: only the reserve is missing; it starts once the
+            # pages that just opened have loaded (whoever asks: Voila's refill after a page
+            # took a kernel, or a pool kernel that finished rendering)
             self.start_reserve_later(notebook_name)
             return
         pool = self._pools.get(notebook_name, [])
@@ -187,6 +190,7 @@ class MeetingPool:
 
         def start() -> None:
             self._reserve_timer = None
+            self._reserve_due = True
             self.pool_progress(notebook_name)
 
         self.log.info("Every expected member has a kernel: the reserve starts in %s s",

@@ -154,11 +154,15 @@ def test_members_must_be_a_positive_whole_number(launched, value):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("args", "kernels"), [(["--members", "2"], 3), (["--pool-size", "2"], 4)])
+@pytest.mark.parametrize(("args", "kernels"), [
+    (["--members", "2"], 3), (["--members", "2", "--user-header", "X-Remote-User"], 3),
+    (["--pool-size", "2"], 4)])  # fmt: skip
 def test_two_members_take_their_kernels(args, kernels):
     """Two pages taken from a pool of two: the meeting pool keeps one kernel in reserve (3 in
     all), started only RESERVE_DELAY seconds later (not while the pages load); Voila's fixed
-    pool starts two more at once (4)."""
+    pool starts two more at once (4). Behind a proxy's user header a pool kernel finishes
+    rendering only once its page came (it waits for the page's login): that must not start
+    the reserve either."""
     import time
     from urllib.request import urlopen
 

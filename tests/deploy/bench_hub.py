@@ -1,8 +1,15 @@
 """Figures for docs/admin.md: login → ranking through the demo hub, one member and ten at once,
 and memory per member (RSS and PSS of the launcher, Voila and its kernels).
 
-``python -m tests.deploy.bench_hub`` starts a hub with one group of ten members (servers started
-in advance, as before a meeting), measures, prints a table and stops the hub.
+``python -m tests.deploy.bench_hub`` starts a hub with one group of 23 members (servers started
+in advance, as before a meeting): three log in one after the other, then ten others at once
+(each member logs in once, as at the start of a meeting), then the first member again (a reload
+before their server's reserve kernel started), each in headless Chromium; then the last ten at
+once without a browser (:mod:`benchmarks.browserless`: the login, the page, its files and the
+widgets' states over HTTP and the websocket, nothing drawn). It prints the figures and stops the
+hub. The Chromiums run on the same two cores as the hub (a meeting's members bring their own
+devices): their figures are the server's and the browsers' work together, the browserless
+figure is the server's part.
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ from pathlib import Path
 
 from tests.appserver import CHROMIUM, FLAGS
 
-LOGINS = [f"lid{i:02d}" for i in range(1, 11)]
+LOGINS = [f"lid{i:02d}" for i in range(1, 24)]
+ONE, TEN, BARE = LOGINS[:3], LOGINS[3:13], LOGINS[13:]
 
 
-async def login_to_ranking(browser, url: str, password: str, user: str) -> float:
+async def login_to_ranking(browser, url: str, password: str, user: str, urls=None) -> float:
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await context.new_page()
+    if urls is not None:
+        page.on("response", lambda r: urls.append(r.url))
     await page.goto(url + "hub/login")
     await page.fill("#username_input", user)
     await page.fill("#password_input", password)
@@ -31,6 +41,26 @@ async def login_to_ranking(browser, url: str, password: str, user: str) -> float
     took = time.monotonic() - began
     await context.close()
     return took
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) so far of the browsers and of the server's processes (hub,
+    proxy, launchers, Voila, kernels, PostgreSQL): all but this process and the kernel's own
+    threads."""
+    import psutil
+
+    me = os.getpid()
+    out = {"browsers": 0.0, "server": 0.0}
+    for p in psutil.process_iter(["pid", "cmdline", "cpu_times"]):
+        cmd = " ".join(p.info["cmdline"] or [])
+        times = p.info["cpu_times"]
+        if p.info["pid"] == me or not cmd or times is None:
+            continue
+        kind = "browsers" if ("chrom" in cmd or "playwright" in cmd) else "server"
+        if kind == "server" and not any(k in cmd for k in ("jupyterhub", "configurable-http-proxy", "prioritisation", "postgres", "ipykernel")):  # fmt: skip
+            continue
+        out[kind] += times.user + times.system
+    return out
 
 
 def memory(user: str) -> tuple[float, float]:
@@ -53,11 +83,23 @@ async def measure(state: dict) -> dict:
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        one = [await login_to_ranking(browser, state["url"], state["password"], u) for u in LOGINS[:3]]  # fmt: skip
-        ten = await asyncio.gather(*(login_to_ranking(browser, state["url"], state["password"], u) for u in LOGINS))  # fmt: skip
+        urls: list[str] = []
+        one = [await login_to_ranking(browser, state["url"], state["password"], u, urls) for u in ONE]  # fmt: skip
+        before, began = cpu_seconds(), time.monotonic()
+        ten = await asyncio.gather(*(login_to_ranking(browser, state["url"], state["password"], u) for u in TEN))  # fmt: skip
+        after, wall = cpu_seconds(), time.monotonic() - began
+        cpu = {k: after[k] - before[k] for k in after}
+        mem = [memory(u) for u in TEN]
+        again = await login_to_ranking(browser, state["url"], state["password"], ONE[0])
         await browser.close()
-    mem = [memory(u) for u in LOGINS]
-    return {"one": one, "ten": ten, "mem": mem}
+    from benchmarks.browserless import at_once, open_app, page_files
+
+    files = page_files(urls, state["url"] + f"user/{ONE[-1]}/")
+    bare = await asyncio.to_thread(at_once, [
+        lambda u=u: open_app(state["url"] + f"user/{u}/", files, login=(u, state["password"]))
+        for u in BARE])  # fmt: skip
+    return {"one": one, "ten": ten, "mem": mem, "again": again, "cpu": cpu, "wall": wall,
+            "bare": bare, "files": len(files)}  # fmt: skip
 
 
 def main() -> None:
@@ -79,6 +121,20 @@ def main() -> None:
     print(f"servers started in advance: {state.get('prestart_seconds')} s for 10")
     print(f"login → ranking, one member: {', '.join(f'{t:.2f}' for t in one)} s")
     print(f"login → ranking, 10 at once: median {ten[4]:.2f} s, max {ten[-1]:.2f} s")
+    cpu = figures["cpu"]
+    print(
+        f"  CPU while the ten logged in ({figures['wall']:.1f} s, 2 cores = "
+        f"{2 * figures['wall']:.0f} CPU-s): browsers {cpu['browsers']:.1f} s, "
+        f"server {cpu['server']:.1f} s ({cpu['server'] / 10:.2f} s per login)"
+    )
+    bare = figures["bare"]
+    times = sorted(o.ranking for o in bare if not o.error)
+    print(f"login → the ranking's widget state, 10 at once without browsers (page + "
+          f"{figures['files']} files + widget states): "
+          + (f"median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s" if times else "")
+          + (f"; {sum(1 for o in bare if o.error)} failed: {next(o.error for o in bare if o.error)}"
+             if any(o.error for o in bare) else ""))  # fmt: skip
+    print(f"the first member again at once (no reserve kernel yet): {figures['again']:.2f} s")
     print(
         f"memory per member after one page: RSS median {rss[4]:.0f} MiB, PSS median {pss[4]:.0f} MiB"
     )

@@ -356,7 +356,18 @@ def start_voila(upstream: Upstream, workbook: str, pool_size: int) -> subprocess
                             stderr=subprocess.STDOUT)  # fmt: skip
 
 
-POOL_FILLED = b"Kernel pool of "  # Voila: "Kernel pool of app.ipynb is filled with 1 kernel(s)"
+def pool_ready(line: bytes) -> bool:
+    """Whether a line of the app server's log says its preheated kernel has run the app as far
+    as it can before a page comes (``commands._voila.MeetingPool``). Voila's own "Kernel pool
+    of … is filled" comes earlier, when the kernel has only started: a login then would wait
+    for the kernel's imports and the workbook.
+
+    >>> pool_ready(b"[Voila] Meeting pool of app.ipynb is ready: 1 kernel(s)")
+    True
+    >>> pool_ready(b"[Voila] Kernel pool of app.ipynb is filled with 1 kernel(s)")
+    False
+    """
+    return b"Meeting pool of " in line and b" is ready" in line
 
 
 def _relay(process: subprocess.Popen, filled: threading.Event) -> None:
@@ -364,7 +375,7 @@ def _relay(process: subprocess.Popen, filled: threading.Event) -> None:
     for line in iter(process.stdout.readline, b""):
         sys.stderr.buffer.write(line)
         sys.stderr.flush()
-        if POOL_FILLED in line:
+        if pool_ready(line):
             filled.set()
 
 
