@@ -224,6 +224,9 @@ class MeetingPool:
         def started(done) -> None:
             if not done.cancelled() and done.exception() is None:
                 done.result()["task"].add_done_callback(rendered)
+                # its kernel may already wait for a page (it connected before this entry was
+                # done, and kernel_waiting did not find it): look again
+                self.pool_progress(notebook_name)
 
         item.add_done_callback(started)
 

@@ -226,6 +226,25 @@ def test_members_get_the_app_and_nothing_else(sessions, hub):
     assert shutdown.status == 403
 
 
+def test_the_pages_files_are_the_owners_and_voilas_only(sessions, hub):
+    """The scripts and styles the launcher serves itself: the owner gets what Voila would
+    serve, nobody else gets anything, and nothing outside Voila's folders."""
+    import requests
+
+    page = sessions("an")
+    script = next(u for u in sessions.requests["an"] if "/user/an/voila/static/" in u)
+    mine = page.request.get(script)
+    assert mine.status == 200 and mine.headers["content-type"].startswith(("application/javascript", "text/javascript"))  # fmt: skip
+    assert requests.get(script, allow_redirects=False, timeout=30).status_code in (302, 303)
+    other = sessions("bart").request.get(script)  # bart's login on an's server
+    assert other.status == 403
+    for escape in ["voila/static/../../../../../../etc/passwd", "voila/static/%2e%2e/%2e%2e/pyproject.toml",
+                   "voila/labextensions/..%2f..%2f..%2fetc%2fpasswd"]:  # fmt: skip
+        response = page.request.get(hub["url"] + "user/an/" + escape)
+        assert response.status in (403, 404), (escape, response.status)
+        assert "root:" not in response.text()
+
+
 def test_a_members_app_port_cannot_be_driven_without_the_hub(sessions, hub):
     """Straight to Voila's loopback port, or to the launcher without the owner's login (even
     with the analyst's hub token from their Lab's environment): refused."""
