@@ -23,10 +23,11 @@ members begin to work (40 kernels' memory, and the CPU of 20 start-ups on a smal
 kernel per expected member and refills only up to ``expected - kernels in use``, never below
 one kernel in reserve (a reload, a latecomer). The server then holds about ``expected + 1``
 kernels, whatever the order in which the members arrive. Once every expected member has a
-kernel, the reserve starts ``reserve_delay`` seconds later (:data:`RESERVE_DELAY`), not while
-the pages that just opened still load: a kernel's start-up takes a core for a few seconds,
-and on a member's own server under the hub (one member expected) every login would otherwise
-start one. A reload in that time starts its kernel when it comes.
+kernel, the reserve starts ``reserve_delay`` seconds later (:data:`RESERVE_DELAY`) and only
+once the machine is not busy (:func:`machine_busy`, at most :data:`RESERVE_MAX_WAIT` seconds),
+not while the pages that just opened still load: a kernel's start-up takes a core for a few
+seconds, and on a member's own server under the hub (one member expected) every login would
+otherwise start one. A reload in that time starts its kernel when it comes.
 """
 
 from __future__ import annotations
@@ -45,6 +46,29 @@ from prioritisation.app import PROOF_HEADER, kernel_proof
 
 PRUNE_INTERVAL_MS = 60_000  # drop the requests of kernels that were shut down or culled
 RESERVE_DELAY = 30.0  # seconds after the last expected member came before the reserve starts
+RESERVE_RETRY = 10.0  # then, while the machine is busy, look again this often
+RESERVE_MAX_WAIT = 300.0  # but start it at the latest this long after the last member came
+
+
+def machine_busy(load: float | None = None, cores: int | None = None) -> bool:
+    """Whether the machine's processors are all taken: the last minute's load average is at
+    least the number of cores this process may use (other members' servers count: on a hub
+    every member has their own).
+
+    >>> machine_busy(load=2.5, cores=2), machine_busy(load=0.4, cores=2)
+    (True, False)
+    """
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except OSError:  # pragma: no cover - no load average: never wait for it
+            return False
+    if cores is None:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):  # pragma: no cover - not Linux
+            cores = os.cpu_count() or 1
+    return load >= cores
 
 
 def without_token(request_info: dict) -> dict:
@@ -188,14 +212,20 @@ class MeetingPool:
             return
         import asyncio
 
+        loop = asyncio.get_event_loop()
+        waited_until = loop.time() + RESERVE_MAX_WAIT
+
         def start() -> None:
+            if machine_busy() and loop.time() < waited_until:
+                self._reserve_timer = loop.call_later(RESERVE_RETRY, start)
+                return
             self._reserve_timer = None
             self._reserve_due = True
             self.pool_progress(notebook_name)
 
-        self.log.info("Every expected member has a kernel: the reserve starts in %s s",
-                      self.reserve_delay)  # fmt: skip
-        self._reserve_timer = asyncio.get_event_loop().call_later(self.reserve_delay, start)
+        self.log.info("Every expected member has a kernel: the reserve starts in %s s, once the "
+                      "machine is not busy", self.reserve_delay)  # fmt: skip
+        self._reserve_timer = loop.call_later(self.reserve_delay, start)
 
     def kernel_waiting(self, kernel_id: str) -> None:
         """A pool kernel rendered as far as it can before its page comes (it waits for the
