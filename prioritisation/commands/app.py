@@ -33,7 +33,7 @@ from prioritisation.core.i18n import fmt_number, get_language, tr
 APP_DIR = Path(__file__).resolve().parents[1] / "app"
 CONFIG_DIR = APP_DIR / "config"  # voila.json
 DATA_DIR = APP_DIR / "jupyter"  # the "prioritisation" Voila template, the app's kernel spec
-KERNEL_MIB = 120  # a kernel with the app, MiB (measured: 109 RSS, 72 PSS; docs/admin.md)
+KERNEL_MIB = 140  # a kernel with the app, MiB (measured: 137 RSS, 105 PSS; docs/admin.md)
 MEMORY_SHARE = 0.5  # of the memory available at start-up, the most the preheated pool may take
 MEETING_ROLES = ("member", "chair", "observer")  # who opens the app in a meeting
 

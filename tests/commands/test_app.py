@@ -95,7 +95,7 @@ def test_members_sizes_the_pool_and_the_meeting(launched):
     assert _option(argv, "--pool_size") == "20"
     assert _option(argv, "--AppVoila.expected_members") == "20"
     assert "20 leden" in proc.stdout and "20 kernels" in proc.stdout
-    assert "2,3 GB" in proc.stdout  # 20 × KERNEL_MIB (120 MiB), said in Dutch
+    assert "2,7 GB" in proc.stdout  # 20 × KERNEL_MIB (140 MiB), said in Dutch
 
 
 def test_without_members_the_members_sheet_counts(launched, tmp_path):

@@ -130,7 +130,7 @@ def main() -> None:
     rss = sorted(m[0] for m in mem)
     pss = sorted(m[1] for m in mem)
     print(f"load average before: {load:.1f} ({os.cpu_count()} cores)")
-    print(f"servers started in advance: {state.get('prestart_seconds')} s for 10")
+    print(f"servers started in advance: {state.get('prestart_seconds')} s for {len(LOGINS)}")
     print(f"login → ranking, one member: {', '.join(f'{t:.2f}' for t in one)} s")
     print(f"login → ranking, 10 at once: median {ten[len(ten) // 2]:.2f} s, max {ten[-1]:.2f} s"
           + (f" ({failed} without a ranking after 60 s)" if failed else ""))  # fmt: skip
