@@ -131,16 +131,16 @@ def build_app(path=None, lang: str | None = None):
 def warm_up(path) -> None:
     """What every page needs and no login changes, done before the page's identity is asked
     for: in a preheated kernel that is while it waits in the pool, not while its member
-    waits. The tabs' modules (the group round's with SQLAlchemy: about half a second of a
-    core) are imported, the languages' names read (Babel's locale data), and the scenario
-    store is opened once and closed (its driver and its migrations checked). Whatever fails
-    here is met, and reported, when the page opens it.
+    waits. The modules the first tab's page needs (the group round's with SQLAlchemy: about
+    half a second of a core; not those of the tabs opened later, such as the roadmap's SciPy,
+    ``tests/app/test_notebook.py``) are imported, the languages' names read (Babel's locale
+    data), and the scenario store is opened once and closed (its driver and its migrations
+    checked). Whatever fails here is met, and reported, when the page opens it.
     """
     import contextlib
 
     import prioritisation.app.group  # noqa: F401 - imported for its import time
     import prioritisation.app.group_pdf  # noqa: F401
-    import prioritisation.app.roadmap  # noqa: F401
     import prioritisation.app.scenarios  # noqa: F401
     import prioritisation.app.upload  # noqa: F401
     from prioritisation.app.ui import language_options

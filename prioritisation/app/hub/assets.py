@@ -21,7 +21,6 @@ def asset_paths() -> dict[str, list[str]]:
     >>> any(p.endswith("labextensions") for p in paths["voila/labextensions/"])
     True
     """
-
     data = str(Path(__file__).resolve().parents[1] / "jupyter")
     before = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = data + (os.pathsep + before if before else "")
