@@ -15,7 +15,7 @@ import pandas as pd
 
 from prioritisation.core.errors import UsageError
 from prioritisation.core.i18n import N_, tr
-from prioritisation.decisions.portfolio.milp import solve
+from prioritisation.decisions.portfolio.milp import solve_each
 from prioritisation.decisions.portfolio.rules import walk_order
 from prioritisation.decisions.portfolio.selection import Portfolio
 from prioritisation.decisions.priority import priority_walk
@@ -103,6 +103,7 @@ def funding_probability(
     normalised = np.nan_to_num(prepared.normalised.reindex(list(problem.ids)).to_numpy())
     counts = np.zeros(problem.n)
     for chunk in weight_chunks(samples, len(criteria), seed, center=center, spread=spread):
+        best = []  # the chunk's exact selections, solved side by side (solve_each)
         for w in chunk:
             if additive:
                 values = normalised @ w
@@ -113,7 +114,8 @@ def funding_probability(
                 if not walk.must_failed:
                     counts += walk.funded
                 continue
-            solution = solve(problem, values)
+            best.append(values)
+        for solution in solve_each(problem, best) if best else ():
             if solution.feasible:
                 counts += solution.x
     p = counts / samples
