@@ -116,7 +116,7 @@ def pool_plan(members: int, available: float | None, kernel_mib: float = KERNEL_
     most as many as :data:`MEMORY_SHARE` of the ``available`` MiB holds, at least one.
 
     >>> pool_plan(20, 16_000), pool_plan(20, 2_000), pool_plan(20, 100), pool_plan(3, None)
-    (20, 8, 1, 3)
+    (20, 7, 1, 3)
     """
     if available is None:
         return max(1, members)
