@@ -23,7 +23,7 @@ import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlparse
 
 CONTROL_VERSION = "1.0.0"  # ipywidgets 8's widget control protocol
@@ -42,7 +42,6 @@ class Opened:
     files: float = float("nan")
     ranking: float = float("nan")
     error: str = ""
-    sizes: dict = field(default_factory=dict)
 
 
 def page_files(urls, base: str) -> list[str]:
@@ -98,12 +97,11 @@ def open_app(
             raise RuntimeError(f"no kernel in the page {page.url}")
         result.page = time.monotonic() - began
 
-        def fetch(path: str) -> int:
-            return len(session.get(base + path, timeout=timeout).content)
+        def fetch(path: str) -> None:
+            session.get(base + path, timeout=timeout).raise_for_status()
 
         with ThreadPoolExecutor(PARALLEL) as pool:
-            sizes = list(pool.map(fetch, files))
-        result.sizes = {"page": len(page.content), "files": sum(sizes), "count": len(sizes)}
+            list(pool.map(fetch, files))
         result.files = time.monotonic() - began
         ranking_state(base, kernel.group(1), session, timeout)
         result.ranking = time.monotonic() - began

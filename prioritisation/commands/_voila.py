@@ -43,6 +43,7 @@ from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 
 from prioritisation.app import PROOF_HEADER, kernel_proof
+from prioritisation.core.cores import usable_cores
 
 PRUNE_INTERVAL_MS = 60_000  # drop the requests of kernels that were shut down or culled
 RESERVE_DELAY = 30.0  # seconds after the last expected member came before the reserve starts
@@ -63,12 +64,7 @@ def machine_busy(load: float | None = None, cores: int | None = None) -> bool:
             load = os.getloadavg()[0]
         except OSError:  # pragma: no cover - no load average: never wait for it
             return False
-    if cores is None:
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):  # pragma: no cover - not Linux
-            cores = os.cpu_count() or 1
-    return load >= cores
+    return load >= (cores or usable_cores())
 
 
 def without_token(request_info: dict) -> dict:

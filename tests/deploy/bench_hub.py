@@ -55,8 +55,8 @@ async def login_to_ranking(browser, url: str, password: str, user: str, urls=Non
 
 def cpu_seconds() -> dict[str, float]:
     """CPU time (user + system) so far of the browsers and of the server's processes (hub,
-    proxy, launchers, Voila, kernels, PostgreSQL): all but this process and the kernel's own
-    threads."""
+    proxy, launchers, Voila, Jupyter kernels, PostgreSQL); not this process, nor the operating
+    system's own threads."""
     import psutil
 
     me = os.getpid()
@@ -136,8 +136,8 @@ def main() -> None:
           + (f" ({failed} without a ranking after 60 s)" if failed else ""))  # fmt: skip
     cpu = figures["cpu"]
     print(
-        f"  CPU while the ten logged in ({figures['wall']:.1f} s, 2 cores = "
-        f"{2 * figures['wall']:.0f} CPU-s): browsers {cpu['browsers']:.1f} s, "
+        f"  CPU while the ten logged in ({figures['wall']:.1f} s, {os.cpu_count()} cores = "
+        f"{(os.cpu_count() or 1) * figures['wall']:.0f} CPU-s): browsers {cpu['browsers']:.1f} s, "
         f"server {cpu['server']:.1f} s ({cpu['server'] / 10:.2f} s per login)"
     )
     bare = figures["bare"]

@@ -21,12 +21,12 @@ The published budget case of Merkhofer (prioritysystem.com): the optimum funds P
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from prioritisation.core.cores import usable_cores
 from prioritisation.core.quiet import quiet_fd1
 from prioritisation.decisions.portfolio.problem import SelectionProblem
 
@@ -154,11 +154,8 @@ def _solve_lp(c, matrix, lo, hi, lb, ub, time_limit, integrality=None) -> Soluti
 
 
 def workers() -> int:
-    """The processor cores this process may use (its affinity, not the machine's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    """The solves :func:`solve_each` runs side by side: one per usable core."""
+    return usable_cores()
 
 
 def solve_each(
