@@ -13,6 +13,7 @@ else the bundled sample), shows its validation messages when it cannot be used, 
 from __future__ import annotations
 
 import os
+import threading
 
 from prioritisation.core.i18n import set_language
 
@@ -21,6 +22,7 @@ USER_HEADER_ENV = "PRIORITISATION_APP_USER_HEADER"  # set by ``prioritisation ap
 TOKEN_ENV = "PRIORITISATION_APP_TOKEN"  # the access key a launcher hands ``prioritisation app``
 PROOF_HEADER = "X-Prioritisation-Kernel-Proof"  # see kernel_proof
 _request_waiter = None  # the thread receiving this kernel's page request (receive_request_info)
+_waiter_lock = threading.Lock()
 
 
 def proxy_user(timeout: float | None = None) -> str | None:
@@ -37,19 +39,34 @@ def proxy_user(timeout: float | None = None) -> str | None:
     True
     """
     global _request_waiter
-    header = os.environ.get(USER_HEADER_ENV, "").strip()
-    if not header:
+    name = _header_variable()
+    if name is None:
         return None
-    name = "HTTP_" + header.upper().replace("-", "_")
-    if name not in os.environ and os.environ.get("VOILA_PREHEAT") == "True":
-        import threading
-
-        if _request_waiter is None or not _request_waiter.is_alive():
-            _request_waiter = threading.Thread(target=receive_request_info, daemon=True)
-            _request_waiter.start()
-        _request_waiter.join(timeout)
+    if page_pending():
+        with _waiter_lock:
+            if _request_waiter is None or not _request_waiter.is_alive():
+                _request_waiter = threading.Thread(target=receive_request_info, daemon=True)
+                _request_waiter.start()
+            waiter = _request_waiter
+        waiter.join(timeout)
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+def _header_variable() -> str | None:
+    header = os.environ.get(USER_HEADER_ENV, "").strip()
+    return "HTTP_" + header.upper().replace("-", "_") if header else None
+
+
+def page_pending() -> bool:
+    """Whether the page's login is still to come: a preheated kernel behind a proxy's user
+    header, before its page took it (:func:`proxy_user` would wait).
+
+    >>> page_pending()  # not behind ``prioritisation app --user-header``
+    False
+    """
+    name = _header_variable()
+    return bool(name) and name not in os.environ and os.environ.get("VOILA_PREHEAT") == "True"
 
 
 def kernel_proof(session_key: bytes, kernel_id: str) -> str:
@@ -158,6 +175,7 @@ __all__ = [
     "WORKBOOK_ENV",
     "build_app",
     "kernel_proof",
+    "page_pending",
     "proxy_user",
     "receive_request_info",
     "warm_up",

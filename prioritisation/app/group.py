@@ -34,6 +34,7 @@ import ipywidgets as w
 import pandas as pd
 
 from prioritisation.app import group_views as gv
+from prioritisation.app.group_views import qr_svg
 from prioritisation.core.errors import PrioritisationError
 from prioritisation.core.i18n import get_language, tr
 from prioritisation.core.text import escape
@@ -95,50 +96,23 @@ def current_round(store, wb):
     return next((r for r in rounds if not r.closed), rounds[0] if rounds else None)
 
 
-def last_shared(store, name: str) -> dict[str, pd.Timestamp]:
-    """Member → when they last shared weights in round ``name``."""
-    from prioritisation.scenarios.rounds import history
-
-    events = history(store, name)
-    shares = events[events["kind"] == "share"]
-    return {
-        str(m): pd.Timestamp(at).to_pydatetime()
-        for m, at in zip(shares["member"], shares["at"], strict=True)
-    }
-
-
 def join_url() -> str:
     """The address members open: ``$PRIORITISATION_APP_URL`` (set by ``prioritisation app``)."""
     return os.environ.get(URL_ENV, "").strip()
-
-
-def qr_svg(url: str) -> str:
-    """The address as a QR code (inline SVG, made here: nothing from the network).
-
-    >>> qr_svg("http://example.org/").startswith("<svg")
-    True
-    """
-    import io
-
-    import segno
-
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False,
-                                    svgns=True, title=url)  # fmt: skip
-    return out.getvalue().decode("utf-8")
 
 
 class GroupPanel:
     """The page's part in a round: the watch, the sidebar's share box, the Group tab."""
 
     def __init__(self, app):
-        from prioritisation.app.identity import current_identity
+        """The widgets and the store, before the page's login is known (a preheated kernel
+        makes them while it waits in the pool); :meth:`identify` does the rest."""
         from prioritisation.app.live import Watch, fingerprint
         from prioritisation.scenarios.db import open_store
 
         self.app = app
-        self.identity = current_identity().in_workbook(app.state.wb)
-        self.chair = acts_as_chair(self.identity)
+        self.identity = None  # the login, in the workbook's terms: see identify()
+        self.chair = False
         self.store, self.error = None, ""
         try:
             self.store = open_store(app.state.path)
@@ -154,14 +128,26 @@ class GroupPanel:
 
         self.pdf = DecisionPdf(self)
         self.seen = False  # the tab was opened: the workbook's own sets are analysed then
-        self.restored = self.restore()
+        self.restored = False
         self.build()
         self.watch.listen("group", self.compute, self.apply)
+
+    def identify(self, identity) -> None:
+        """The page's login (:class:`~prioritisation.app.identity.Identity`) is known: whom
+        this page speaks for and whether it chairs, a reconnected member's last shared
+        weights (``restored``), the name to pick when unverified; then the watch starts."""
+        self.identity = identity.in_workbook(self.app.state.wb)
+        self.chair = acts_as_chair(self.identity)
+        self.restored = self.restore()
+        if not self.identity.verified:
+            self.share_box.children = (self._name_pick(), *self.share_box.children)
         if self.store is not None:
             self.watch.start()  # outside a kernel (a test) nothing runs: call watch.check()
 
     def render(self) -> None:
         """The tab is shown: analyse the workbook's own sets now if that was put off."""
+        if self.identity is None:
+            return  # the login is still to come: identify() starts the watch
         if not self.seen:
             self.seen = True
             if self.view is None or self.view.analysis is None:
@@ -174,23 +160,29 @@ class GroupPanel:
     @property
     def who(self) -> str | None:
         """The member name this page speaks for (the login's, or the name picked unverified)."""
+        if self.identity is None:
+            return None
         return self.identity.member if self.identity.verified else self.picked
 
     @property
     def by(self) -> str | None:
         """Who acts, as the store records it."""
+        if self.identity is None:
+            return None
         if self.identity.verified:
             return self.identity.name
         return f"{self.picked} (unverified)" if self.picked else None
 
     def may_share(self) -> bool:
+        if self.identity is None:
+            return False
         if not self.identity.verified:
             return bool(self.picked)
         return self.identity.may_save and self.identity.role in ("member", "chair")
 
     def restore(self) -> bool:
         """After a reconnection (a new kernel): start from this member's last shared weights."""
-        if self.store is None or not self.identity.verified:
+        if self.store is None or self.identity is None or not self.identity.verified:
             return False
         try:
             rd = current_round(self.store, self.app.state.wb)
@@ -218,14 +210,8 @@ class GroupPanel:
         self.share_note = w.HTML().add_class("pw-share-note")
         self.name_pick = None
         box = [self.share, self.share_note]
-        if not self.identity.verified:
-            options = [(tr("gtab.pick_name"), "")] + [(n, n) for n in voters(self.app.state.wb)]
-            self.name_pick = w.Dropdown(options=options, value=self.picked or "",
-                                        description=tr("gtab.pick_label"),  # its accessible name
-                                        style={"description_width": "initial"},
-                                        layout=w.Layout(width="96%")).add_class("pw-pick-name")  # fmt: skip
-            self.name_pick.observe(self._guard(self._on_pick), names="value")
-            box = [self.name_pick, *box]
+        if self.identity is not None and not self.identity.verified:
+            box = [self._name_pick(), *box]
         self.share_box = w.VBox(box).add_class("pw-share-box")
         self.state_line = w.HTML().add_class("pw-round-line")
         self.message = w.HTML().add_class("pw-group-message")
@@ -257,6 +243,16 @@ class GroupPanel:
         self.tab = w.VBox([self.state_line, self.message, self.chair_box, self.pdf.box, self.body])
         if self.view is not None:
             self.apply(self.view)
+
+    def _name_pick(self) -> w.Dropdown:
+        """An unverified page's choice of the member it shares for."""
+        options = [(tr("gtab.pick_name"), "")] + [(n, n) for n in voters(self.app.state.wb)]
+        self.name_pick = w.Dropdown(options=options, value=self.picked or "",
+                                    description=tr("gtab.pick_label"),  # its accessible name
+                                    style={"description_width": "initial"},
+                                    layout=w.Layout(width="96%")).add_class("pw-pick-name")  # fmt: skip
+        self.name_pick.observe(self._guard(self._on_pick), names="value")
+        return self.name_pick
 
     def _guard(self, callback):
         def run(*args):
@@ -295,7 +291,7 @@ class GroupPanel:
         sets = rounds.current_sets(self.store, rd.name)
         view = gv.GroupView(source="round", sets=sets, round=rd,
                             visible=rd.visible(self.who, list(sets.index)),
-                            shared_at=last_shared(self.store, rd.name), **base)  # fmt: skip
+                            shared_at=rounds.last_shared(self.store, rd.name), **base)  # fmt: skip
         if sets.empty:
             return view
         digest = inputs_digest(run, sets)

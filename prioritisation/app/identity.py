@@ -97,3 +97,27 @@ def current_identity(refresh: bool = False) -> Identity:
         else:
             _current = Identity(None)
     return _current
+
+
+def when_identified(callback) -> None:
+    """Call ``callback()`` once this page's identity is known: at once when it is (no proxy
+    header, a hub user, or the page has come), else on the kernel's event loop as soon as the
+    page takes this preheated kernel. The page is built before that, while the kernel waits
+    in the pool; only what depends on who is signed in waits for the login (the header's
+    name, the share box, the Group tab). Outside a kernel it waits here.
+    """
+    from prioritisation.app import page_pending
+    from prioritisation.app.live import kernel_loop
+
+    loop = kernel_loop() if _current is None and page_pending() else None
+    if loop is None:
+        callback()
+        return
+
+    def wait() -> None:
+        current_identity()  # in this thread: the page's request, or nobody if it never comes
+        loop.call_soon_threadsafe(callback)
+
+    import threading
+
+    threading.Thread(target=wait, name="prioritisation-identity", daemon=True).start()

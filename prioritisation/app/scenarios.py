@@ -62,9 +62,13 @@ class ScenarioPanel:
         self.compare.on_click(self._guard(self._on_compare))
         self.refresh()
         self._seen = None  # the store's last scenario id this list shows
-        if getattr(app, "group", None) is not None and self.store is not None:
-            # another page saved a scenario (or a round closed): the lists follow by themselves
-            app.group.watch.listen("scenarios", lambda stamp: stamp[2], self._on_store)
+        self.follow(getattr(app, "group", None))
+
+    def follow(self, group) -> None:
+        """Another page saved a scenario (or a round closed): the lists follow by themselves
+        (through the group round's watch on the store, once the page has it)."""
+        if group is not None and self.store is not None:
+            group.watch.listen("scenarios", lambda stamp: stamp[2], self._on_store)
 
     def _on_store(self, last_id) -> None:
         if last_id != self._seen:

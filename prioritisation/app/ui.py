@@ -109,22 +109,48 @@ class App:
                   assessors=len(wb.assessors))  # fmt: skip
         note = wb.settings.get("note")
         note_html = f"<div class='pw-muted pw-wb-note'>{escape(note)}</div>" if note else ""
-        from prioritisation.app.identity import current_identity
-
-        who_html = identity_html(current_identity().in_workbook(wb))
+        self.who = w.HTML().add_class("pw-who")  # who is signed in: see identified()
         header = w.HBox(
-            [w.HTML(f"<h2>{escape(title)}</h2><div class='pw-muted'>{escape(info)}</div>"
-                    f"{note_html}{who_html}", layout=w.Layout(flex="1 1 auto")),
+            [w.VBox([w.HTML(f"<h2>{escape(title)}</h2><div class='pw-muted'>{escape(info)}</div>"
+                            f"{note_html}"), self.who], layout=w.Layout(flex="1 1 auto")),
              self.lang],
             layout=w.Layout(justify_content="space-between", align_items="flex-start"),
         ).add_class("pw-header")  # fmt: skip
+        self.share_slot = w.VBox().add_class("pw-share-slot")  # the group's share box
+        self.group_slot = w.VBox().add_class("pw-group-slot")  # the Group tab
         from prioritisation.app.group import attach
 
-        self.group = attach(self)  # before the sliders: a reconnected member's shared weights
-        self.root.children = [style, header, self.status, self._build_body(), self.group.beat]
+        self.group = attach(self)  # its widgets now; what the login decides in identified()
+        self.root.children = [style, header, self.status, self._build_body()]
         self.stale = set(TABS)
         self.refresh_shares()
         self.render_visible()
+        from prioritisation.app.identity import when_identified
+
+        when_identified(self.identified)
+
+    @guarded
+    def identified(self) -> None:
+        """The page's login is known (see :func:`~prioritisation.app.identity.when_identified`):
+        the header names the member, and the group round's parts come (a reconnected member's
+        last shared weights move the sliders)."""
+        from prioritisation.app.identity import current_identity
+
+        self.who.value = identity_html(current_identity().in_workbook(self.state.wb))
+        if self.group is None:
+            return
+        if self.group.identity is None:  # once per page (a rebuild in another language keeps it)
+            self.group.identify(current_identity())
+            if self.group.restored:
+                self.show_positions()
+                self.weights_changed()
+        self.share_slot.children = (self.group.share_box,)
+        self.group_slot.children = (self.group.tab,)
+        self.root.children = (*self.root.children, self.group.beat)
+        if self.scenarios is not None:
+            self.scenarios.follow(self.group)
+        if self.visible == "group":
+            self.group.render()
 
     def _build_body(self) -> w.Widget:
         labels = self.state.wb.criterion_labels()
@@ -154,7 +180,7 @@ class App:
             value="sliders", style={"button_width": "128px"},
         ).add_class("pw-weight-mode")  # fmt: skip
         self.mode.observe(self._on_mode, names="value")
-        self.slider_box.children += (self.group.share_box,)
+        self.slider_box.children += (self.share_slot,)
         side = [rows[0], self.mode, self.slider_box]
         self.sidebar = w.VBox(side, layout=w.Layout(flex="0 0 290px", width="290px",
                                                     padding="0 14px 0 0"))  # fmt: skip
@@ -208,7 +234,7 @@ class App:
         self.built: set[str] = set()
 
         self.tabs = w.Tab(children=[ranking_tab, value_tab, members_tab, detail_tab, save_tab,
-                                    roadmap_tab, self.group.tab])  # fmt: skip
+                                    roadmap_tab, self.group_slot])  # fmt: skip
         self.tabs.titles = [tr(TAB_TITLES[t]) for t in TABS]
         self.tabs.add_class("pw-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
@@ -362,7 +388,8 @@ class App:
             self.roadmap.render()
 
     def render_group(self) -> None:
-        self.group.render()  # the rest follows the store, not the sliders
+        if self.group is not None:  # else it renders once the login is known (identified)
+            self.group.render()  # the rest follows the store, not the sliders
 
     # ------------------------------------------------------------------ callbacks
 

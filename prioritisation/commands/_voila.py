@@ -302,6 +302,7 @@ class AppVoila(Voila):
             (h[0], KernelRequestInfoHandler, *h[2:]) if h[1] is RequestInfoSocketHandler else h
             for h in super().init_handlers()
         ]
+        handlers = [served_from_memory(h) for h in handlers]
         if self.voila_configuration.preheat_kernel:
             if not any(h[1] is KernelRequestInfoHandler for h in handlers):  # Voila changed
                 raise RuntimeError("Voila's request-info handler was not found to replace")
@@ -313,3 +314,23 @@ class AppVoila(Voila):
         for kernel_id in list(RequestInfoSocketHandler._cache):
             if kernel_id not in self.kernel_manager:
                 RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
+
+def served_from_memory(handler: tuple) -> tuple:
+    """Voila's handler for the page's scripts and styles (``voila/static``, ``voila/templates``,
+    ``voila/labextensions``) replaced by :class:`~prioritisation.app.assets.AssetHandler` over
+    the same folders; any other handler as it was."""
+    from jupyter_server.base.handlers import FileFindHandler
+    from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
+
+    from prioritisation.app.assets import AssetHandler, Assets, template_static
+
+    pattern, kind, *rest = handler
+    options = rest[0] if rest else {}
+    if kind is MultiStaticFileHandler and pattern.endswith("/voila/static/(.*)"):
+        return (pattern, AssetHandler, {"assets": Assets(list(options["paths"]))})
+    if kind is TemplateStaticFileHandler:
+        return (pattern, AssetHandler, {"assets": Assets(template_static)})
+    if kind is FileFindHandler and pattern.endswith("/voila/labextensions/(.*)"):
+        return (pattern, AssetHandler, {"assets": Assets(list(options["path"]))})
+    return handler

@@ -301,6 +301,16 @@ def history(store, name: str) -> pd.DataFrame:
     return pd.DataFrame([[r._mapping[c] for c in columns] for r in rows], columns=columns)
 
 
+def last_shared(store, name: str) -> dict:
+    """Member → when (a ``datetime``) they last shared weights in round ``name``."""
+    events = history(store, name)
+    shares = events[events["kind"] == "share"]
+    return {
+        str(m): pd.Timestamp(at).to_pydatetime()
+        for m, at in zip(shares["member"], shares["at"], strict=True)
+    }
+
+
 def reveal(store, name: str, *, by: str) -> Round:
     """The chair reveals everyone's weights in a blind round."""
     with store.transaction() as conn:

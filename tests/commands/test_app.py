@@ -66,6 +66,48 @@ def test_a_token_keeps_others_out():
         assert status(server.url + "?token=s3cret") == 200
 
 
+@pytest.mark.slow
+def test_the_pages_files_come_compressed_from_memory(monkeypatch):
+    """Voila's three handlers of the page's files are replaced (commands._voila.served_from_memory):
+    each file is the one Voila would serve, gzip when the browser accepts it, a 304 when it has
+    it; nothing outside the folders."""
+    import gzip
+    from pathlib import Path
+
+    import requests
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    from prioritisation.app.assets import asset_paths, jupyter_data
+    from tests.appserver import AppServer
+
+    labext = asset_paths()["voila/labextensions/"]
+    entry = next(p for folder in labext
+                 for p in Path(folder).glob("@jupyter-widgets/jupyterlab-manager/static/remoteEntry.*.js"))  # fmt: skip
+    root = next(Path(f) for f in labext if str(entry).startswith(f))
+    with monkeypatch.context() as m:  # Voila's own look-up, on the server's JUPYTER_PATH
+        m.setenv("JUPYTER_PATH", jupyter_data())
+        template_file = TemplateStaticFileHandler.get_absolute_path(None, "prioritisation/static/index.css")  # fmt: skip
+    with AppServer(SAMPLE, pool_size=0) as server:
+        for url, on_disk in [
+            ("voila/static/voila.js", next(Path(f) / "voila.js" for f in asset_paths()["voila/static/"]
+                                           if (Path(f) / "voila.js").is_file())),
+            ("voila/templates/prioritisation/static/index.css", Path(template_file)),
+            ("voila/labextensions/" + str(entry.relative_to(root)), entry),
+        ]:  # fmt: skip
+            raw = requests.get(server.url + url, headers={"Accept-Encoding": "gzip"}, stream=True,
+                               timeout=60).raw  # fmt: skip
+            assert raw.status == 200, url
+            assert raw.headers["Content-Encoding"] == "gzip", url
+            assert gzip.decompress(raw.read()) == on_disk.read_bytes(), url
+            again = requests.get(server.url + url, headers={"If-None-Match": raw.headers["Etag"]},
+                                 timeout=60)  # fmt: skip
+            assert again.status_code == 304, url
+        for bad in ["voila/static/../../../../etc/passwd", "voila/static/%2e%2e/%2e%2e/etc/passwd",
+                    "voila/labextensions/..%2F..%2F..%2Fetc%2Fpasswd"]:  # fmt: skip
+            response = requests.get(server.url + bad, timeout=60)
+            assert response.status_code in (400, 403, 404) and "root:" not in response.text
+
+
 # ---------------------------------------------------------------- the pool for a meeting
 
 

@@ -238,6 +238,12 @@ def test_the_pages_files_are_the_owners_and_voilas_only(sessions, hub):
     assert requests.get(script, allow_redirects=False, timeout=30).status_code in (302, 303)
     other = sessions("bart").request.get(script)  # bart's login on an's server
     assert other.status == 403
+    # the template's styles too, from memory and compressed (prioritisation.app.assets)
+    style = next(u for u in sessions.requests["an"]
+                 if "/user/an/voila/templates/prioritisation/static/index.css" in u)  # fmt: skip
+    mine = page.request.get(style, headers={"Accept-Encoding": "gzip"})
+    assert mine.status == 200 and mine.headers["content-encoding"] == "gzip"
+    assert sessions("bart").request.get(style).status == 403
     for escape in ["voila/static/../../../../../../etc/passwd", "voila/static/%2e%2e/%2e%2e/pyproject.toml",
                    "voila/labextensions/..%2f..%2f..%2fetc%2fpasswd"]:  # fmt: skip
         response = page.request.get(hub["url"] + "user/an/" + escape)

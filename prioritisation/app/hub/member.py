@@ -14,9 +14,9 @@ every user of the machine can read), and serves the hub's address itself:
 - only the app's own routes are passed on (:data:`ROUTES`): the app page, Voila's static files,
   the kernel's websocket and the page's kernel shutdown. The page's scripts and styles (about 90
   files under ``voila/static`` and ``voila/labextensions``) are served by the launcher itself
-  from the folders Voila would serve them from (:func:`asset_paths`), after the same login
-  check: passing each through Voila cost a third of the server's work when ten members logged
-  in at once. Lab, terminals, the contents API, files,
+  from the folders Voila would serve them from (:mod:`prioritisation.app.assets`: read once,
+  kept in memory with their gzip form), after the same login check: passing each through Voila
+  cost a third of the server's work when ten members logged in at once. Lab, terminals, the contents API, files,
   Voila's ``/voila/query`` (kept for the kernels, which reach Voila directly) answer 404;
 - requests passed on get the access key and the hub user's login in the trusted user header
   (:data:`USER_HEADER`, whatever the browser sent is dropped), so the kernel knows who saves;
@@ -52,7 +52,7 @@ from urllib.parse import urlparse
 from tornado import httpclient, web, websocket
 from tornado.httputil import HTTPHeaders
 
-from prioritisation.app.hub.assets import asset_paths
+from prioritisation.app.assets import AssetHandler, Assets, asset_paths
 
 log = logging.getLogger("prioritisation.hub")
 
@@ -307,20 +307,18 @@ def _hub_handlers():
             if self.upstream_socket is not None:
                 self.upstream_socket.close()
 
-    from voila.static_file_handler import MultiStaticFileHandler
-
-    class Asset(HubLogin, HubOAuthenticated, MultiStaticFileHandler):
+    class Asset(HubLogin, HubOAuthenticated, AssetHandler):
         """A script, style or font of the page, from Voila's own folders (see the module)."""
 
-        def initialize(self, upstream: Upstream, owner: str, paths: list[str]) -> None:
+        def initialize(self, upstream: Upstream, owner: str, assets: Assets) -> None:
             HubLogin.initialize(self, upstream, owner)
-            MultiStaticFileHandler.initialize(self, paths)
+            AssetHandler.initialize(self, assets)
 
         async def get(self, path: str, include_body: bool = True) -> None:
             if await self.hub_user() is None:
                 self.redirect(self.get_login_url())
                 return
-            await super().get(path, include_body)
+            self.serve(path, include_body)
 
         async def head(self, path: str) -> None:
             await self.get(path, include_body=False)
@@ -356,7 +354,7 @@ def make_app(upstream: Upstream, owner: str, prefix: str) -> web.Application:
             (rf"{p}oauth_callback", Callback),
             (rf"{p}{SOCKET}", KernelSocket, kwargs),
             *(
-                (rf"{p}{re.escape(folder)}(.+)", Asset, {**kwargs, "paths": paths})
+                (rf"{p}{re.escape(folder)}(.+)", Asset, {**kwargs, "assets": Assets(paths)})
                 for folder, paths in asset_paths().items()
             ),  # fmt: skip
             (rf"{p}.*", AppPage, kwargs),
