@@ -20,6 +20,7 @@ from prioritisation.core.i18n import set_language
 WORKBOOK_ENV = "PRIORITISATION_APP_WORKBOOK"
 USER_HEADER_ENV = "PRIORITISATION_APP_USER_HEADER"  # set by ``prioritisation app --user-header``
 TOKEN_ENV = "PRIORITISATION_APP_TOKEN"  # the access key a launcher hands ``prioritisation app``
+CHAIR_ENV = "PRIORITISATION_APP_CHAIR"  # ``prioritisation app --chair LOGIN[,LOGIN]``; a hub admin
 PROOF_HEADER = "X-Prioritisation-Kernel-Proof"  # see kernel_proof
 _request_waiter = None  # the thread receiving this kernel's page request (receive_request_info)
 _waiter_lock = threading.Lock()
@@ -169,6 +170,7 @@ def warm_up(path) -> None:
 
 
 __all__ = [
+    "CHAIR_ENV",
     "PROOF_HEADER",
     "TOKEN_ENV",
     "USER_HEADER_ENV",

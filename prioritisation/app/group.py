@@ -15,7 +15,8 @@ weights. Without an open round it shows the workbook's own member weights
 Who may do what comes from the login, kept in the kernel
 (:mod:`prioritisation.app.identity`): a member (or the chair) shares their own weights; the
 chair (the ``members`` sheet's chair, or a login named with ``prioritisation app --chair``)
-opens a round, reveals a blind one and closes it. Unverified pages (no login) pick a name
+opens a round, reveals a blind one and closes it. Under JupyterHub a hub admin's own server is
+started with their login named so (:class:`~prioritisation.app.hub.config.SpawnPlan`). Unverified pages (no login) pick a name
 and say "niet geverifieerd"; nobody unverified is a chair.
 
 A round's analysis is solved once per change: the page that shares solves it and stores it
@@ -33,6 +34,7 @@ from dataclasses import replace
 import ipywidgets as w
 import pandas as pd
 
+from prioritisation.app import CHAIR_ENV
 from prioritisation.app import group_views as gv
 from prioritisation.app.group_views import qr_svg
 from prioritisation.core.errors import PrioritisationError
@@ -40,7 +42,6 @@ from prioritisation.core.i18n import get_language, tr
 from prioritisation.core.text import escape
 from prioritisation.explain.round_text import shared_text
 
-CHAIR_ENV = "PRIORITISATION_APP_CHAIR"  # set by ``prioritisation app --chair LOGIN[,LOGIN]``
 URL_ENV = "PRIORITISATION_APP_URL"  # the address members open (the join link and QR code)
 WAIT_FOR_RESULT = 3.0  # seconds a page waits for the sharing page's result before solving
 _ANALYSES: dict[str, object] = {}  # inputs digest → analysis of a workbook's own sets (per process)

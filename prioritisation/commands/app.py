@@ -241,7 +241,8 @@ def run(args) -> int:
         from prioritisation.app import USER_HEADER_ENV
 
         os.environ[USER_HEADER_ENV] = args.user_header
-    from prioritisation.app.group import CHAIR_ENV, URL_ENV
+    from prioritisation.app import CHAIR_ENV
+    from prioritisation.app.group import URL_ENV
 
     if args.chair:
         os.environ[CHAIR_ENV] = args.chair

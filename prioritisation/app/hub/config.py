@@ -10,7 +10,9 @@ TLS. What :func:`configure` sets:
 - what a login gets (:class:`SpawnPlan`, the spawner's ``pre_spawn_hook``): members, chairs and
   observers the app (:mod:`~prioritisation.app.hub.member`) on their group's workbook and store,
   analysts JupyterLab on their own copy (:mod:`~prioritisation.app.hub.analyst`) with the
-  group's read-only store; a memory figure per role (enforced by the production spawner);
+  group's read-only store; a memory figure per role (enforced by the production spawner); a
+  hub admin's app server names its owner as chair (``--chair``: opens, reveals and closes the
+  group's round, as the ``members`` sheet's chair);
 - everything on 127.0.0.1 but the public address; configurable-http-proxy from
   ``deploy/node_modules``; servers idle for an hour stopped by ``jupyterhub-idle-culler``.
 """
@@ -21,6 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from prioritisation.app import CHAIR_ENV
 from prioritisation.app.hub.groups import Login, Store, logins, read_groups
 
 ROOT = Path(__file__).resolve().parents[3]  # a source checkout: deploy/ and notebooks/ are here
@@ -80,6 +83,8 @@ class SpawnPlan:
             env.update(store_environment(group.store))
             env["PRIORITISATION_APP_WORKBOOK"] = str(group.workbook)
             env["PRIORITISATION_HUB_POOL_SIZE"] = str(self.pool_size)
+            if getattr(spawner.user, "admin", False):  # a hub admin chairs their group's round
+                env[CHAIR_ENV] = spawner.user.name
         spawner.environment = {**spawner.environment, **env}
 
 

@@ -27,9 +27,9 @@ def groups_root(tmp_path):
     return root
 
 
-def fake_spawner(name):
-    return SimpleNamespace(user=SimpleNamespace(name=name), environment={"KEEP": "1"}, cmd=None,
-                           args=["--debug"], default_url=None, mem_limit=None)  # fmt: skip
+def fake_spawner(name, admin=False):
+    return SimpleNamespace(user=SimpleNamespace(name=name, admin=admin), environment={"KEEP": "1"},
+                           cmd=None, args=["--debug"], default_url=None, mem_limit=None)  # fmt: skip
 
 
 def test_only_the_members_sheets_logins_may_log_in_and_roles_decide_what_starts(groups_root):
@@ -56,6 +56,23 @@ def test_only_the_members_sheets_logins_may_log_in_and_roles_decide_what_starts(
     assert analyst.environment["PRIORITISATION_HUB_NOTEBOOKS"] == str(ROOT / "notebooks")
     with pytest.raises(PermissionError):
         plan(fake_spawner("zoe"))
+
+
+def test_a_hub_admins_app_names_them_chair_and_nobody_elses(groups_root):
+    from prioritisation.app import CHAIR_ENV
+    from prioritisation.app.group import acts_as_chair, chair_logins
+    from prioritisation.app.identity import Identity
+
+    plan = configure(Config(), groups_root)
+    admin, member = fake_spawner("dina", admin=True), fake_spawner("emre")
+    plan(admin)
+    plan(member)
+    assert admin.environment[CHAIR_ENV] == "dina" and CHAIR_ENV not in member.environment
+    with pytest.MonkeyPatch.context() as m:  # in dina's kernels, behind the hub's login
+        m.setenv(CHAIR_ENV, admin.environment[CHAIR_ENV])
+        assert chair_logins() == {"dina"}
+        assert acts_as_chair(Identity("dina", "hub", "Dina", "member"))
+        assert not acts_as_chair(Identity("emre", "hub", "Emre", "member"))
 
 
 def test_a_login_in_two_groups_is_refused(groups_root):
