@@ -149,6 +149,7 @@ def ranking_state(base: str, kernel_id: str, session, timeout: float) -> dict:
     cookies = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     header = [f"{k}: {v}" for k, v in session.headers.items() if k.lower().startswith("x-")]
     ws = websocket.create_connection(url, timeout=timeout, cookie=cookies or None, header=header,
+                                     skip_utf8_validation=True,  # pure Python here: 0,1 s a page
                                      origin=f"{parsed.scheme}://{parsed.netloc}")  # fmt: skip
     try:
         comm = uuid.uuid4().hex
