@@ -3,7 +3,10 @@
 Usage: ``python benchmarks/compare.py REF [NAME ...]`` (``make bench BASE=REF``). REF is checked
 out into a temporary git worktree; each benchmark runs there (with that commit's package and
 benchmark file, so a benchmark that changed meaning is compared as it was) and here, one after
-the other, so that both see the same machine load. Figures are printed, not asserted.
+the other, so that both see the same machine load. A benchmark the earlier commit does not have
+runs once, from this tree, with ``BENCH_BASE`` naming the earlier worktree: one that can (e.g.
+``bench_meeting``) measures that commit's package beside this tree's with the same client.
+Figures are printed, not asserted.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
-def _run(tree: Path, name: str) -> str:
+def _run(tree: Path, name: str, base: Path | None = None) -> str:
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    if base is not None:  # a benchmark that can serve an earlier checkout beside this tree's
+        env["BENCH_BASE"] = str(base)
     result = subprocess.run(
         [sys.executable, str(tree / "benchmarks" / "run.py"), name],
         cwd=tree, env=env, capture_output=True, text=True,
@@ -37,7 +42,8 @@ def main(ref: str, names: list[str]) -> int:
                                      for p in HERE.glob("bench_*.py"))  # fmt: skip
             for name in wanted:
                 if not (base / "benchmarks" / f"bench_{name}.py").exists():
-                    print(f"== {name}: new (no earlier version)\n{_run(ROOT, name)}\n", flush=True)
+                    print(f"== {name}: new (no earlier version; BENCH_BASE={base})\n"
+                          f"{_run(ROOT, name, base)}\n", flush=True)  # fmt: skip
                     continue
                 before, after = _run(base, name), _run(ROOT, name)
                 print(f"== {name} @ {ref}\n{before}\n-- {name} @ this tree\n{after}\n", flush=True)

@@ -49,9 +49,11 @@ class AppServer:
     """``prioritisation app WORKBOOK`` on a free port; use as a context manager."""
 
     def __init__(self, workbook, pool_size: int | None = 1, lang: str | None = None, env=None,
-                 args=()):  # fmt: skip
+                 args=(), root: Path = ROOT):  # fmt: skip
         """``pool_size=None``: no ``--pool-size`` (the pool is sized by ``--members`` in
-        ``args``, or by the workbook)."""
+        ``args``, or by the workbook). ``root``: the checkout whose package serves (another
+        commit's worktree, for a benchmark side by side)."""
+        self.root = Path(root)
         self.workbook = Path(workbook)
         self.pool_size = pool_size
         self.lang = lang
@@ -72,7 +74,7 @@ class AppServer:
     def start(self, timeout: float = 120) -> None:
         # scenarios go to a scratch store unless the caller names one (never beside the sample)
         store = str(self.log_path.with_suffix(".scenarios.sqlite"))
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PRIORITISATION_STORE": store,
+        env = {**os.environ, "PYTHONPATH": str(self.root), "PRIORITISATION_STORE": store,
                **self.extra_env}  # fmt: skip
         env.pop("PRIORITISATION_LANG", None)
         argv = [sys.executable, "-m", "prioritisation"]
@@ -82,7 +84,7 @@ class AppServer:
         if self.pool_size is not None:
             argv += ["--pool-size", str(self.pool_size)]
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=self._log,
+        self.proc = subprocess.Popen(argv, env=env, cwd=self.root, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -15,9 +15,12 @@ weights. Without an open round it shows the workbook's own member weights
 Who may do what comes from the login, kept in the kernel
 (:mod:`prioritisation.app.identity`): a member (or the chair) shares their own weights; the
 chair (the ``members`` sheet's chair, or a login named with ``prioritisation app --chair``)
-opens a round, reveals a blind one and closes it. Under JupyterHub a hub admin's own server is
-started with their login named so (:class:`~prioritisation.app.hub.config.SpawnPlan`). Unverified pages (no login) pick a name
-and say "niet geverifieerd"; nobody unverified is a chair.
+opens a round, reveals a blind one and closes it; under JupyterHub a hub admin's own server
+names its owner so (:class:`~prioritisation.app.hub.config.SpawnPlan`). Unverified pages (no
+login) pick a name and say "niet geverifieerd"; nobody unverified is a chair.
+
+The panel's widgets are made with the page, before its login is known (a preheated kernel makes
+them while it waits in the pool); :meth:`GroupPanel.identify` adds what the login decides.
 
 A round's analysis is solved once per change: the page that shares solves it and stores it
 with the round (:func:`~prioritisation.scenarios.rounds.store_result`, keyed by the inputs'
