@@ -133,10 +133,10 @@ def pool_target(expected: int, in_use: int, largest: int, reserve: int = 1) -> i
 
 def starting(item) -> bool:
     """Whether a pool entry (Voila's task: start a kernel, then render the app in it) is still
-    at work: its kernel is starting or its app is being rendered. A kernel whose rendering
-    waits for its page's request (behind ``--user-header`` the app learns who the member is
-    before it draws the page, :func:`prioritisation.app.proxy_user`) has done its work: it
-    is ready for a member."""
+    at work: its kernel is starting or its app is being rendered. A kernel that waits for its
+    page's request (behind ``--user-header``: the app builds the page, then waits for who the
+    member is, :func:`prioritisation.app.identity.when_identified`) has done its work: it is
+    ready for a member."""
     if not item.done():
         return True
     if item.cancelled() or item.exception() is not None:

@@ -203,8 +203,8 @@ def test_two_members_take_their_kernels(args, kernels):
     """Two pages taken from a pool of two: the meeting pool keeps one kernel in reserve but
     starts it only later, once the machine is not busy (not while the pages load; its timing
     is tested in test_voila_pool.py); Voila's fixed pool starts two more at once (4). Behind a
-    proxy's user header a pool kernel finishes rendering only once its page came (it waits for
-    the page's login): that must not start the reserve either."""
+    proxy's user header a pool kernel waits for its page's login after building the page:
+    the login's coming must not start the reserve either."""
     import time
     from urllib.request import urlopen
 
