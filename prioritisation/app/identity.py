@@ -28,6 +28,7 @@ False
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, replace
 
 from prioritisation.data.members import member_of
@@ -117,7 +118,5 @@ def when_identified(callback) -> None:
     def wait() -> None:
         current_identity()  # in this thread: the page's request, or nobody if it never comes
         loop.call_soon_threadsafe(callback)
-
-    import threading
 
     threading.Thread(target=wait, name="prioritisation-identity", daemon=True).start()

@@ -388,7 +388,7 @@ class App:
             self.roadmap.render()
 
     def render_group(self) -> None:
-        if self.group is not None:  # else it renders once the login is known (identified)
+        if self.group is not None:  # before the login nothing (identified() renders it then)
             self.group.render()  # the rest follows the store, not the sliders
 
     # ------------------------------------------------------------------ callbacks

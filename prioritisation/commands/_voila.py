@@ -28,6 +28,12 @@ once the machine is not busy (:func:`machine_busy`, at most :data:`RESERVE_MAX_W
 not while the pages that just opened still load: a kernel's start-up takes a core for a few
 seconds, and on a member's own server under the hub (one member expected) every login would
 otherwise start one. A reload in that time starts its kernel when it comes.
+
+The page's scripts and styles (``voila/static``, the template's ``static``,
+``voila/labextensions``) are served from memory, compressed, by
+:class:`~prioritisation.app.assets.AssetHandler` over the folders Voila would use
+(:func:`served_from_memory`): Voila's own handlers took 1.3 CPU-seconds for twenty pages'
+1,800 files, these 0.7–0.9 (and send a quarter of the bytes).
 """
 
 from __future__ import annotations

@@ -13,11 +13,12 @@ every user of the machine can read), and serves the hub's address itself:
   hub's login page, a websocket without one is refused;
 - only the app's own routes are passed on (:data:`ROUTES`): the app page, Voila's static files,
   the kernel's websocket and the page's kernel shutdown. The page's scripts and styles (about 90
-  files under ``voila/static`` and ``voila/labextensions``) are served by the launcher itself
-  from the folders Voila would serve them from (:mod:`prioritisation.app.assets`: read once,
-  kept in memory with their gzip form), after the same login check: passing each through Voila
-  cost a third of the server's work when ten members logged in at once. Lab, terminals, the contents API, files,
-  Voila's ``/voila/query`` (kept for the kernels, which reach Voila directly) answer 404;
+  files under ``voila/static``, the app template's ``static`` and ``voila/labextensions``) are
+  served by the launcher itself from the folders Voila would serve them from
+  (:mod:`prioritisation.app.assets`: read once, kept in memory with their gzip form), after the
+  same login check: passing each through Voila cost a third of the server's work when ten
+  members logged in at once. Lab, terminals, the contents API, files, Voila's
+  ``/voila/query`` (kept for the kernels, which reach Voila directly) answer 404;
 - requests passed on get the access key and the hub user's login in the trusted user header
   (:data:`USER_HEADER`, whatever the browser sent is dropped), so the kernel knows who saves;
   no cookie crosses in either direction;
