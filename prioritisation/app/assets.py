@@ -19,6 +19,7 @@ which serves them itself after the login check.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import mimetypes
@@ -264,19 +265,15 @@ def template_static(path: str) -> tuple[list[str], str]:
     return list(_template_folders(template)), relative
 
 
-_TEMPLATE_FOLDERS: dict[tuple, tuple[str, ...]] = {}
-
-
 def _template_folders(template: str) -> tuple[str, ...]:
-    key = (template, os.environ.get("JUPYTER_PATH"))  # as Voila: looked up on JUPYTER_PATH
-    found = _TEMPLATE_FOLDERS.get(key)
-    if found is None:
-        from voila.paths import collect_static_paths
+    return _folders_of(template, os.environ.get("JUPYTER_PATH"))  # as Voila: on JUPYTER_PATH
 
-        found = _TEMPLATE_FOLDERS[key] = tuple(
-            collect_static_paths(["voila", "nbconvert"], template)
-        )
-    return found
+
+@functools.lru_cache(maxsize=16)  # bounded: any name in a URL would otherwise stay kept
+def _folders_of(template: str, _jupyter_path: str | None) -> tuple[str, ...]:
+    from voila.paths import collect_static_paths
+
+    return tuple(collect_static_paths(["voila", "nbconvert"], template))
 
 
 __all__ = [

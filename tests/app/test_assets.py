@@ -149,3 +149,15 @@ def test_the_templates_files_are_found_in_the_templates_static_folders(monkeypat
         assert found is not None and found.path == os.path.realpath(voila)
     assert assets.get("prioritisation/index.css") is None
     assert assets.get("../prioritisation/static/index.css") is None
+
+
+def test_names_of_templates_in_urls_do_not_pile_up(monkeypatch):
+    """Any template name can be put in a URL: what is kept for them stays bounded."""
+    from prioritisation.app import assets
+
+    monkeypatch.setenv("JUPYTER_PATH", jupyter_data())
+    found = Assets(template_static)
+    for i in range(100):
+        assert found.get(f"made-up-{i}/static/index.css") is None  # no such template
+    assert assets._folders_of.cache_info().currsize <= 16
+    assert found.get("prioritisation/static/voila-style.js") is not None
